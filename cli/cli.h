@@ -1,0 +1,79 @@
+/*
+** cli.h — the perfsql command line: commands, load kinds and demo steps are
+** each one table (cli/registry.c), one row per entry, grouped by domain.
+**
+** Conventions every command follows:
+**   - exit codes: 0 ok, 1 failure (or a regression found by a check),
+**     2 usage error (unknown flag, missing argument);
+**   - errors: one line on stderr, "perfsql: <file or value>:<position>: <what>";
+**   - results on stdout; progress on stderr only when it is a terminal and
+**     --quiet was not given (see progress_update()).
+*/
+#ifndef PERFSQL_CLI_H
+#define PERFSQL_CLI_H
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct Cli {
+  const char *db_path;    /* -d DB, default "perf.db" (or $PERFSQL_DB) */
+  sqlite3 *db;            /* opened (extension registered, schema installed) lazily */
+  int quiet;              /* --quiet */
+} Cli;
+
+/* Opens cli->db if not yet open: registers the extension, enables foreign
+** keys, installs/migrates the schema. Returns 0 or prints the error and returns -1. */
+int cli_open(Cli *cli);
+
+/* Prints "perfsql: <msg>" on stderr, and returns EXIT_FAIL. */
+int cli_fail(const char *fmt, ...);
+/* Prints "perfsql <cmd>: <msg>\nusage: ..." on stderr and returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...);
+
+typedef struct CliCommand {
+  const char *name;        /* "init", "load", "bench", ... */
+  int (*run)(Cli *cli, int argc, char **argv);   /* argv[0] is the command name */
+  const char *summary;     /* one line for `perfsql help` */
+  const char *usage;       /* full text for `perfsql help NAME` (usage line, flags, example) */
+} CliCommand;
+
+typedef struct CliLoadKind {
+  const char *kind;        /* `perfsql load KIND ...` */
+  int (*run)(Cli *cli, int argc, char **argv);   /* argv[0] is KIND */
+  const char *summary;
+  const char *usage;
+} CliLoadKind;
+
+/* One step of `perfsql demo`: loads its bundled samples from data_dir
+** (tests/data of the source tree unless --data) into cli->db and writes its
+** reports and charts under out_dir/<domain>/. Returns 0 or an EXIT_ code. */
+typedef struct CliDemoStep {
+  const char *domain;
+  int (*run)(Cli *cli, const char *data_dir, const char *out_dir);
+} CliDemoStep;
+
+extern const CliCommand cli_commands[];
+extern const CliLoadKind cli_load_kinds[];
+extern const CliDemoStep cli_demo_steps[];
+
+/* ---- output (cli/format.c) --------------------------------------------- */
+typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN } OutFormat;
+int format_parse(const char *name, OutFormat *f);       /* 0 ok, -1 unknown */
+/* Runs every statement in sql and prints the rows of each to out. Returns 0 or
+** prints the error (with the statement's position) and returns -1. */
+int format_query(sqlite3 *db, const char *sql, OutFormat f, FILE *out);
+/* Prints the rows of one prepared statement (stepping it to the end). */
+int format_stmt(sqlite3_stmt *st, OutFormat f, FILE *out);
+
+/* ---- small argument helpers (cli/args.c) -------------------------------- */
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
+int arg_value(int argc, char **argv, int *i, const char *name, const char **value);
+int arg_flag(char **argv, int i, const char *name);
+
+/* Writes a file (creating parent directories). 0 ok, -1 with message printed. */
+int write_file_path(const char *path, const void *data, size_t n);
+int make_dirs(const char *dir);
+
+#endif

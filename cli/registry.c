@@ -1,0 +1,113 @@
+/*
+** registry.c — every command, load kind and demo step of the CLI, one table
+** each, grouped by domain. A domain adds its rows in its own section.
+*/
+#include "cli.h"
+
+/* ---- core (cli/cmd_core.c) ---------------------------------------------- */
+int cmd_init(Cli *, int, char **);
+int cmd_sql(Cli *, int, char **);
+int cmd_views(Cli *, int, char **);
+int cmd_refresh(Cli *, int, char **);
+int cmd_sources(Cli *, int, char **);
+int cmd_load(Cli *, int, char **);
+int cmd_demo(Cli *, int, char **);
+int cmd_version(Cli *, int, char **);
+int cmd_help(Cli *, int, char **);
+extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usage_sources[],
+    usage_load[], usage_demo[], usage_version[], usage_help[];
+
+/* ---- charts -------------------------------------------------------------- */
+
+
+/* ---- traces -------------------------------------------------------------- */
+
+
+/* ---- kubevirt ------------------------------------------------------------ */
+
+
+/* ---- perftracker --------------------------------------------------------- */
+
+
+/* ---- bench --------------------------------------------------------------- */
+
+
+/* ---- remote -------------------------------------------------------------- */
+
+
+const CliCommand cli_commands[] = {
+  {"init", cmd_init, "create or migrate the database and install the canned views", usage_init},
+  {"sql", cmd_sql, "run SQL (argument or stdin) and print the rows", usage_sql},
+  {"views", cmd_views, "list the canned views and what each answers", usage_views},
+  {"refresh", cmd_refresh, "materialize report views into report_<name> tables", usage_refresh},
+  {"sources", cmd_sources, "list what has been loaded (the source table)", usage_sources},
+  {"load", cmd_load, "load a source: perfsql load KIND ... (see perfsql help load)", usage_load},
+  {"demo", cmd_demo, "load every bundled sample into out/perf.db and write every report", usage_demo},
+  {"version", cmd_version, "print the versions of perfsql and its libraries", usage_version},
+  {"help", cmd_help, "help on a command: perfsql help COMMAND", usage_help},
+
+  /* charts */
+
+
+  /* traces */
+
+
+  /* kubevirt */
+
+
+  /* perftracker */
+
+
+  /* bench */
+
+
+  /* remote */
+
+
+  {0, 0, 0, 0}
+};
+
+const CliLoadKind cli_load_kinds[] = {
+  /* traces */
+
+
+  /* kubevirt */
+
+
+  /* perftracker */
+
+
+  /* bench */
+
+
+  /* remote */
+
+
+  {0, 0, 0, 0}
+};
+
+/* ---- demo steps ---------------------------------------------------------- */
+int demo_core(Cli *, const char *, const char *);
+
+const CliDemoStep cli_demo_steps[] = {
+  {"core", demo_core},
+  /* charts */
+
+
+  /* traces */
+
+
+  /* kubevirt */
+
+
+  /* perftracker */
+
+
+  /* bench */
+
+
+  /* remote */
+
+
+  {0, 0}
+};

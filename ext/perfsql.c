@@ -1,0 +1,146 @@
+/*
+** perfsql.c — the extension's entry point and its one registration table.
+**
+**  1. sqlite3_perfsql_init() registers every function in perfsql_functions[]
+**     and every module in perfsql_modules[]; nothing else registers anything.
+**  2. Flags are chosen per row: PF_PURE (deterministic, innocuous) for pure
+**     computations, PF_READS for functions that read tables, PF_IO
+**     (DIRECTONLY) for anything that touches files or the network, so a
+**     view or trigger in an untrusted database can never call them.
+**  3. tests/sql/functions.expected lists the exact names this adds to
+**     pragma_function_list and pragma_module_list; a test checks it.
+** Add a family: write ext/<family>.c, declare its callbacks in its section
+** below, add its rows in the same section of the tables.
+*/
+#include "perfsql.h"
+SQLITE_EXTENSION_INIT1
+
+/* ---- core: schema -------------------------------------------------------- */
+void perfsql_init_func(sqlite3_context *, int, sqlite3_value **);
+void perfsql_version_func(sqlite3_context *, int, sqlite3_value **);
+
+/* ---- time (ext/time.c) --------------------------------------------------- */
+void week_start_func(sqlite3_context *, int, sqlite3_value **);
+void iso_week_func(sqlite3_context *, int, sqlite3_value **);
+
+/* ---- stats (ext/stats.c, ext/sliding_median.c) -------------------------- */
+void regress_severity_func(sqlite3_context *, int, sqlite3_value **);
+void heatmap_bin_func(sqlite3_context *, int, sqlite3_value **);
+void median_step(sqlite3_context *, int, sqlite3_value **);
+void median_inverse(sqlite3_context *, int, sqlite3_value **);
+void median_value(sqlite3_context *);
+void median_final(sqlite3_context *);
+void percentile_step(sqlite3_context *, int, sqlite3_value **);
+void percentile_inverse(sqlite3_context *, int, sqlite3_value **);
+void percentile_value(sqlite3_context *);
+void percentile_final(sqlite3_context *);
+void sliding_median_step(sqlite3_context *, int, sqlite3_value **);
+void sliding_median_inverse(sqlite3_context *, int, sqlite3_value **);
+void sliding_median_value(sqlite3_context *);
+void sliding_median_final(sqlite3_context *);
+
+/* ---- traces: annotation (ext/annotate.c) -------------------------------- */
+void annotate_tid_func(sqlite3_context *, int, sqlite3_value **);
+
+/* ---- charts (ext/chart_*.c) ---------------------------------------------- */
+
+/* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
+
+/* ---- kubevirt ------------------------------------------------------------ */
+
+/* ---- perftracker --------------------------------------------------------- */
+
+/* ---- bench --------------------------------------------------------------- */
+
+/* ---- remote -------------------------------------------------------------- */
+
+
+static const PerfsqlFunction perfsql_functions[] = {
+  /* core */
+  {"perfsql_init", 0, PF_IO, perfsql_init_func, 0, 0, 0, 0},
+  {"perfsql_version", 0, PF_PURE, perfsql_version_func, 0, 0, 0, 0},
+
+  /* time */
+  {"week_start", 1, PF_PURE, week_start_func, 0, 0, 0, 0},
+  {"week_start", 2, PF_PURE, week_start_func, 0, 0, 0, 0},
+  {"iso_week", 1, PF_PURE, iso_week_func, 0, 0, 0, 0},
+
+  /* stats */
+  {"regress_severity", 1, PF_PURE, regress_severity_func, 0, 0, 0, 0},
+  {"regress_severity", 4, PF_PURE, regress_severity_func, 0, 0, 0, 0},
+  {"heatmap_bin", 2, PF_PURE, heatmap_bin_func, 0, 0, 0, 0},
+  {"heatmap_bin", 3, PF_PURE, heatmap_bin_func, 0, 0, 0, 0},
+  {"median", 1, PF_PURE, 0, median_step, median_final, median_value, median_inverse},
+  {"percentile", 2, PF_PURE, 0, percentile_step, percentile_final, percentile_value, percentile_inverse},
+  {"sliding_median", 1, PF_PURE, 0, sliding_median_step, sliding_median_final,
+   sliding_median_value, sliding_median_inverse},
+
+  /* traces: annotation */
+  {"annotate_tid", 2, PF_READS, annotate_tid_func, 0, 0, 0, 0},
+  {"annotate_tid", 3, PF_READS, annotate_tid_func, 0, 0, 0, 0},
+
+  /* charts */
+
+
+  /* traces */
+
+
+  /* kubevirt */
+
+
+  /* perftracker */
+
+
+  /* bench */
+
+
+  /* remote */
+
+
+};
+
+static const PerfsqlModule perfsql_modules[] = {
+  /* charts */
+
+
+  /* traces */
+
+
+  /* kubevirt */
+
+
+  /* perftracker */
+
+
+  /* bench */
+
+
+  /* remote */
+
+
+  {0, 0}
+};
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+  SQLITE_EXTENSION_INIT2(pApi);
+  int rc = SQLITE_OK;
+  for (size_t i = 0; rc == SQLITE_OK && i < sizeof(perfsql_functions) / sizeof(perfsql_functions[0]); i++) {
+    const PerfsqlFunction *f = &perfsql_functions[i];
+    if (f->x_value) {
+      rc = sqlite3_create_window_function(db, f->name, f->n_arg, f->flags, 0, f->x_step,
+                                          f->x_final, f->x_value, f->x_inverse, 0);
+    } else {
+      rc = sqlite3_create_function(db, f->name, f->n_arg, f->flags, 0, f->x_func, f->x_step,
+                                   f->x_final);
+    }
+    if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("perfsql: cannot register %s()", f->name);
+  }
+  for (const PerfsqlModule *m = perfsql_modules; rc == SQLITE_OK && m->name; m++) {
+    rc = sqlite3_create_module(db, m->name, m->module, 0);
+    if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("perfsql: cannot register module %s", m->name);
+  }
+  return rc;
+}

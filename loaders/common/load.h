@@ -1,0 +1,78 @@
+/*
+** load.h — the contract every loader follows.
+**
+**  1. A load is one transaction (BEGIN IMMEDIATE ... COMMIT). On any error the
+**     loader calls load_rollback(): the database is exactly as before.
+**  2. Every load writes one row into `source` (kind, uri, content hash,
+**     loaded_at, row_counts JSON). Every table that holds loaded rows has a
+**     column `source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE
+**     CASCADE` and an index on it, so that replacing a load is one DELETE.
+**  3. The same content (same kind + SHA-256) loaded twice is a no-op reported
+**     as "already loaded"; with replace=1 the old rows are deleted and the
+**     content is loaded again. The same kind + uri with *different* content
+**     replaces the earlier load (a file that changed is a new version of the
+**     same source, not a second copy).
+**  4. Errors are one line: "<file or url>:<position>: <what>", where position
+**     is "line N", "line N, column M" or "byte offset N". No credentials are
+**     ever written to the database or to messages (see url_redact()).
+*/
+#ifndef PERFSQL_LOAD_H
+#define PERFSQL_LOAD_H
+
+#include "../../ext/perfsql.h"
+
+typedef struct PerfsqlLoad {
+  sqlite3 *db;
+  sqlite3_int64 source_id;     /* the new source row */
+  sqlite3_int64 existing_id;   /* set when the content was already loaded */
+  char *kind, *uri;
+  char hash[65];
+  PerfsqlBuf counts;           /* JSON object body being built: "t":n,... */
+  int active;                  /* inside the transaction */
+  int replaced;                /* an earlier load of this uri/content was deleted */
+} PerfsqlLoad;
+
+enum { LOAD_NEW = 0, LOAD_DUPLICATE = 1, LOAD_ERROR = -1 };
+
+/* Begins a load. hash is the hex SHA-256 of the content (see sha256_*).
+** Returns LOAD_NEW (transaction open, ld->source_id set), LOAD_DUPLICATE
+** (nothing open; ld->existing_id set) or LOAD_ERROR (*pzErr set). */
+int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
+               int replace, PerfsqlLoad *ld, char **pzErr);
+/* Records that n rows went into table (added to the source's row_counts). */
+void load_count(PerfsqlLoad *ld, const char *table, sqlite3_int64 n);
+/* Stores row_counts and commits. On failure rolls back and sets *pzErr. */
+int load_commit(PerfsqlLoad *ld, char **pzErr);
+void load_rollback(PerfsqlLoad *ld);
+/* One line on stdout for the user: "loaded <uri> as source N: t=n, ..." or
+** "already loaded as source N (use --replace to reload)". quiet suppresses. */
+void load_report(const PerfsqlLoad *ld, int status, int quiet);
+
+/* Has this kind+uri been loaded (any content)? Returns the source id or 0. */
+sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri);
+
+/* ---- SHA-256 (loaders/common/sha256.c) -------------------------------- */
+typedef struct Sha256 { uint32_t h[8]; uint64_t n; unsigned char buf[64]; size_t fill; } Sha256;
+void sha256_init(Sha256 *s);
+void sha256_update(Sha256 *s, const void *p, size_t n);
+void sha256_hex(Sha256 *s, char out[65]);   /* finishes s */
+/* Hashes a whole file. Returns 0, or -1 with *pzErr ("<path>: <strerror>"). */
+int sha256_file(const char *path, char out[65], char **pzErr);
+
+/* ---- errors ------------------------------------------------------------ */
+/* sqlite3_mprintf-allocated message; helpers to keep the "where: what" form. */
+char *err_at_line(const char *file, long line, const char *fmt, ...);
+char *err_at_offset(const char *file, long long offset, const char *fmt, ...);
+
+/* ---- progress on stderr (loaders/common/progress.c) --------------------- */
+/* Shown only when stderr is a terminal and progress_quiet is 0; rate-limited. */
+extern int progress_quiet;
+void progress_update(const char *what, uint64_t done, uint64_t total /*0=unknown*/);
+void progress_done(void);
+
+/* ---- whole-file reading ------------------------------------------------ */
+/* Reads a file (at most max_bytes; larger -> error naming the size limit).
+** *out is sqlite3_malloc'd and NUL-terminated. */
+int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, char **pzErr);
+
+#endif
