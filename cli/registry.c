@@ -20,7 +20,10 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
 /* ---- charts -------------------------------------------------------------- */
 
 
-/* ---- traces -------------------------------------------------------------- */
+/* ---- traces (cli/cmd_traces.c) ------------------------------------------ */
+int load_perf_run(Cli *, int, char **);
+int load_taskmap_run(Cli *, int, char **);
+extern const char usage_load_perf[], usage_load_taskmap[];
 
 
 /* ---- kubevirt ------------------------------------------------------------ */
@@ -69,6 +72,8 @@ const CliCommand cli_commands[] = {
 
 const CliLoadKind cli_load_kinds[] = {
   /* traces */
+  {"perf", load_perf_run, "a perf.data capture (sched/kvm tracepoints), natively", usage_load_perf},
+  {"taskmap", load_taskmap_run, "perfwhiz's task annotation CSV for a capture", usage_load_taskmap},
 
 
   /* kubevirt */

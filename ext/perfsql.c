@@ -45,6 +45,8 @@ void annotate_tid_func(sqlite3_context *, int, sqlite3_value **);
 /* ---- charts (ext/chart_*.c) ---------------------------------------------- */
 
 /* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
+void kvm_exit_reason_func(sqlite3_context *, int, sqlite3_value **);
+extern const sqlite3_module perf_events_module;
 
 /* ---- kubevirt ------------------------------------------------------------ */
 
@@ -83,7 +85,7 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 
   /* traces */
-
+  {"kvm_exit_reason", 2, PF_PURE, kvm_exit_reason_func, 0, 0, 0, 0},
 
   /* kubevirt */
 
@@ -104,6 +106,7 @@ static const PerfsqlModule perfsql_modules[] = {
 
 
   /* traces */
+  {"perf_events", &perf_events_module},
 
 
   /* kubevirt */
