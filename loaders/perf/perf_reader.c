@@ -1079,6 +1079,8 @@ static int decode_sample(PerfReader *r, const Queued *qe, const unsigned char *p
   CommSlot *cs = ev->tid >= 0 ? comm_slot(r, ev->tid, 0) : NULL;
   if (cs && cs->comm[0]) {
     ev->comm = cs->comm;
+  } else if (ev->tid == 0) {
+    ev->comm = "swapper";   /* perf's name for the idle task */
   } else {
     snprintf(r->comm_buf, sizeof r->comm_buf, ":%d", ev->tid);
     ev->comm = r->comm_buf;
