@@ -33,8 +33,8 @@ enum {
   ST_THREAD, ST_COUNT
 };
 static const char *const st_sql[ST_COUNT] = {
-    "INSERT INTO trace_event(id,source_id,capture_id,ts,cpu,pid,tid,comm,system,event,args) "
-    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    ("INSERT INTO trace_event(id,source_id,capture_id,ts,cpu,pid,tid,comm,system,event,args) "
+     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
     "INSERT INTO sched_switch VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
     "INSERT INTO sched_wakeup VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
     "INSERT INTO sched_migrate VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
