@@ -226,7 +226,8 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     int label_top = ya;
     if (c->has_err) {
       double ylo = frame_ypix(&f, c->lo), yhi = frame_ypix(&f, c->hi);
-      int xm = (ix0 + ix1) / 2, cap = (ix1 - ix0) / 4 + 1;
+      int xm = (ix0 + ix1) / 2, cap = (ix1 - ix0) / 8 + 2;
+      if (cap > 10) cap = 10;
       int a0 = (int)lround(fmax(fmin(yhi, ylo), f.py0)), a1 = (int)lround(fmin(fmax(yhi, ylo), f.py1));
       fill_rect(&cv, xm, a0, xm + 1, a1 + 1, 0x222222);
       fill_rect(&cv, xm - cap, a0, xm + cap + 1, a0 + 1, 0x222222);
@@ -235,8 +236,11 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     }
     if (o->bar_labels) {
       char buf[48];
-      chart_fmt_number(c->v, f.y.step > 0 ? f.y.step / 100 : fabs(c->v) / 1000,
-                       fmax(fabs(f.y.lo), fabs(f.y.hi)), buf, sizeof buf);
+      /* integers as they are, others with 3 significant digits */
+      double av = fabs(c->v), step = 1;
+      if (c->v != floor(c->v) && av > 0) step = pow(10, floor(log10(av)) - 2);
+      if (step > 1) step = 1;
+      chart_fmt_number(c->v, step, fmax(fabs(f.y.lo), fabs(f.y.hi)), buf, sizeof buf);
       int tw, th;
       text_size(&cv, 8, 0, buf, &tw, &th);
       if (tw + 2 <= ix1 - ix0 + 4 && label_top - th - 2 >= f.py0 - 2) {
