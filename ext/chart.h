@@ -175,10 +175,11 @@ typedef struct Frame {
 ** plot, marker label lanes above it) for data ranges already in f->x/f->y
 ** (lo/hi, log, time) or categories. */
 void frame_layout(Frame *f);
-/* Draws background grid, bands, axes, tick labels, titles and legend (not
-** the data). Markers are drawn by frame_draw_markers after the data. */
+/* Draws background grid, bands, ticks, tick labels, titles and legend (not
+** the data). frame_finish() then draws, over the data, the axis lines and
+** the markers with their labels. */
 void frame_draw(Frame *f);
-void frame_draw_markers(Frame *f);
+void frame_finish(Frame *f);
 double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous) */
 double frame_ypix(const Frame *f, double y);
 /* A chart with no data: frame, title and "no data" in the middle. */

@@ -301,7 +301,7 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
   if (max_ticks > max) max_ticks = max;
   int si = 0;
   for (; si < N_TIME_STEPS - 1; si++) {
-    if ((hi - lo) / time_steps[si].approx + 1 <= max_ticks) break;
+    if (floor((hi - lo) / time_steps[si].approx) + 1 <= max_ticks) break;
   }
   int n = 0;
   for (double t = time_first(lo, si); t <= hi + 1e-6 && n < max; t = time_next(t, si)) {
