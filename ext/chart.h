@@ -108,6 +108,10 @@ typedef struct Canvas {
   char font[512], font_bold[512];
   float *cov;                /* w*h coverage for anti-aliased shapes */
   int bx0, by0, bx1, by1;    /* dirty box of cov (inclusive-exclusive) */
+  struct { float pt; int bold, ascent, descent; } metrics[8];   /* font metrics cache */
+  int n_metrics;
+  struct { char s[40]; float pt; int bold, w; } widths[128];    /* text width cache */
+  int n_widths, next_width;
 } Canvas;
 
 /* Opens a w x h white canvas; checks the fonts exist. 0 or -1 + *pzErr. */
