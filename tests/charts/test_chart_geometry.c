@@ -302,6 +302,12 @@ static void test_format_helpers(void) {
   CHECK_STR(b, "0.25");
   chart_fmt_number(0.0002, 0.0001, 0.0005, b, sizeof b);
   CHECK_STR(b, "200\xC2\xB5");
+  chart_fmt_number(0, 0.0001, 0.0005, b, sizeof b);
+  CHECK_STR(b, "0");
+  chart_fmt_number(-1500, 500, 2000, b, sizeof b);
+  CHECK_STR(b, "-1500");
+  chart_fmt_number(-15000, 5000, 20000, b, sizeof b);
+  CHECK_STR(b, "-15,000");
   double t[32], step;
   int n = chart_nice_ticks(0, 10, 5, t, 32, &step);
   CHECK(n == 6 && step == 2 && t[0] == 0 && t[5] == 10);
