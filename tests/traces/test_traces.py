@@ -23,6 +23,27 @@ D = os.path.join(harness.DATA, "traces")
 A = os.path.join(D, "kvm_a.data")
 B = os.path.join(D, "kvm_b.data")
 PIPE = os.path.join(D, "pipe.data")
+SYN = os.path.join(D, "kvm_syn.data")   # kvm_a.data + synthetic kvm_entry/kvm_exit (gen_perf_data.py)
+GEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_perf_data.py")
+# (exit_reason, isa): SVM io/hlt/npf/unknown, VMX IO/HLT/EPT/unknown, VMX with the FAILED_VMENTRY flag
+SYN_REASONS = [(0x7b, 2), (0x78, 2), (0x400, 2), (0x999, 2), (30, 1), (12, 1), (48, 1), (1000, 1),
+               (0x80000000 | 30, 1)]
+
+
+def syn_spec():
+    """The samples appended to kvm_a.data to make kvm_syn.data: the vCPU thread "CPU 0/KVM"
+    (tid 7858) alternating kvm_entry / kvm_exit with known gaps."""
+    samples, ts = [], 420980000000
+    for i in range(60):
+        ts += 1000 + i
+        samples.append(dict(event="kvm_entry", ts=ts, cpu=1, pid=7858, tid=7858,
+                            fields=dict(vcpu_id=0, rip=0x1000 + i)))
+        ts += 5000 + 7 * i
+        r, isa = SYN_REASONS[i % len(SYN_REASONS)]
+        samples.append(dict(event="kvm_exit", ts=ts, cpu=1, pid=7858, tid=7858,
+                            fields=dict(exit_reason=r, isa=isa, guest_rip=0x1000 + i, info1=i, info2=2 * i,
+                                        vcpu_id=0)))
+    return dict(samples=samples)
 
 LINE = re.compile(r"^\s*(.+?)\s+(-?\d+)\s+\[(\d+)\]\s+(\d+)\.(\d+):\s+(\w+):(\w+):\s?(.*)$")
 
@@ -327,6 +348,46 @@ class TracesTest(harness.TempDirTest):
         r = harness.sqlite3_shell(":memory:", "SELECT kvm_exit_reason(999, 1), kvm_exit_reason(5, 3),"
                                   " kvm_exit_reason(0x80000000 | 30, 1), kvm_exit_reason(NULL, 1);")
         self.assertEqual(r.out.strip(), "UNKNOWN_999|UNKNOWN_5|IO_INSTRUCTION|")
+
+    # ---- kvm_exit / kvm_entry (synthetic samples in a real capture, decoded by perf script) -----
+    def test_generated_fixture_is_reproducible(self):
+        spec = os.path.join(self.tmp, "spec.json")
+        with open(spec, "w") as f:
+            json.dump(syn_spec(), f)
+        out = os.path.join(self.tmp, "syn.data")
+        subprocess.run([sys.executable, GEN, A, out, spec], check=True)
+        self.assertEqual(read_bytes(out), read_bytes(SYN))
+
+    def test_kvm_exits_match_perf_script(self):
+        self.check_against_script(SYN, os.path.join(D, "kvm_syn.script.txt"))
+        want = [w for w in parse_script(os.path.join(D, "kvm_syn.script.txt")) if w[5] == "kvm_exit"]
+        got = self.query("SELECT ts / 1000, reason, exit_reason, isa, tid FROM kvm_exit ORDER BY ts")
+        self.assertEqual(len(got), len(want))
+        self.assertEqual(len(got), 60)
+        for (us, reason, code, isa, tid), w in zip(got, want):
+            printed = re.search(r"reason (\S+)", w[6]).group(1)
+            if printed.startswith("0x"):  # perf prints an unknown code in hex
+                printed = "UNKNOWN_%d" % int(printed, 16)
+            self.assertEqual((us, reason, tid), (w[0], printed, w[2]))
+        self.assertEqual(self.query("SELECT count(*) FROM kvm_entry"), [(60,)])
+        # kvm_exit_stats against the generated timestamps
+        spec = syn_spec()["samples"]
+        exp = {}
+        for k in range(1, len(spec), 2):
+            ex, en = spec[k], spec[k - 1]
+            nxt = spec[k + 1]["ts"] if k + 1 < len(spec) else None
+            code, isa = ex["fields"]["exit_reason"], ex["fields"]["isa"]
+            e = exp.setdefault((code & 0xffff) if isa == 1 else code, [0, 0, 0, isa])
+            e[0] += 1
+            e[1] += ex["ts"] - en["ts"]
+            e[2] += (nxt - ex["ts"]) if nxt else 0
+        rows = self.query("SELECT k.exit_reason, s.exits, s.guest_ns, s.host_ns FROM kvm_exit_stats AS s "
+                          "JOIN (SELECT DISTINCT reason, exit_reason & CASE isa WHEN 1 THEN 65535 ELSE -1 END "
+                          "AS exit_reason FROM kvm_exit) AS k USING (reason) WHERE s.tid = 7858")
+        self.assertEqual(len(rows), 8)  # IO_INSTRUCTION with and without the flag share a row
+        for code, n, guest, host in rows:
+            self.assertEqual((n, guest, host), tuple(exp[code][:3]), code)
+        self.assertEqual(self.query("SELECT name FROM kvm_exit_stats WHERE reason = 'hlt'"), [("CPU 0/KVM",)])
 
     # ---- fresh capture on this machine -----------------------------------------------------------
     def test_fresh_capture_matches_perf_script(self):
