@@ -28,6 +28,10 @@ extern const char usage_plot[], usage_report[];
 int load_perf_run(Cli *, int, char **);
 int load_taskmap_run(Cli *, int, char **);
 extern const char usage_load_perf[], usage_load_taskmap[];
+int cmd_capture(Cli *, int, char **);
+int cmd_traces(Cli *, int, char **);
+int demo_traces(Cli *, const char *, const char *);
+extern const char usage_capture[], usage_traces[];
 
 
 /* ---- kubevirt ------------------------------------------------------------ */
@@ -58,6 +62,8 @@ const CliCommand cli_commands[] = {
   {"report", cmd_report, "render views as one self-contained HTML page (--html) or as rows", usage_report},
 
   /* traces */
+  {"capture", cmd_capture, "record sched/kvm tracepoints with perf and load them (perfcap); --vm-map", usage_capture},
+  {"traces", cmd_traces, "capture dashboards (perfmap): traces report CAPTURE ..., traces diff A B", usage_traces},
 
 
   /* kubevirt */
@@ -106,6 +112,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* traces */
+  {"traces", demo_traces},
 
 
   /* kubevirt */

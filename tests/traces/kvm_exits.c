@@ -8,7 +8,9 @@
 **     as QEMU names its vCPU threads, so task names with spaces reach the trace.
 **  3. argv[1] = number of KVM_RUN calls (default 2000); every 100 runs it
 **     sleeps 1 ms so that the trace also has sleep/wakeup/switch events.
-**  4. Exit status 0 on success; 77 when /dev/kvm cannot be used (tests skip).
+**  4. Other arguments are ignored (so it can pose as a QEMU command line);
+**     KVM_EXITS_HOLD=N keeps the process alive N seconds after the loop.
+**  5. Exit status 0 on success; 77 when /dev/kvm cannot be used (tests skip).
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,7 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-  long runs = argc > 1 ? atol(argv[1]) : 2000;
+  long runs = argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9' ? atol(argv[1]) : 2000;
   int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (kvm < 0) { perror("/dev/kvm"); return 77; }
   int vm = ioctl(kvm, KVM_CREATE_VM, 0);
@@ -64,5 +66,8 @@ int main(int argc, char **argv) {
     }
   }
   printf("runs=%ld io=%ld hlt=%ld\n", runs, io, hlt);
+  fflush(stdout);
+  const char *hold = getenv("KVM_EXITS_HOLD");
+  if (hold) sleep((unsigned)atoi(hold));
   return 0;
 }

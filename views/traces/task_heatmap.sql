@@ -1,7 +1,7 @@
 -- task_heatmap: per task and 100 ms time bin, share of one core used and kvm exits (heatmap cells).
 --
 -- Question: when, over the capture, was each task busy, and when did its vCPU exit?
--- A run is put in the bin of its end (heatmap_bin(end_ts, 100 ms, capture start)).
+-- A run spanning several bins is split between them (bins: heatmap_bin(ts, 100 ms, capture start)).
 -- Columns:
 --   capture_id  capture.id
 --   tid         thread id
@@ -11,11 +11,16 @@
 --   run_pct     run time in the bin as % of 100 ms
 --   kvm_exits   kvm_exit events of the task in the bin
 CREATE VIEW task_heatmap AS
-WITH r AS (
-  SELECT s.capture_id, s.tid, heatmap_bin(s.end_ts, 100000000, c.start_ts) AS bin,
-         sum(coalesce(s.dur, 0)) AS run_ns
+WITH RECURSIVE b(capture_id, tid, origin, bin, ts, end_ts) AS (
+  SELECT s.capture_id, s.tid, c.start_ts, heatmap_bin(s.ts, 100000000, c.start_ts), s.ts, s.end_ts
   FROM sched_slice AS s JOIN capture AS c ON c.id = s.capture_id
-  WHERE s.tid <> 0 GROUP BY 1, 2, 3
+  WHERE s.tid <> 0 AND s.ts IS NOT NULL
+  UNION ALL
+  SELECT capture_id, tid, origin, bin + 1, ts, end_ts FROM b WHERE origin + (bin + 1) * 100000000 < end_ts
+), r AS (
+  SELECT capture_id, tid, bin,
+         sum(min(end_ts, origin + (bin + 1) * 100000000) - max(ts, origin + bin * 100000000)) AS run_ns
+  FROM b GROUP BY 1, 2, 3
 ), k AS (
   SELECT k.capture_id, k.tid, heatmap_bin(k.ts, 100000000, c.start_ts) AS bin, count(*) AS exits
   FROM kvm_exit AS k JOIN capture AS c ON c.id = k.capture_id GROUP BY 1, 2, 3
