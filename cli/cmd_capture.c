@@ -30,7 +30,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "perf/perf_load.h"
+
+/* From loaders/perf/perf_load.h, declared here so that this file calls the
+** sqlite3 library directly (the loader headers route sqlite3_* through the
+** extension API table, which is only set once a database is open). */
+int perf_load_file(sqlite3 *db, const char *path, const char *capture, const char *map_path,
+                   int replace, int quiet, char **pzErr);
 
 const char usage_capture[] =
     "usage: perfsql [-d DB] capture [-s SECONDS] [--events LIST] [--map tmap.csv] [-o FILE] NAME\n"
@@ -89,19 +94,27 @@ static int read_int_file(const char *path, long *v) {
 
 /* ---- --vm-map -------------------------------------------------------------- */
 
-/* Reads a /proc file (NULs kept) into a sqlite3_malloc'd buffer. */
+/* Reads a /proc file (NULs kept) into a malloc'd, NUL-terminated buffer.
+** (Plain malloc: the extension's buffer helpers need an open database.) */
 static char *read_proc(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
-  PerfsqlBuf b = {0};
-  char tmp[4096];
-  size_t n;
-  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) buf_append(&b, tmp, n);
+  size_t cap = 4096, n = 0, k;
+  char *b = malloc(cap + 1);
+  while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
+    n += k;
+    if (n == cap) {
+      char *nb = cap < (1u << 20) ? realloc(b, 2 * cap + 1) : NULL;
+      if (!nb) break;
+      b = nb;
+      cap *= 2;
+    }
+  }
   fclose(f);
-  buf_append(&b, "", 1);
-  if (b.oom) { buf_free(&b); return NULL; }
-  *len = b.len - 1;
-  return b.data;
+  if (!b) return NULL;
+  b[n] = 0;
+  *len = n;
+  return b;
 }
 
 static int is_qemu(const char *argv0) {
@@ -124,7 +137,7 @@ static int vm_map(const char *out_path) {
     size_t len = 0;
     char *cmd = read_proc(path, &len);
     if (!cmd) continue;
-    if (!len || !is_qemu(cmd)) { sqlite3_free(cmd); continue; }
+    if (!len || !is_qemu(cmd)) { free(cmd); continue; }
     char name[256] = "", uuid[64] = "";
     for (char *a = cmd; a < cmd + len; a += strlen(a) + 1) {
       char *next = a + strlen(a) + 1;
@@ -137,7 +150,7 @@ static int vm_map(const char *out_path) {
         snprintf(uuid, sizeof uuid, "%s", next);
       }
     }
-    sqlite3_free(cmd);
+    free(cmd);
     if (!name[0]) snprintf(name, sizeof name, "qemu-%.32s", de->d_name);
     vms++;
     snprintf(path, sizeof path, "/proc/%s/task", de->d_name);
@@ -163,7 +176,7 @@ static int vm_map(const char *out_path) {
       int vcpu;
       if (sscanf(comm, "CPU %d/KVM", &vcpu) == 1) snprintf(type, sizeof type, "vcpu%d", vcpu);
       else snprintf(type, sizeof type, "emulator%d", emulators++);
-      sqlite3_free(comm);
+      free(comm);
       /* commas would break the CSV: QEMU names may not contain them after guest= */
       fprintf(out, "%ld,%s,%s,%s,,%d,%s\n", tids[i], name, type, uuid, vms, name);
       rows++;
