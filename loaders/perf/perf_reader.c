@@ -403,7 +403,7 @@ static int parse_tracing_data(PerfReader *r, const unsigned char *p, uint64_t n,
   if (memcmp(p, "\027\010\104tracing", 10) != 0)
     return fail(r, base, "tracing data: bad magic (expected \\027\\010\\104tracing)");
   c.i = 10;
-  const char *version;
+  const char *version = "";
   if (cur_str(&c, &version, "version")) return -1;
   if (cur_need(&c, 2 + 4, "endianness/long size/page size")) return -1;
   int big = p[c.i], long_size = p[c.i + 1];
@@ -447,7 +447,7 @@ static int parse_tracing_data(PerfReader *r, const unsigned char *p, uint64_t n,
   uint32_t nsys;
   if (cur_u32(&c, &nsys, "system count")) return -1;
   for (uint32_t s = 0; s < nsys; s++) {
-    const char *sys;
+    const char *sys = NULL;
     if (cur_str(&c, &sys, "system name") || cur_u32(&c, &count, "event count") ||
         parse_formats(&c, sys, count))
       return -1;
@@ -1167,11 +1167,17 @@ static void json_string(PerfsqlBuf *b, const char *s) {
   buf_append(b, "\"", 1);
 }
 
+/* Integer to decimal without printf (this runs for every field of every event). */
 static void json_number(PerfsqlBuf *b, long long v, int is_unsigned) {
-  char tmp[32];
-  int n = is_unsigned ? snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v)
-                      : snprintf(tmp, sizeof tmp, "%lld", v);
-  buf_append(b, tmp, (size_t)n);
+  char tmp[24];
+  int i = (int)sizeof tmp;
+  unsigned long long u = is_unsigned || v >= 0 ? (unsigned long long)v : 0ull - (unsigned long long)v;
+  do {
+    tmp[--i] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (!is_unsigned && v < 0) tmp[--i] = '-';
+  buf_append(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 void perf_event_args_json(const PerfEvent *ev, PerfsqlBuf *b) {
