@@ -71,6 +71,8 @@ enum {
 
 typedef struct FieldDesc {
   const char *name;
+  char *json_key;                   /* "name": (rendered once) */
+  int json_key_len;
   int offset, size, elem_size, arraylen;
   unsigned long flags;
   int kind;
@@ -468,6 +470,8 @@ static int parse_tracing_data(PerfReader *r, const unsigned char *p, uint64_t n,
   return 0;
 }
 
+static void json_string(PerfsqlBuf *b, const char *s);
+
 /* ---- per-format field descriptors ---------------------------------------------- */
 
 static EventDesc *event_desc(PerfReader *r, struct tep_event *tev) {
@@ -484,6 +488,14 @@ static EventDesc *event_desc(PerfReader *r, struct tep_event *tev) {
   for (struct tep_format_field *f = tev->format.fields; f; f = f->next) {
     FieldDesc *fd = &d->fields[d->nfield++];
     fd->name = f->name;
+    {
+      PerfsqlBuf k = {0};
+      json_string(&k, f->name);
+      buf_append(&k, ":", 1);
+      if (k.oom) { buf_free(&k); return NULL; }   /* (leaks d: out of memory anyway) */
+      fd->json_key = k.data;
+      fd->json_key_len = (int)k.len;
+    }
     fd->offset = f->offset;
     fd->size = f->size;
     fd->flags = f->flags;
@@ -690,6 +702,7 @@ void perf_reader_close(PerfReader *r) {
   while (r->descs) {
     EventDesc *d = r->descs;
     r->descs = d->next;
+    for (int i = 0; i < d->nfield; i++) sqlite3_free(d->fields[i].json_key);
     sqlite3_free(d->fields);
     sqlite3_free(d);
   }
@@ -912,6 +925,12 @@ static int fill_batch(PerfReader *r) {
         }
         break;
       }
+      case 71:  /* PERF_RECORD_AUXTRACE: its payload follows the record */
+        return fail(r, off, "AUX area trace data (PERF_RECORD_AUXTRACE) is not supported; "
+                    "record without AUX tracing");
+      case 81: case 83:  /* PERF_RECORD_COMPRESSED(2) */
+        return fail(r, off, "compressed records (perf record -z) are not supported; "
+                    "decompress with `perf inject -i FILE -o OUT` first");
       default:
         r->st.other++;
         break;
@@ -962,6 +981,8 @@ static int decode_fields(PerfReader *r, PerfEvent *ev, EventDesc *d, uint64_t of
     if (push_field(r, ev)) return fail(r, off, "out of memory");
     PerfField *f = &r->fields[ev->nfield - 1];
     f->name = fd->name;
+    f->json_key = fd->json_key;
+    f->json_key_len = fd->json_key_len;
     f->kind = fd->kind;
     if (fd->offset < 0 || fd->size < 0 || fd->offset + fd->size > ev->raw_size)
       return fail(r, off, "%s:%s field %s (offset %d, size %d) lies past the %d-byte raw data",
@@ -1186,8 +1207,7 @@ void perf_event_args_json(const PerfEvent *ev, PerfsqlBuf *b) {
   for (int i = 0; i < ev->nfield; i++) {
     const PerfField *f = &ev->fields[i];
     if (i) buf_append(b, ",", 1);
-    json_string(b, f->name);
-    buf_append(b, ":", 1);
+    buf_append(b, f->json_key, (size_t)f->json_key_len);
     switch (f->kind) {
       case PERF_FIELD_INT: json_number(b, f->i, 0); break;
       case PERF_FIELD_UINT: json_number(b, f->i, 1); break;

@@ -23,6 +23,8 @@ enum { PERF_FIELD_INT = 1, PERF_FIELD_UINT, PERF_FIELD_STRING, PERF_FIELD_ARRAY,
 ** valid until the next perf_reader_next(). */
 typedef struct PerfField {
   const char *name;
+  const char *json_key;      /* "name": already JSON-escaped, with the colon */
+  int json_key_len;
   int kind;                  /* PERF_FIELD_* */
   long long i;               /* INT / UINT (UINT stored as two's complement of u64) */
   const char *s;             /* STRING: NUL-terminated copy */

@@ -105,6 +105,18 @@ class TracesTest(harness.TempDirTest):
         # identity of every event (µs time, cpu, tid, comm, name), as multisets (ties may order differently)
         got = sorted((r[0] // 1000, r[1], r[2], r[3], r[4], r[5]) for r in rows)
         self.assertEqual(got, sorted(w[:6] for w in want))
+        # typed tables hold exactly their events
+        c = Counter(w[5] for w in want)
+        typed = {"sched_switch": c["sched_switch"], "sched_wakeup": c["sched_wakeup"] + c["sched_wakeup_new"],
+                 "sched_migrate": c["sched_migrate_task"],
+                 "sched_process": c["sched_process_fork"] + c["sched_process_exec"] + c["sched_process_exit"],
+                 "sched_stat": sum(n for e, n in c.items() if e.startswith("sched_stat_")),
+                 "kvm_exit": c["kvm_exit"], "kvm_entry": c["kvm_entry"]}
+        for table, n in typed.items():
+            self.assertEqual(self.query(f"SELECT count(*) FROM {table}")[0][0], n, table)
+            if n:
+                self.assertEqual(self.query(f"SELECT count(*) FROM {table} t JOIN trace_event e USING (id) "
+                                            f"WHERE e.ts = t.ts")[0][0], n, table)
         # loaded rows are time-sorted (ids follow ts)
         ts = [r[0] for r in rows]
         self.assertEqual(ts, sorted(ts))
@@ -274,6 +286,9 @@ class TracesTest(harness.TempDirTest):
         rawsz = bytearray(raw)
         struct.pack_into("<I", rawsz, pos + 8 + 6 * 8, 60000)
         cases["raw_past_record"] = (bytes(rawsz), f"byte offset {pos + 56}: sample raw size 60000 runs past")
+        comp = bytearray(raw)
+        struct.pack_into("<I", comp, data_off, 81)
+        cases["compressed"] = (bytes(comp), f"byte offset {data_off}: compressed records (perf record -z)")
         trunc_rec = raw[:data_off + 100]  # data section claims more than the file has
         cases["truncated_header"] = (trunc_rec, "lies outside the file")
         self.assertTrue(blob_start)
