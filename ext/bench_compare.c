@@ -382,5 +382,5 @@ const sqlite3_module bench_compare_module = {
   bc_eof,            /* xEof */
   bc_column,         /* xColumn */
   bc_rowid,          /* xRowid */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };

@@ -96,6 +96,9 @@ static int rank_cmp(const void *a, const void *b) {
 
 static double normal_sf(double z) { return 0.5 * erfc(z / M_SQRT2); }
 
+/* sqlite3_malloc64 guarantees 8-byte alignment only. */
+typedef __int128 I128 __attribute__((aligned(8)));
+
 /* P(U >= u) under H0 for sample sizes m <= n, no ties, from the Gaussian
 ** binomial coefficients. Returns -1 when 128-bit integers would overflow. */
 static double mwu_exact_sf(int m, int n, long u) {
@@ -103,9 +106,9 @@ static double mwu_exact_sf(int m, int n, long u) {
   double lc = lgamma(m + n + 1.0) - lgamma(m + 1.0) - lgamma(n + 1.0);
   if (lc > 125 * M_LN2) return -1;
   long deg = (long)m * n;
-  __int128 *c = sqlite3_malloc64(sizeof(__int128) * (size_t)(deg + m + 2));
+  I128 *c = sqlite3_malloc64(sizeof(I128) * (size_t)(deg + m + 2));
   if (!c) return -2;
-  memset(c, 0, sizeof(__int128) * (size_t)(deg + m + 2));
+  memset(c, 0, sizeof(I128) * (size_t)(deg + m + 2));
   c[0] = 1;
   long cur = 0;                       /* current degree */
   for (int i = 1; i <= m; i++) {
@@ -115,7 +118,7 @@ static double mwu_exact_sf(int m, int n, long u) {
     for (long k = i; k <= cur; k++) c[k] += c[k - i];   /* divide by (1 - q^i) */
     cur -= i;
   }
-  __int128 total = 0, tail = 0;
+  I128 total = 0, tail = 0;
   for (long k = 0; k <= deg; k++) {
     total += c[k];
     if (k >= u) tail += c[k];

@@ -41,6 +41,7 @@
 #include "bench.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -492,5 +493,5 @@ const sqlite3_module changepoints_module = {
   cp_eof,            /* xEof */
   cp_column,         /* xColumn */
   cp_rowid,          /* xRowid */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };

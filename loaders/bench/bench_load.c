@@ -476,6 +476,36 @@ static int json_run_info(sqlite3 *db, const char *json, const char *fmt, char **
   return sqlite3_finalize(st);
 }
 
+/* A run time: unix seconds, or ISO-8601 as SQLite's date functions read it
+** ('YYYY-MM-DD[T ]hh:mm[:ss[.fff]]' with optional Z or +-hh:mm; +-hhmm is
+** accepted too). Returns 0, or -1 when it is not a time. */
+static int parse_when(sqlite3 *db, const char *text, double *unix_s) {
+  char *end;
+  double v = strtod(text, &end);
+  if (*text && !*end) { *unix_s = v; return 0; }
+  char buf[64];
+  size_t n = strlen(text);
+  if (n >= sizeof buf - 2) return -1;
+  memcpy(buf, text, n + 1);
+  /* '+0000' -> '+00:00' */
+  if (n > 5 && (buf[n - 5] == '+' || buf[n - 5] == '-') && isdigit((unsigned char)buf[n - 4]) &&
+      isdigit((unsigned char)buf[n - 1]) && buf[n - 3] != ':') {
+    memmove(buf + n - 1, buf + n - 2, 3);
+    buf[n - 2] = ':';
+  }
+  sqlite3_stmt *st = 0;
+  int rc = -1;
+  if (sqlite3_prepare_v2(db, "SELECT round((julianday(?1) - 2440587.5) * 86400000.0) / 1000.0", -1, &st, 0) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, buf, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+      *unix_s = sqlite3_column_double(st, 0);
+      rc = 0;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, PerfsqlLoad *ld,
                     sqlite3_int64 *run_id, char **pzErr) {
   char *text = 0, *json = 0, *ts = 0, *commit = 0, *host = 0, *context = 0, *run_at = 0, *uri = 0;
@@ -519,7 +549,7 @@ int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, Per
   /* run identity */
   const char *when = info->timestamp ? info->timestamp : ts;
   double unix_s = 0;
-  if (when && perfsql_parse_time(when, &unix_s) != 0) {
+  if (when && parse_when(db, when, &unix_s) != 0) {
     if (info->timestamp) {
       *pzErr = sqlite3_mprintf("%s: --timestamp '%s' is not a time", path, info->timestamp);
       goto done;
