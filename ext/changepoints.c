@@ -16,8 +16,11 @@
 **     c. merge: while any point remains, take the one with the largest p; if
 **        that p < max_pvalue, take instead the one with the smallest
 **        magnitude and stop when that magnitude > min_magnitude; remove it
-**        and recompute the points at its position and the next (exactly as
-**        upstream does).
+**        and recompute its two neighbours (the points whose segments it
+**        bounded). Upstream recomputes the point after it and the one after
+**        that, which leaves the left neighbour's statistics stale (measured
+**        against the removed point) and lets weak points survive on noise;
+**        this is the one deliberate deviation.
 **     Statistics use the population standard deviation (numpy's np.std), as
 **     Otava does. A t-test with zero spread on both sides is p = 0 when the
 **     means differ and no change (p treated as 1) when they are equal.
@@ -214,7 +217,8 @@ int otava_change_points(const double *x, int n, int window, double max_pvalue,
     }
     memmove(&weak.v[w], &weak.v[w + 1], sizeof(ChangePoint) * (size_t)(weak.n - w - 1));
     weak.n--;
-    for (int i = w; i <= w + 1 && i < weak.n; i++) {
+    for (int i = w - 1; i <= w; i++) {
+      if (i < 0 || i >= weak.n) continue;
       int a, b;
       sides_of(&weak, i, n, &a, &b);
       ttest_split(x, a, weak.v[i].index, b, &weak.v[i]);
@@ -384,8 +388,10 @@ static int cp_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, i
 
   sqlite3_stmt *st = 0;
   int rc = sqlite3_prepare_v2(vt->db,
-      "SELECT type, value, json_type(value, '$[0]'), value->>'$[0]', json_type(value, '$[1]'),"
-      " value->>'$[1]', json_array_length(value) FROM json_each(?1)", -1, &st, 0);
+      "SELECT type, value, NULL, CASE WHEN type = 'array' THEN value->>'$[0]' END,"
+      " CASE WHEN type = 'array' THEN json_type(value, '$[1]') END,"
+      " CASE WHEN type = 'array' THEN value->>'$[1]' END,"
+      " CASE WHEN type = 'array' THEN json_array_length(value) END FROM json_each(?1)", -1, &st, 0);
   if (rc != SQLITE_OK) return cp_fail(c, sqlite3_errmsg(vt->db));
   sqlite3_bind_value(st, 1, args[0]);
   KeyedValue *kv = 0;
