@@ -116,12 +116,16 @@ static sqlite3_int64 stored_run(sqlite3 *db, const char *arg) {
   return id;
 }
 
-/* Opens the database (in memory when both are files) and yields run ids. */
+/* Opens the database: in memory when both arguments are files. */
+static int open_for(Cli *cli, const char *base, const char *cur) {
+  if (is_file(base) && is_file(cur) && !cli->db) cli->db_path = ":memory:";
+  return cli_open(cli);
+}
+
+/* Yields the run ids, loading the arguments that are files. */
 static int resolve_runs(Cli *cli, const char *base, const char *cur, const char *label, sqlite3_int64 *b,
                         sqlite3_int64 *c) {
   int fb = is_file(base), fc = is_file(cur);
-  if (fb && fc && !cli->db) cli->db_path = ":memory:";
-  if (cli_open(cli)) return -1;
   BenchRunInfo ib = {.label = "baseline"}, ic = {.label = label ? label : "current"};
   if (fb) { if (load_one(cli, base, &ib, b, 1)) return -1; }
   else if (!(*b = stored_run(cli->db, base))) return cli_fail("%s: neither a file nor a stored run (id or label)", base), -1;
@@ -204,15 +208,16 @@ typedef struct CmpArgs {
 } CmpArgs;
 
 static const char cmp_columns[] =
-    "SELECT metric, unit, printf('%.6g', base) AS base, printf('%.6g', current) AS current,"
-    " printf('%+.2f%%', change_pct) AS change, printf('%g%%', threshold_pct) AS threshold, better,"
-    " base_n || '/' || current_n AS reps, printf('%.4g', p_value) AS p_value, test, verdict, note"
+    "SELECT metric, unit, iif(base IS NULL, NULL, printf('%.6g', base)) AS base,"
+    " iif(current IS NULL, NULL, printf('%.6g', current)) AS current,"
+    " iif(change_pct IS NULL, NULL, printf('%+.2f%%', change_pct)) AS change, printf('%g%%', threshold_pct) AS threshold, better,"
+    " base_n || '/' || current_n AS reps, iif(p_value IS NULL, NULL, printf('%.4g', p_value)) AS p_value, test, verdict, note"
     " FROM temp.bench_cmp ORDER BY verdict <> 'regression', metric";
 
 static int bench_compare_cmd(Cli *cli, const CmpArgs *a) {
   char *yaml = 0;
   sqlite3_int64 b, c;
-  if (read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
+  if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
   if (resolve_runs(cli, a->base, a->cur, a->label, &b, &c) || run_compare(cli, b, c, yaml, a->alpha)) {
     sqlite3_free(yaml);
     return EXIT_FAIL;
@@ -267,7 +272,7 @@ static void write_report(sqlite3 *db, FILE *out, sqlite3_int64 b, sqlite3_int64 
     sqlite3_stmt *st = 0;
     if (sqlite3_prepare_v2(db,
           "SELECT metric, printf('%+.2f%%', change_pct), printf('%g%%', threshold_pct),"
-          " coalesce(printf(', p=%.3g', p_value), '') FROM temp.bench_cmp WHERE verdict = 'regression' ORDER BY metric",
+          " iif(p_value IS NULL, '', printf(', p=%.3g', p_value)) FROM temp.bench_cmp WHERE verdict = 'regression' ORDER BY metric",
           -1, &st, 0) == SQLITE_OK) {
       fprintf(out, "\n");
       while (sqlite3_step(st) == SQLITE_ROW)
@@ -285,10 +290,11 @@ static void write_report(sqlite3 *db, FILE *out, sqlite3_int64 b, sqlite3_int64 
     fprintf(out, "> ⚠️ %d metric%s compared with fewer than 9 repetitions: results unreliable, 9+ repetitions recommended.\n\n",
             s->few_reps, s->few_reps == 1 ? "" : "s");
   format_query(db,
-      "SELECT metric AS Metric, printf('%.6g', base) || coalesce(' ' || unit, '') AS Baseline,"
-      " printf('%.6g', current) || coalesce(' ' || unit, '') AS Current,"
-      " printf('%+.2f%%', change_pct) AS Change, printf('%g%% (%s)', threshold_pct, better) AS Threshold,"
-      " printf('%.3g', p_value) AS \"p (U test)\","
+      "SELECT metric AS Metric, iif(base IS NULL, '', printf('%.6g', base) || coalesce(' ' || unit, '')) AS Baseline,"
+      " iif(current IS NULL, '', printf('%.6g', current) || coalesce(' ' || unit, '')) AS Current,"
+      " iif(change_pct IS NULL, '', printf('%+.2f%%', change_pct)) AS Change,"
+      " printf('%g%% (%s)', threshold_pct, better) AS Threshold,"
+      " iif(p_value IS NULL, '', printf('%.3g', p_value)) AS \"p (U test)\","
       " CASE verdict WHEN 'regression' THEN '❌ regression' WHEN 'improvement' THEN '🚀 improvement'"
       "  WHEN 'unchanged' THEN '✅ unchanged' WHEN 'new' THEN '🆕 new' ELSE '⚠️ missing' END AS Verdict"
       " FROM temp.bench_cmp ORDER BY verdict <> 'regression', metric", FMT_MARKDOWN, out);
@@ -300,7 +306,7 @@ static int bench_check_cmd(Cli *cli, const CmpArgs *a) {
   char *yaml = 0;
   sqlite3_int64 b, c;
   if (!a->base || !a->cur) return cli_usage("bench", "check needs --baseline and --current");
-  if (read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
+  if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
   if (resolve_runs(cli, a->base, a->cur, a->label, &b, &c) || run_compare(cli, b, c, yaml, a->alpha)) {
     sqlite3_free(yaml);
     return EXIT_FAIL;
