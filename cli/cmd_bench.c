@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "../ext/bench.h"
 #include "../loaders/bench/bench_load.h"
+#include "html.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ const char usage_bench[] =
     "usage: perfsql bench compare BASE CURRENT [--thresholds T.yaml] [--alpha A] [--format F] [--label L]\n"
     "       perfsql bench check --baseline BASE --current CURRENT [--ci] [--thresholds T.yaml] [--alpha A]\n"
     "                           [--output report.md] [--label L]\n"
+    "       perfsql bench report --html out.html [--baseline BASE --current CURRENT] [--history LABEL]\n"
     "       perfsql bench history [--label L] [--metric GLOB] [--window N] [--format F]\n"
     "       perfsql bench runs [--format F]\n"
     "  BASE / CURRENT: a result file, or a stored run (its id, or a label = its latest run).\n"
@@ -52,6 +54,8 @@ const char usage_bench[] =
     "            then the overall geometric-mean change\n"
     "  check     the same as a Markdown pull-request comment; exit 1 on any regression\n"
     "            (--ci: also on a metric missing from CURRENT; appends to $GITHUB_STEP_SUMMARY)\n"
+    "  report    HTML: summary cards, baseline-vs-current bars, speedup, history charts of LABEL\n"
+    "            with change points marked\n"
     "  history   change points of every metric's history (view bench_history)\n"
     "  runs      the stored runs (view bench_runs)\n"
     "examples:\n"
@@ -348,9 +352,11 @@ static int bench_history_cmd(Cli *cli, const char *label, const char *metric, co
   return rc ? EXIT_FAIL : EXIT_OK;
 }
 
+int bench_report_cmd(Cli *cli, const CmpArgs *a, const char *html, const char *history_label);
+
 int cmd_bench(Cli *cli, int argc, char **argv) {
-  if (argc < 2) return cli_usage("bench", "missing subcommand (compare, check, history, runs)");
-  const char *sub = argv[1], *v, *window = 0, *metric = 0;
+  if (argc < 2) return cli_usage("bench", "missing subcommand (compare, check, report, history, runs)");
+  const char *sub = argv[1], *v, *window = 0, *metric = 0, *html = 0, *history = 0;
   CmpArgs a = {0};
   a.fmt = FMT_TABLE;
   const char *pos[2] = {0, 0};
@@ -370,6 +376,8 @@ int cmd_bench(Cli *cli, int argc, char **argv) {
     else if (arg_value(argc, argv, &i, "--output", &v)) a.output = v;
     else if (arg_value(argc, argv, &i, "--metric", &v)) metric = v;
     else if (arg_value(argc, argv, &i, "--window", &v)) window = v;
+    else if (arg_value(argc, argv, &i, "--html", &v)) html = v;
+    else if (arg_value(argc, argv, &i, "--history", &v)) history = v;
     else if (arg_flag(argv, i, "--ci")) a.ci = 1;
     else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("bench", "unknown flag %s", argv[i]);
     else if (npos < 2) pos[npos++] = argv[i];
@@ -385,10 +393,247 @@ int cmd_bench(Cli *cli, int argc, char **argv) {
     if (npos) return cli_usage("bench", "check takes --baseline and --current, not %s", pos[0]);
     return bench_check_cmd(cli, &a);
   }
+  if (strcmp(sub, "report") == 0) {
+    if (npos) return cli_usage("bench", "report takes --baseline/--current/--history, not %s", pos[0]);
+    return bench_report_cmd(cli, &a, html, history);
+  }
   if (strcmp(sub, "history") == 0) return bench_history_cmd(cli, a.label, metric, window, a.fmt);
   if (strcmp(sub, "runs") == 0) {
     if (cli_open(cli)) return EXIT_FAIL;
     return format_query(cli->db, "SELECT * FROM bench_runs", a.fmt, stdout) ? EXIT_FAIL : EXIT_OK;
   }
-  return cli_usage("bench", "unknown subcommand '%s' (compare, check, history, runs)", sub);
+  return cli_usage("bench", "unknown subcommand '%s' (compare, check, report, history, runs)", sub);
+}
+
+/* ---- charts and the HTML report --------------------------------------------- */
+
+/* Runs a one-value query returning a PNG blob; writes it to path when given.
+** Returns the blob (sqlite3_malloc'd) in *png and *n, or -1 with the error printed. */
+static int query_png(sqlite3 *db, const char *sql, void **png, int *n) {
+  sqlite3_stmt *st = 0;
+  *png = 0;
+  *n = 0;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, 0);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    *n = sqlite3_column_bytes(st, 0);
+    if (*n > 0) {
+      *png = sqlite3_malloc64((sqlite3_uint64)*n);
+      if (*png) memcpy(*png, sqlite3_column_blob(st, 0), (size_t)*n);
+    }
+    rc = SQLITE_OK;
+  } else if (rc == SQLITE_DONE) {
+    rc = SQLITE_OK;
+  }
+  if (rc != SQLITE_OK) cli_fail("bench chart: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* The history chart of one (label, metric): the series as a line, its change
+** points as vertical markers labelled with the change. */
+static char *history_chart_sql(const char *label, const char *metric) {
+  return sqlite3_mprintf(
+      "SELECT chart_line(pos, value, metric, json_object('title', %Q, 'x_label', 'run (' || %Q || ')',"
+      "  'y_label', coalesce((SELECT max(unit) FROM bench_series WHERE label = %Q AND metric = %Q), ''),"
+      "  'width', 900, 'height', 360,"
+      "  'markers', (SELECT json_group_array(json_object('x', pos, 'label', printf('%%+.1f%%%%', change_pct),"
+      "                'color', '#d62728', 'dash', 'dash'))"
+      "              FROM bench_history WHERE label = %Q AND metric = %Q)))"
+      " FROM (SELECT pos, value, metric, unit FROM bench_series WHERE label = %Q AND metric = %Q ORDER BY pos)",
+      metric, label, label, metric, label, metric, label, metric);
+}
+
+/* Writes out_dir/history_<n>.png for every metric of label with at least 3 runs
+** (at most max_charts); with h, also embeds them. Returns the count or -1. */
+static int history_charts(Cli *cli, const char *label, const char *out_dir, HtmlDoc *h, int max_charts) {
+  sqlite3_stmt *st = 0;
+  int n = 0;
+  if (sqlite3_prepare_v2(cli->db,
+        "SELECT metric FROM bench_series WHERE label = ?1 GROUP BY metric HAVING count(*) >= 3 ORDER BY metric",
+        -1, &st, 0) != SQLITE_OK)
+    return cli_fail("bench: %s", sqlite3_errmsg(cli->db)), -1;
+  sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+  while (sqlite3_step(st) == SQLITE_ROW && n < max_charts) {
+    char *metric = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+    char *sql = history_chart_sql(label, metric);
+    void *png;
+    int len, rc = query_png(cli->db, sql, &png, &len);
+    sqlite3_free(sql);
+    if (rc == 0 && png) {
+      if (out_dir) {
+        char *path = sqlite3_mprintf("%s/history_%s.png", out_dir, metric);
+        for (char *p = path + strlen(out_dir) + 1; *p; p++)
+          if (*p == '/' || *p == ':' || *p == ' ') *p = '_';
+        rc = write_file_path(path, png, (size_t)len);
+        sqlite3_free(path);
+      }
+      if (h) {
+        html_heading(h, 3, metric);
+        html_image_png(h, png, (size_t)len, metric);
+      }
+      n++;
+    }
+    sqlite3_free(png);
+    sqlite3_free(metric);
+    if (rc) { sqlite3_finalize(st); return -1; }
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* The HTML report of temp.bench_cmp (when compared) and of label's history. */
+static int write_html_report(Cli *cli, const char *path, int compared, sqlite3_int64 b, sqlite3_int64 c,
+                             const char *label) {
+  HtmlDoc *h = html_open(path, "Benchmark report");
+  if (compared) {
+    CmpSummary s;
+    summarize(cli->db, &s);
+    char *lb = run_line(cli->db, b), *lc = run_line(cli->db, c);
+    char *cards = sqlite3_mprintf(
+        "<div style='display:flex;gap:12px;flex-wrap:wrap'>"
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%d</b><br>metrics</div>"
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px;color:%s'><b>%d</b><br>regressions</div>"
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px;color:#2ca02c'><b>%d</b><br>improvements</div>"
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%d / %d</b><br>new / missing</div>"
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%s%.2f%%</b><br>overall (geomean, + = worse)</div>"
+        "</div>", s.metrics, s.regressions ? "#d62728" : "#2ca02c", s.regressions, s.improvements, s.added,
+        s.missing, s.geomean_pct >= 0 ? "+" : "", s.has_geomean ? s.geomean_pct : 0.0);
+    html_heading(h, 2, "Summary");
+    char *runs = sqlite3_mprintf("Baseline: %s\nCurrent:  %s", lb, lc);
+    html_paragraph(h, runs);
+    html_raw(h, cards);
+    sqlite3_free(runs);
+    sqlite3_free(cards);
+    sqlite3_free(lb);
+    sqlite3_free(lc);
+    html_heading(h, 2, s.regressions ? "❌ Regressions detected" : "✅ No regressions detected");
+    html_table_from_sql(h, cli->db,
+        "SELECT metric, unit, printf('%.6g', base) AS baseline, printf('%.6g', current) AS current,"
+        " printf('%+.2f%%', change_pct) AS change, printf('%g%% (%s)', threshold_pct, better) AS threshold,"
+        " printf('%.3g', p_value) AS p_value, verdict, note FROM temp.bench_cmp"
+        " ORDER BY verdict <> 'regression', metric", 0);
+    /* grouped bars per unit: baseline vs current */
+    sqlite3_stmt *st = 0;
+    if (sqlite3_prepare_v2(cli->db, "SELECT DISTINCT coalesce(unit, '') FROM temp.bench_cmp"
+                           " WHERE base IS NOT NULL AND current IS NOT NULL ORDER BY 1", -1, &st, 0) == SQLITE_OK) {
+      html_heading(h, 2, "Baseline vs current");
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(st, 0);
+        char *sql = sqlite3_mprintf(
+            "SELECT chart_bar(metric, value, series, json_object('title', 'Baseline vs current (' || %Q || ')',"
+            " 'y_label', %Q, 'width', 900, 'height', 380)) FROM ("
+            " SELECT metric, 'baseline' AS series, base AS value, 0 AS k FROM temp.bench_cmp WHERE coalesce(unit, '') = %Q"
+            "  AND base IS NOT NULL AND current IS NOT NULL UNION ALL"
+            " SELECT metric, 'current', current, 1 FROM temp.bench_cmp WHERE coalesce(unit, '') = %Q"
+            "  AND base IS NOT NULL AND current IS NOT NULL ORDER BY metric, k LIMIT 80)",
+            unit, unit, unit, unit);
+        void *png;
+        int len;
+        if (query_png(cli->db, sql, &png, &len) == 0 && png) html_image_png(h, png, (size_t)len, "baseline vs current");
+        sqlite3_free(png);
+        sqlite3_free(sql);
+      }
+      sqlite3_finalize(st);
+    }
+    void *png;
+    int len;
+    html_heading(h, 2, "Speedup (baseline cost / current cost; > 1 = faster or better)");
+    if (query_png(cli->db,
+          "SELECT chart_bar(metric, 1.0 / cost_ratio, 'speedup', json_object('title', 'Speedup per metric',"
+          " 'y_label', 'x', 'width', 900, 'height', 380, 'log_y', json('true'))) FROM (SELECT metric, cost_ratio"
+          " FROM temp.bench_cmp WHERE cost_ratio IS NOT NULL ORDER BY metric LIMIT 80)", &png, &len) == 0 && png)
+      html_image_png(h, png, (size_t)len, "speedup");
+    sqlite3_free(png);
+  }
+  if (label) {
+    char *t = sqlite3_mprintf("History of '%s' (change points: Apache Otava's detector)", label);
+    html_heading(h, 2, t);
+    sqlite3_free(t);
+    char *sql = sqlite3_mprintf("SELECT metric, pos AS run, run_at, git_commit, printf('%%.6g', mean_before) AS before,"
+                                " printf('%%.6g', mean_after) AS after, printf('%%+.2f%%%%', change_pct) AS change,"
+                                " printf('%%.3g', pvalue) AS p_value FROM bench_history WHERE label = %Q", label);
+    html_table_from_sql(h, cli->db, sql, 0);
+    sqlite3_free(sql);
+    if (history_charts(cli, label, 0, h, 50) < 0) { html_close(h); return -1; }
+  }
+  return html_close(h);
+}
+
+int bench_report_cmd(Cli *cli, const CmpArgs *a, const char *html, const char *history_label) {
+  if (!html) return cli_usage("bench", "report needs --html FILE");
+  if (!!a->base != !!a->cur) return cli_usage("bench", "report needs both --baseline and --current, or neither");
+  if (!a->base && !history_label) return cli_usage("bench", "report needs --baseline/--current and/or --history LABEL");
+  sqlite3_int64 b = 0, c = 0;
+  if (a->base) {
+    char *yaml = 0;
+    if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
+    int rc = resolve_runs(cli, a->base, a->cur, a->label, &b, &c) || run_compare(cli, b, c, yaml, a->alpha);
+    sqlite3_free(yaml);
+    if (rc) return EXIT_FAIL;
+  } else if (cli_open(cli)) {
+    return EXIT_FAIL;
+  }
+  if (write_html_report(cli, html, a->base != 0, b, c, history_label)) return EXIT_FAIL;
+  if (!cli->quiet) printf("wrote %s\n", html);
+  return EXIT_OK;
+}
+
+/* ---- demo ---------------------------------------------------------------------- */
+
+int demo_bench(Cli *cli, const char *data_dir, const char *out_dir) {
+  char *dir = sqlite3_mprintf("%s/bench", out_dir);
+  char *bdir = sqlite3_mprintf("%s/bench", data_dir);
+  int rc = EXIT_FAIL;
+  if (make_dirs(dir)) goto done;
+  sqlite3_int64 base, cur, run;
+  BenchRunInfo ib = {.label = "demo-O2", .commit = "o2"}, ic = {.label = "demo-O0", .commit = "o0"};
+  char *p1 = sqlite3_mprintf("%s/gbench_o2.json", bdir), *p2 = sqlite3_mprintf("%s/gbench_o0.json", bdir);
+  int bad = load_one(cli, p1, &ib, &base, cli->quiet) || load_one(cli, p2, &ic, &cur, cli->quiet);
+  sqlite3_free(p1);
+  sqlite3_free(p2);
+  if (bad) goto done;
+  /* 30 nightly runs: the history samples */
+  for (int i = 1; i <= 30; i++) {
+    char *p = sqlite3_mprintf("%s/history/run_%02d.csv", bdir, i);
+    char *ts = sqlite3_mprintf("2026-01-%02dT02:00:00Z", i);
+    char *commit = sqlite3_mprintf("nightly-%02d", i);
+    BenchRunInfo ih = {.label = "nightly", .timestamp = ts, .commit = commit};
+    bad = load_one(cli, p, &ih, &run, 1);
+    sqlite3_free(p);
+    sqlite3_free(ts);
+    sqlite3_free(commit);
+    if (bad) goto done;
+  }
+  /* the gate report (Markdown), as `bench check` prints it */
+  if (run_compare(cli, base, cur, 0, 0)) goto done;
+  CmpSummary s;
+  summarize(cli->db, &s);
+  char *md = sqlite3_mprintf("%s/gate_report.md", dir);
+  FILE *f = fopen(md, "w");
+  if (!f) { cli_fail("%s: cannot write", md); sqlite3_free(md); goto done; }
+  write_report(cli->db, f, base, cur, &s, 1);
+  fclose(f);
+  sqlite3_free(md);
+  /* history charts with change points, and the HTML report */
+  if (history_charts(cli, "nightly", dir, 0, 20) < 0) goto done;
+  char *html = sqlite3_mprintf("%s/report.html", dir);
+  int hr = write_html_report(cli, html, 1, base, cur, "nightly");
+  sqlite3_free(html);
+  if (hr) goto done;
+  char *hist = sqlite3_mprintf("%s/history.md", dir);
+  f = fopen(hist, "w");
+  if (f) {
+    fprintf(f, "# Change points in the nightly history (bench_history)\n\n");
+    format_query(cli->db, "SELECT metric, pos, git_commit, printf('%.4g', mean_before) AS before,"
+                          " printf('%.4g', mean_after) AS after, printf('%+.2f%%', change_pct) AS change,"
+                          " printf('%.3g', pvalue) AS p_value FROM bench_history WHERE label = 'nightly'",
+                 FMT_MARKDOWN, f);
+    fclose(f);
+  }
+  sqlite3_free(hist);
+  rc = EXIT_OK;
+done:
+  sqlite3_free(dir);
+  sqlite3_free(bdir);
+  return rc;
 }

@@ -116,6 +116,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* bench */
+  {"bench", demo_bench},
 
 
   /* remote */
