@@ -7,8 +7,9 @@
 **     that label by run time; all-digit text that is no label is an id).
 **     THRESHOLDS: YAML text (see bench_thresholds.c), NULL = defaults.
 **     ALPHA: significance level, NULL = the file's alpha or 0.05.
-**  2. Samples are bench_sample's rows (repetitions; the mean aggregate when a
-**     run has only aggregates). Per metric (ordered by name):
+**  2. Samples follow view bench_sample's rule (repetitions; the mean
+**     aggregate when a run has only aggregates), read straight from
+**     bench_value through its (run_id, metric) index. Per metric (ordered by name):
 **       base, current   means of the samples; base_n, current_n their counts
 **       change_pct      100 * (current - base) / base (NULL when base = 0)
 **       threshold_pct, better  resolved from THRESHOLDS
@@ -170,10 +171,12 @@ static void samples_free(Samples *s) {
 static int read_samples(sqlite3 *db, sqlite3_int64 run, Samples *s) {
   sqlite3_stmt *st = 0;
   int rc = sqlite3_prepare_v2(db,
-      "SELECT metric, unit, value FROM bench_sample WHERE run_id = ?1 ORDER BY metric", -1, &st, 0);
+      "SELECT metric, unit, value, aggregate IS NULL FROM bench_value"
+      " WHERE run_id = ?1 AND value IS NOT NULL AND (aggregate IS NULL OR aggregate = 'mean')"
+      " ORDER BY metric", -1, &st, 0);
   if (rc != SQLITE_OK) return rc;
   sqlite3_bind_int64(st, 1, run);
-  int mcap = 0, vcap = 0;
+  int mcap = 0, vcap = 0, measured = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *m = (const char *)sqlite3_column_text(st, 0);
     if (!m) continue;
@@ -196,7 +199,18 @@ static int read_samples(sqlite3 *db, sqlite3_int64 run, Samples *s) {
       s->start[s->n_metrics] = s->n_values;
       s->count[s->n_metrics] = 0;
       s->n_metrics++;
+      measured = 0;
       if (!s->metric[s->n_metrics - 1]) { rc = SQLITE_NOMEM; break; }
+    }
+    /* bench_sample's rule: measurements when the metric has any, else its
+    ** mean aggregate (rows of one metric arrive in any order). */
+    int is_measurement = sqlite3_column_int(st, 3);
+    if (is_measurement && !measured) {
+      s->n_values = s->start[s->n_metrics - 1];   /* drop mean rows seen so far */
+      s->count[s->n_metrics - 1] = 0;
+      measured = 1;
+    } else if (!is_measurement && measured) {
+      continue;
     }
     if (s->n_values == vcap) {
       vcap = vcap ? vcap * 2 : 1024;
