@@ -38,7 +38,7 @@ const char usage_load_bench[] =
     "  --label     the run's label (baseline, main, a branch, ...) — required\n"
     "  --commit    git commit measured (default: the file's metadata.git_commit)\n"
     "  --host      machine (default: the file's context.host_name, else this host)\n"
-    "  --timestamp when it ran (default: from the file, else now)\n"
+    "  --timestamp when it ran (default: from the file, else the file's modification time)\n"
     "example: perfsql load bench results.json --label main --commit $(git rev-parse HEAD)\n";
 
 const char usage_bench[] =

@@ -20,7 +20,7 @@
 **       names get repetitions 0, 1, 2, ...
 **     JSON is parsed only with SQLite's JSON functions (json_each, ->>).
 **  2. Run identity: label (required), timestamp (--timestamp, else the file's
-**     timestamp / context.date, else now), commit (--commit, else the seed's
+**     timestamp / context.date, else the file's modification time), commit (--commit, else the seed's
 **     metadata.git_commit), host (--host, else context.host_name, else
 **     gethostname()). The source uri is '<path>#<label>@<run_at>' and the
 **     content hash covers the file bytes and that identity, so the same file
@@ -36,6 +36,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BENCH_MAX_FILE ((size_t)1 << 30)
@@ -558,10 +559,17 @@ int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, Per
     when = 0;
   }
   if (!when) {
-    if (sqlite3_prepare_v2(db, "SELECT unixepoch('now')", -1, &st, 0) != SQLITE_OK) goto sqlerr;
-    if (sqlite3_step(st) == SQLITE_ROW) unix_s = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    st = 0;
+    /* No time in the file: its modification time, so that loading the same
+    ** file again is recognised as the same run. */
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+      unix_s = (double)sb.st_mtime;
+    } else {
+      if (sqlite3_prepare_v2(db, "SELECT unixepoch('now')", -1, &st, 0) != SQLITE_OK) goto sqlerr;
+      if (sqlite3_step(st) == SQLITE_ROW) unix_s = sqlite3_column_double(st, 0);
+      sqlite3_finalize(st);
+      st = 0;
+    }
   }
   if (sqlite3_prepare_v2(db, "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ?1, 'unixepoch')", -1, &st, 0) != SQLITE_OK) goto sqlerr;
   sqlite3_bind_double(st, 1, unix_s);
