@@ -43,92 +43,157 @@
 
 /* ---- JSON normalizer ------------------------------------------------------- */
 
+/* A syntax check with positions (SQLite's json_valid() says only yes or no in
+** 3.40) that also rewrites NaN / Infinity / -Infinity. It validates; the values
+** are read later by SQLite's JSON functions. */
+enum { X_VALUE, X_VALUE_OR_CLOSE, X_KEY, X_KEY_OR_CLOSE, X_COLON, X_COMMA_OR_CLOSE, X_END };
+
+static const char *expect_text(int x, char top) {
+  switch (x) {
+    case X_VALUE: return "a value";
+    case X_VALUE_OR_CLOSE: return "a value or ']'";
+    case X_KEY: return "a \"key\"";
+    case X_KEY_OR_CLOSE: return "a \"key\" or '}'";
+    case X_COLON: return "':'";
+    case X_COMMA_OR_CLOSE: return top == '{' ? "',' or '}'" : "',' or ']'";
+    default: return "the end of the document";
+  }
+}
+
+/* Length of a JSON number at p (0 when it is not one). */
+static size_t json_number_len(const char *p, size_t n) {
+  size_t i = 0;
+  if (i < n && p[i] == '-') i++;
+  if (i >= n || !isdigit((unsigned char)p[i])) return 0;
+  if (p[i] == '0') i++;
+  else while (i < n && isdigit((unsigned char)p[i])) i++;
+  if (i < n && p[i] == '.') {
+    i++;
+    if (i >= n || !isdigit((unsigned char)p[i])) return 0;
+    while (i < n && isdigit((unsigned char)p[i])) i++;
+  }
+  if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+    i++;
+    if (i < n && (p[i] == '+' || p[i] == '-')) i++;
+    if (i >= n || !isdigit((unsigned char)p[i])) return 0;
+    while (i < n && isdigit((unsigned char)p[i])) i++;
+  }
+  return i;
+}
+
 char *bench_json_normalize(const char *name, const char *text, size_t len, char **pzErr) {
   PerfsqlBuf out = {0};
   long line = 1, col = 1;
-  /* open brackets: where each was opened, to report a truncated file */
-  struct { char c; long line, col; } stack[256];
-  int depth = 0;
+  struct { char c; long line, col; } stack[256];   /* open brackets, for messages */
+  int depth = 0, x = X_VALUE;
   size_t i = 0;
+  if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) {
+    i = 3;
+  }
+#define JFAIL(...)                                                                    \
+  do {                                                                               \
+    char *what_ = sqlite3_mprintf(__VA_ARGS__);                                      \
+    *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: %s", name, line, col, what_); \
+    sqlite3_free(what_);                                                             \
+    buf_free(&out);                                                                  \
+    return 0;                                                                        \
+  } while (0)
   while (i < len) {
     char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      buf_append(&out, &c, 1);
+      if (c == '\n') { line++; col = 1; } else col++;
+      i++;
+      continue;
+    }
+    char top = depth ? stack[depth - 1].c : 0;
+    if (x == X_END) JFAIL("unexpected '%c' after the end of the document", c);
+    int is_value = 0;          /* a complete value was consumed */
+    size_t n = 1;              /* bytes consumed */
     if (c == '"') {
-      long sl = line, sc = col;
+      if (x != X_VALUE && x != X_VALUE_OR_CLOSE && x != X_KEY && x != X_KEY_OR_CLOSE)
+        JFAIL("expected %s, found a string", expect_text(x, top));
       size_t j = i + 1;
-      long l2 = line, c2 = col + 1;
       while (j < len && text[j] != '"') {
-        if (text[j] == '\\' && j + 1 < len) { j += 2; c2 += 2; continue; }
-        if (text[j] == '\n') {
-          *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: unterminated string", name, sl, sc);
-          buf_free(&out);
-          return 0;
-        }
-        j++;
-        c2++;
+        if ((unsigned char)text[j] < 0x20) JFAIL("unterminated string");
+        j += text[j] == '\\' ? 2 : 1;
       }
-      if (j >= len) {
-        *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: unterminated string (truncated file?)", name, sl, sc);
-        buf_free(&out);
-        return 0;
-      }
-      buf_append(&out, text + i, j + 1 - i);
-      col = c2 + 1;
-      line = l2;
-      i = j + 1;
-      continue;
-    }
-    if (isalpha((unsigned char)c)) {
-      size_t j = i;
-      while (j < len && (isalnum((unsigned char)text[j]) || text[j] == '_')) j++;
-      size_t n = j - i;
-      if ((n == 3 && memcmp(text + i, "NaN", 3) == 0) || (n == 3 && memcmp(text + i, "nan", 3) == 0)) {
-        buf_append(&out, "null", 4);
-      } else if ((n == 8 && memcmp(text + i, "Infinity", 8) == 0) || (n == 3 && memcmp(text + i, "inf", 3) == 0)) {
-        buf_append(&out, "1e999", 5);
-      } else if ((n == 4 && memcmp(text + i, "true", 4) == 0) || (n == 5 && memcmp(text + i, "false", 5) == 0) ||
-                 (n == 4 && memcmp(text + i, "null", 4) == 0)) {
-        buf_append(&out, text + i, n);
-      } else if (i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E' || isdigit((unsigned char)text[i - 1]))) {
-        buf_append(&out, text + i, n);   /* part of a number such as 1e5: SQLite judges */
-      } else {
-        *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: unexpected token '%.*s'", name, line, col,
-                                 (int)(n > 20 ? 20 : n), text + i);
-        buf_free(&out);
-        return 0;
-      }
-      col += (long)n;
-      i = j;
-      continue;
-    }
-    if (c == '{' || c == '[') {
-      if (depth == (int)(sizeof(stack) / sizeof(stack[0]))) {
-        *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: nesting deeper than 256", name, line, col);
-        buf_free(&out);
-        return 0;
-      }
+      if (j >= len) JFAIL("unterminated string (truncated file?)");
+      n = j + 1 - i;
+      buf_append(&out, text + i, n);
+      if (x == X_KEY || x == X_KEY_OR_CLOSE) x = X_COLON;
+      else is_value = 1;
+    } else if (c == '{' || c == '[') {
+      if (x != X_VALUE && x != X_VALUE_OR_CLOSE) JFAIL("expected %s, found '%c'", expect_text(x, top), c);
+      if (depth == (int)(sizeof(stack) / sizeof(stack[0]))) JFAIL("nesting deeper than 256");
       stack[depth].c = c;
       stack[depth].line = line;
       stack[depth].col = col;
       depth++;
+      x = c == '{' ? X_KEY_OR_CLOSE : X_VALUE_OR_CLOSE;
+      buf_append(&out, &c, 1);
     } else if (c == '}' || c == ']') {
       char want = c == '}' ? '{' : '[';
-      if (depth == 0 || stack[depth - 1].c != want) {
-        *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: unexpected '%c'", name, line, col, c);
-        buf_free(&out);
-        return 0;
-      }
+      int ok = top == want && (x == X_COMMA_OR_CLOSE || (c == '}' && x == X_KEY_OR_CLOSE) ||
+                               (c == ']' && x == X_VALUE_OR_CLOSE));
+      if (!ok) JFAIL("expected %s, found '%c'", expect_text(x, top), c);
       depth--;
+      buf_append(&out, &c, 1);
+      is_value = 1;
+    } else if (c == ':') {
+      if (x != X_COLON) JFAIL("expected %s, found ':'", expect_text(x, top));
+      x = X_VALUE;
+      buf_append(&out, &c, 1);
+    } else if (c == ',') {
+      if (x != X_COMMA_OR_CLOSE) JFAIL("expected %s, found ','", expect_text(x, top));
+      x = top == '{' ? X_KEY : X_VALUE;
+      buf_append(&out, &c, 1);
+    } else {
+      /* a number or a bare word */
+      if (x != X_VALUE && x != X_VALUE_OR_CLOSE) {
+        size_t w = 0;
+        while (i + w < len && w < 20 && !strchr(" \t\r\n,:[]{}\"", text[i + w])) w++;
+        JFAIL("expected %s, found '%.*s'", expect_text(x, top), (int)(w ? w : 1), text + i);
+      }
+      const char *p = text + i;
+      size_t rest = len - i;
+      if ((n = json_number_len(p, rest)) > 0) {
+        buf_append(&out, p, n);
+      } else if (rest >= 3 && memcmp(p, "NaN", 3) == 0) {
+        n = 3;
+        buf_append(&out, "null", 4);
+      } else if (rest >= 8 && memcmp(p, "Infinity", 8) == 0) {
+        n = 8;
+        buf_append(&out, "1e999", 5);
+      } else if (rest >= 9 && memcmp(p, "-Infinity", 9) == 0) {
+        n = 9;
+        buf_append(&out, "-1e999", 6);
+      } else if (rest >= 4 && (memcmp(p, "true", 4) == 0 || memcmp(p, "null", 4) == 0)) {
+        n = 4;
+        buf_append(&out, p, 4);
+      } else if (rest >= 5 && memcmp(p, "false", 5) == 0) {
+        n = 5;
+        buf_append(&out, p, 5);
+      } else {
+        n = 0;
+      }
+      if (n && i + n < len && (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '.')) n = 0;
+      if (!n) {
+        size_t w = 0;
+        while (w < rest && w < 20 && !strchr(" \t\r\n,:[]{}\"", p[w])) w++;
+        JFAIL("unexpected token '%.*s'", (int)(w ? w : 1), p);
+      }
+      is_value = 1;
     }
-    buf_append(&out, &c, 1);
-    if (c == '\n') { line++; col = 1; } else col++;
-    i++;
+    if (is_value) x = depth == 0 ? X_END : X_COMMA_OR_CLOSE;
+    col += (long)n;
+    i += n;
   }
-  if (depth > 0) {
-    *pzErr = sqlite3_mprintf("%s:line %ld, column %ld: unexpected end of input: '%c' opened at line %ld, column %ld is not closed",
-                             name, line, col, stack[depth - 1].c, stack[depth - 1].line, stack[depth - 1].col);
-    buf_free(&out);
-    return 0;
-  }
+  if (depth > 0)
+    JFAIL("unexpected end of input: '%c' opened at line %ld, column %ld is not closed", stack[depth - 1].c,
+          stack[depth - 1].line, stack[depth - 1].col);
+  if (x != X_END) JFAIL("unexpected end of input: expected %s", expect_text(x, 0));
+#undef JFAIL
   buf_append(&out, "", 1);
   if (out.oom) {
     buf_free(&out);
@@ -509,8 +574,23 @@ static int parse_when(sqlite3 *db, const char *text, double *unix_s) {
 
 int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, PerfsqlLoad *ld,
                     sqlite3_int64 *run_id, char **pzErr) {
-  char *text = 0, *json = 0, *ts = 0, *commit = 0, *host = 0, *context = 0, *run_at = 0, *uri = 0;
+  char *text = 0;
   size_t len = 0;
+  *run_id = 0;
+  memset(ld, 0, sizeof(*ld));
+  if (!info->label || !*info->label) {
+    *pzErr = sqlite3_mprintf("%s: a run label is required (--label)", path);
+    return LOAD_ERROR;
+  }
+  if (read_file_all(path, BENCH_MAX_FILE, &text, &len, pzErr) != 0) return LOAD_ERROR;
+  int st = bench_load_buffer(db, path, text, len, info, ld, run_id, pzErr);
+  sqlite3_free(text);
+  return st;
+}
+
+int bench_load_buffer(sqlite3 *db, const char *path, const char *text, size_t len, const BenchRunInfo *info,
+                      PerfsqlLoad *ld, sqlite3_int64 *run_id, char **pzErr) {
+  char *json = 0, *ts = 0, *commit = 0, *host = 0, *context = 0, *run_at = 0, *uri = 0;
   int status = LOAD_ERROR;
   sqlite3_stmt *st = 0;
   Writer w = {db, 0, 0, 0, 0};
@@ -520,7 +600,6 @@ int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, Per
     *pzErr = sqlite3_mprintf("%s: a run label is required (--label)", path);
     return LOAD_ERROR;
   }
-  if (read_file_all(path, BENCH_MAX_FILE, &text, &len, pzErr) != 0) return LOAD_ERROR;
   if (memchr(text, 0, len)) {
     *pzErr = err_at_offset(path, (long long)((const char *)memchr(text, 0, len) - text),
                            "NUL byte: not a JSON or CSV benchmark result");
@@ -536,7 +615,7 @@ int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, Per
     sqlite3_finalize(st);
     st = 0;
     if (!valid) {
-      *pzErr = sqlite3_mprintf("%s: not valid JSON (brackets and strings balance; a comma, colon or value is wrong)", path);
+      *pzErr = sqlite3_mprintf("%s: not valid JSON (SQLite's json_valid() rejects it: an escape sequence?)", path);
       goto done;
     }
     fmt = bench_detect_format(db, json, strlen(json));
@@ -645,7 +724,6 @@ sqlerr:
 done:
   sqlite3_finalize(st);
   sqlite3_finalize(w.ins);
-  sqlite3_free(text);
   sqlite3_free(json);
   sqlite3_free(ts);
   sqlite3_free(commit);

@@ -22,6 +22,10 @@ typedef struct BenchRunInfo {
 int bench_load_file(sqlite3 *db, const char *path, const BenchRunInfo *info, PerfsqlLoad *ld,
                     sqlite3_int64 *run_id, char **pzErr);
 
+/* The same for content already in memory; path names it (uri, messages). */
+int bench_load_buffer(sqlite3 *db, const char *path, const char *text, size_t len, const BenchRunInfo *info,
+                      PerfsqlLoad *ld, sqlite3_int64 *run_id, char **pzErr);
+
 /* Detected format of a buffer: "gbench-json", "seed-json", "csv", or NULL
 ** (JSON that is neither). Exposed for tests and the fuzz target. */
 const char *bench_detect_format(sqlite3 *db, const char *text, size_t len);

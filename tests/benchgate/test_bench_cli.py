@@ -110,6 +110,10 @@ class LoadBench(harness.TempDirTest):
                  "benchmarks[0].real_time: not a number")
         self.bad("m.json", '{"metrics": {"a": {"name": "a", "value": "x"}}}', "metrics.a.value: not a number")
         self.bad("o.json", '{"other": 1}', "JSON without a 'benchmarks' array")
+        self.bad("c.json", '{"benchmarks": [\n {"name": "a" "run_name": "a"}]}',
+                 "c.json:line 2, column 14: expected ',' or '}', found a string")
+        self.bad("e.json", '{"metrics": {"a": {"name": "a", "value": 1,}}}',
+                 "e.json:line 1, column 44: expected a \"key\", found '}'")
 
     def test_bad_csv(self):
         self.bad("v.csv", "name,value,unit\nok,1,ms\nbad,12x,ms\n", "v.csv:line 3, column 5: value '12x' is not a number")
