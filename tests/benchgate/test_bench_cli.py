@@ -111,7 +111,7 @@ class LoadBench(harness.TempDirTest):
         self.bad("m.json", '{"metrics": {"a": {"name": "a", "value": "x"}}}', "metrics.a.value: not a number")
         self.bad("o.json", '{"other": 1}', "JSON without a 'benchmarks' array")
         self.bad("c.json", '{"benchmarks": [\n {"name": "a" "run_name": "a"}]}',
-                 "c.json:line 2, column 14: expected ',' or '}', found a string")
+                 "c.json:line 2, column 15: expected ',' or '}', found a string")
         self.bad("e.json", '{"metrics": {"a": {"name": "a", "value": 1,}}}',
                  "e.json:line 1, column 44: expected a \"key\", found '}'")
 
