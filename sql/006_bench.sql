@@ -31,5 +31,6 @@ CREATE TABLE bench_value (
   error       TEXT                      -- error_message when error_occurred
 );
 CREATE INDEX bench_value_source ON bench_value(source_id);
-CREATE INDEX bench_value_run ON bench_value(run_id, metric);
+-- covering index: bench_compare() reads a run's samples from it alone, in metric order
+CREATE INDEX bench_value_run ON bench_value(run_id, metric, aggregate, value, unit);
 CREATE INDEX bench_value_metric ON bench_value(metric);
