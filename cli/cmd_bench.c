@@ -520,13 +520,13 @@ static int write_html_report(Cli *cli, const char *path, int compared, sqlite3_i
       while (sqlite3_step(st) == SQLITE_ROW) {
         const char *unit = (const char *)sqlite3_column_text(st, 0);
         char *sql = sqlite3_mprintf(
-            "SELECT chart_bar(metric, value, series, json_object('title', 'Baseline vs current (' || %Q || ')',"
+            "SELECT chart_bar(metric, value, series, json_object('title', 'Baseline vs current (' || iif(%Q = '', 'no unit', %Q) || ')',"
             " 'y_label', %Q, 'width', 900, 'height', 380)) FROM ("
             " SELECT metric, 'baseline' AS series, base AS value, 0 AS k FROM temp.bench_cmp WHERE coalesce(unit, '') = %Q"
             "  AND base IS NOT NULL AND current IS NOT NULL UNION ALL"
             " SELECT metric, 'current', current, 1 FROM temp.bench_cmp WHERE coalesce(unit, '') = %Q"
             "  AND base IS NOT NULL AND current IS NOT NULL ORDER BY metric, k LIMIT 80)",
-            unit, unit, unit, unit);
+            unit, unit, unit, unit, unit);
         void *png;
         int len;
         if (query_png(cli->db, sql, &png, &len) == 0 && png) html_image_png(h, png, (size_t)len, "baseline vs current");

@@ -221,6 +221,21 @@ class History(harness.TempDirTest):
         self.assertAlmostEqual(after, sum(lat[24:]) / 16, places=9)
         r = self.ok(["bench", "history", "--format", "csv"])
         self.assertIn("nightly,latency,25,", r.out)
+        r = self.ok(["bench", "history", "--window", "20", "--metric", "lat*", "--format", "csv"])
+        self.assertIn("nightly,latency,25,", r.out)
+        # the HTML report: comparison + history charts with the change point marked
+        html = os.path.join(self.tmp, "r.html")
+        # run 40 is the first nightly (loaded last), the label's latest run is run 1
+        self.ok(["bench", "report", "--html", html, "--baseline", "40", "--current", "nightly", "--history", "nightly"])
+        with open(html) as f:
+            page = f.read()
+        self.assertIn("Regressions detected", page)
+        self.assertIn("<td>latency</td><td>ms</td>", page)
+        self.assertIn("History of", page)
+        self.assertIn("<h3>latency</h3>", page)
+        self.assertGreaterEqual(page.count("data:image/png;base64,"), 4)   # bars, speedup, 2 histories
+        r = self.fails(["bench", "report", "--baseline", "1"], rc=2)
+        self.assertIn("--html", r.err)
 
     def query_ext(self, sql):
         r = harness.python_with_ext(
