@@ -108,6 +108,10 @@ typedef struct Canvas {
   char font[512], font_bold[512];
   float *cov;                /* w*h coverage for anti-aliased shapes */
   int bx0, by0, bx1, by1;    /* dirty box of cov (inclusive-exclusive) */
+  struct { float pt; int bold, ascent, descent; } metrics[8];   /* font metrics cache */
+  int n_metrics;
+  struct { char s[40]; float pt; int bold, w; } widths[128];    /* text width cache */
+  int n_widths, next_width;
 } Canvas;
 
 /* Opens a w x h white canvas; checks the fonts exist. 0 or -1 + *pzErr. */
@@ -175,10 +179,11 @@ typedef struct Frame {
 ** plot, marker label lanes above it) for data ranges already in f->x/f->y
 ** (lo/hi, log, time) or categories. */
 void frame_layout(Frame *f);
-/* Draws background grid, bands, axes, tick labels, titles and legend (not
-** the data). Markers are drawn by frame_draw_markers after the data. */
+/* Draws background grid, bands, ticks, tick labels, titles and legend (not
+** the data). frame_finish() then draws, over the data, the axis lines and
+** the markers with their labels. */
 void frame_draw(Frame *f);
-void frame_draw_markers(Frame *f);
+void frame_finish(Frame *f);
 double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous) */
 double frame_ypix(const Frame *f, double y);
 /* A chart with no data: frame, title and "no data" in the middle. */

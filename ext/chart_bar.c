@@ -251,6 +251,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       }
     }
   }
+  frame_finish(&f);
   /* the zero line over the bars */
   if (!f.y.log && base > f.py0 && base < f.py1) fill_rect(&cv, f.px0, (int)base, f.px1, (int)base + 1, 0x444444);
   void *png = canvas_png(&cv, size);

@@ -55,7 +55,7 @@ int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr) {
   c->h = h;
   c->bx0 = w; c->by0 = h; c->bx1 = 0; c->by1 = 0;
   gdImageAlphaBlending(c->im, 1);
-  gdImageFilledRectangle(c->im, 0, 0, w - 1, h - 1, 0xFFFFFF);
+  fill_rect(c, 0, 0, w, h, 0xFFFFFF);
   return 0;
 }
 
@@ -67,7 +67,7 @@ void canvas_close(Canvas *c) {
 }
 
 void *canvas_png(Canvas *c, int *size) {
-  return gdImagePngPtrEx(c->im, size, 6);
+  return gdImagePngPtrEx(c->im, size, 1);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -77,6 +77,13 @@ static const char *font_of(Canvas *c, int bold) { return bold ? c->font_bold : c
 /* Ascent (above baseline) and descent (below) of the font at this size. */
 static void font_metrics(Canvas *c, double pt, int bold, int *ascent, int *descent) {
   int br[8];
+  for (int i = 0; i < c->n_metrics; i++) {
+    if (c->metrics[i].pt == (float)pt && c->metrics[i].bold == bold) {
+      *ascent = c->metrics[i].ascent;
+      *descent = c->metrics[i].descent;
+      return;
+    }
+  }
   char *e = gdImageStringFT(NULL, br, 0, (char *)font_of(c, bold), pt, 0, 0, 0, (char *)"Ag");
   if (e) {
     *ascent = (int)(pt * 1.0);
@@ -85,6 +92,13 @@ static void font_metrics(Canvas *c, double pt, int bold, int *ascent, int *desce
   }
   *ascent = -br[5];
   *descent = br[1];
+  if (c->n_metrics < 8) {
+    c->metrics[c->n_metrics].pt = (float)pt;
+    c->metrics[c->n_metrics].bold = bold;
+    c->metrics[c->n_metrics].ascent = *ascent;
+    c->metrics[c->n_metrics].descent = *descent;
+    c->n_metrics++;
+  }
 }
 
 void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h) {
@@ -95,8 +109,25 @@ void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h) {
     *w = 0;
     return;
   }
+  /* measuring runs FreeType's hinter on every glyph: remember short labels */
+  size_t len = strlen(s);
+  if (len < sizeof c->widths[0].s) {
+    for (int i = 0; i < c->n_widths; i++) {
+      if (c->widths[i].pt == (float)pt && c->widths[i].bold == bold && strcmp(c->widths[i].s, s) == 0) {
+        *w = c->widths[i].w;
+        return;
+      }
+    }
+  }
   char *e = gdImageStringFT(NULL, br, 0, (char *)font_of(c, bold), pt, 0, 0, 0, (char *)s);
-  *w = e ? (int)(strlen(s) * pt * 0.6) : br[2] - br[0];
+  *w = e ? (int)(len * pt * 0.6) : br[2] - br[0];
+  if (len < sizeof c->widths[0].s) {
+    int slot = c->n_widths < 128 ? c->n_widths++ : (c->next_width++ & 127);
+    memcpy(c->widths[slot].s, s, len + 1);
+    c->widths[slot].pt = (float)pt;
+    c->widths[slot].bold = bold;
+    c->widths[slot].w = *w;
+  }
 }
 
 void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, int y, int anchor,
@@ -155,8 +186,11 @@ void fill_rect(Canvas *c, int x0, int y0, int x1, int y1, int color) {
   if (y0 < 0) y0 = 0;
   if (x1 > c->w) x1 = c->w;
   if (y1 > c->h) y1 = c->h;
-  if (x1 <= x0 || y1 <= y0) return;
-  gdImageFilledRectangle(c->im, x0, y0, x1 - 1, y1 - 1, color);
+  /* direct writes: gdImageFilledRectangle blends pixel by pixel */
+  for (int y = y0; y < y1; y++) {
+    int *row = c->im->tpixels[y];
+    for (int x = x0; x < x1; x++) row[x] = color;
+  }
 }
 
 void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alpha) {

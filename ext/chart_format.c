@@ -191,7 +191,11 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
     group_thousands(tmp, out, n);
     return;
   }
-  if (amax > 0 && amax < 1e-3 && v != 0) {
+  if (amax > 0 && amax < 1e-3) {
+    if (v == 0) {
+      snprintf(out, n, "0");
+      return;
+    }
     static const char *small[] = {"m", "\xC2\xB5", "n", "p"};
     int k = (int)ceil(-log10(amax) / 3);     /* 1 = milli, 2 = micro ... */
     if (k > 4) k = 4;
@@ -301,7 +305,7 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
   if (max_ticks > max) max_ticks = max;
   int si = 0;
   for (; si < N_TIME_STEPS - 1; si++) {
-    if ((hi - lo) / time_steps[si].approx + 1 <= max_ticks) break;
+    if (floor((hi - lo) / time_steps[si].approx) + 1 <= max_ticks) break;
   }
   int n = 0;
   for (double t = time_first(lo, si); t <= hi + 1e-6 && n < max; t = time_next(t, si)) {

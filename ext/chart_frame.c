@@ -75,10 +75,10 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
         a->ticks[a->n++] = v;
       }
     }
-    double amax = fmax(fabs(a->lo), fabs(a->hi));
+    /* each decade label on its own scale: 1, 10, 100, 1,000, 10,000, 100k, 1M */
     for (int i = 0; i < a->n; i++) {
       double v = a->ticks[i];
-      chart_fmt_number(v, v < 1 ? v : 1, amax, a->labels[i], sizeof a->labels[i]);
+      chart_fmt_number(v, v, v, a->labels[i], sizeof a->labels[i]);
     }
     a->step = 0;
     return;
@@ -406,9 +406,6 @@ void frame_draw(Frame *f) {
       text_draw(c, PT_TICK, 0, C_TEXT, 0, xr, f->py1 + TICK + 3, TA_CENTER | TV_TOP, f->x.labels[i]);
     }
   }
-  /* axis lines: left and bottom, just outside the plot area */
-  fill_rect(c, f->px0 - 1, f->py0, f->px0, f->py1 + 1, C_AXIS);
-  fill_rect(c, f->px0 - 1, f->py1, f->px1, f->py1 + 1, C_AXIS);
   /* axis titles */
   int tick_h;
   text_size(c, PT_TICK, 0, "Ag", &w, &tick_h);
@@ -449,9 +446,16 @@ static int darken_if_light(int rgb) {
   return ((int)(r * k) << 16) | ((int)(g * k) << 8) | (int)(b * k);
 }
 
-void frame_draw_markers(Frame *f) {
+static void draw_axes(Frame *f) {
+  /* left and bottom, just outside the plot area, over the data */
+  fill_rect(f->c, f->px0 - 1, f->py0, f->px0, f->py1 + 1, C_AXIS);
+  fill_rect(f->c, f->px0 - 1, f->py1, f->px1, f->py1 + 1, C_AXIS);
+}
+
+void frame_finish(Frame *f) {
   Canvas *c = f->c;
   const ChartOptions *o = f->o;
+  draw_axes(f);
   if (f->x_cats) return;
   for (int i = 0; i < o->n_markers + o->n_bands; i++) {
     int is_marker = i < o->n_markers;

@@ -276,6 +276,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     if (iy1 <= iy0) iy1 = iy0 + 1;
     fill_rect(&cv, ix0, iy0, ix1, iy1, col);
   }
+  frame_finish(&f);
   /* colour bar */
   int bx0 = f.px1 + 20, bx1 = bx0 + 16;
   for (int y = f.py0; y < f.py1; y++) {

@@ -383,7 +383,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     cov_flush(&c, colors[s], modes[s] == MODE_MARKERS && a->n > 5000 ? 0.6 : 1.0);
   }
   sqlite3_free(seen);
-  frame_draw_markers(&f);
+  frame_finish(&f);
   void *png = canvas_png(&c, size);
   canvas_close(&c);
   sqlite3_free(grouped);
