@@ -29,7 +29,8 @@
 **  3. Errors: "<path>:line L, column C: <what>" for JSON syntax found by the
 **     normalizer and for CSV; "<path>: <json path>: <what>" for wrong types
 **     (e.g. benchmarks[3].real_time is not a number); nothing is written.
-**  4. Limits: files up to 1 GiB; O(size) time; memory O(size).
+**  4. Limits: files up to 1 GiB; O(size) time; memory O(size). Progress on
+**     stderr (progress_update) for long files when it is a terminal.
 */
 #include "bench_load.h"
 
@@ -289,6 +290,7 @@ static int load_gbench(Writer *w, const char *path, const char *json, char **pzE
   sqlite3_bind_text(b, 1, json, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(b)) == SQLITE_ROW) {
     int idx = sqlite3_column_int(b, 0);
+    if ((idx & 1023) == 0) progress_update("benchmarks", (uint64_t)idx, 0);
     const char *type = (const char *)sqlite3_column_text(b, 1);
     if (!type || strcmp(type, "object") != 0) {
       *pzErr = sqlite3_mprintf("%s: benchmarks[%d]: not an object", path, idx);
@@ -455,6 +457,7 @@ static int load_csv(Writer *w, const char *path, const char *text, size_t len, c
     char *nl = strchr(p, '\n');
     if (nl) *nl = 0;
     lineno++;
+    if ((lineno & 4095) == 0) progress_update("CSV lines", (uint64_t)lineno, 0);
     char *line = p;
     p = nl ? nl + 1 : 0;
     char *t = trim(line);
@@ -707,6 +710,7 @@ int bench_load_buffer(sqlite3 *db, const char *path, const char *text, size_t le
   else rc = load_csv(&w, path, text, len, pzErr);
   sqlite3_finalize(w.ins);
   w.ins = 0;
+  progress_done();
   if (rc != SQLITE_OK) { load_rollback(ld); goto done; }
   load_count(ld, "bench_run", 1);
   load_count(ld, "bench_value", w.rows);
