@@ -17,7 +17,8 @@
 **     higher for names ending in throughput, bandwidth or per_second (any
 **     case); otherwise default.better, otherwise lower. A threshold no rule
 **     sets is default.threshold_pct (10).
-**  3. Errors (one line, "<name>:line L, column C: <what>", 1-based): YAML
+**  3. Errors (one line, "<name>:line L, column C: <what>", 1-based; quoted
+**     text has control characters escaped): YAML
 **     syntax errors (libyaml's problem and position), unknown keys, a
 **     threshold that is not a number >= 0, better not lower/higher, alpha
 **     not in (0, 1), duplicate metric rules, wrong node kinds.
@@ -51,8 +52,24 @@ typedef struct YCtx {
   char *err;
 } YCtx;
 
+/* A key or value quoted in a message: control characters escaped (a YAML
+** scalar may hold newlines), at most 60 bytes, so the message stays one line. */
+static char *printable(const char *s) {
+  PerfsqlBuf b = {0};
+  for (size_t i = 0; s[i] && b.len < 60; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '\n') buf_append(&b, "\\n", 2);
+    else if (c < 0x20 || c == 0x7f) buf_appendf(&b, "\\x%02x", c);
+    else buf_append(&b, &s[i], 1);
+  }
+  buf_append(&b, "", 1);
+  return b.data;
+}
+
 static int yfail(YCtx *y, const yaml_node_t *node, const char *fmt, const char *arg) {
-  char *what = sqlite3_mprintf(fmt, arg ? arg : "");
+  char *shown = printable(arg ? arg : "");
+  char *what = sqlite3_mprintf(fmt, shown ? shown : "");
+  sqlite3_free(shown);
   y->err = sqlite3_mprintf("%s:line %d, column %d: %s", y->name, (int)node->start_mark.line + 1,
                            (int)node->start_mark.column + 1, what ? what : "error");
   sqlite3_free(what);

@@ -224,6 +224,19 @@ const char *bench_detect_format(sqlite3 *db, const char *text, size_t len) {
   return fmt;
 }
 
+/* Text from the input quoted in a message: control characters escaped, at most
+** 60 bytes, so an error stays on one line. sqlite3_malloc'd. */
+static char *shown(const char *t) {
+  PerfsqlBuf b = {0};
+  for (size_t i = 0; t && t[i] && b.len < 60; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c < 0x20 || c == 0x7f) buf_appendf(&b, "\\x%02x", c);
+    else buf_append(&b, &t[i], 1);
+  }
+  buf_append(&b, "", 1);
+  return b.data;
+}
+
 /* ---- writing rows ---------------------------------------------------------- */
 
 typedef struct Writer {
@@ -377,14 +390,18 @@ static int load_seed(Writer *w, const char *path, const char *json, char **pzErr
     const char *key = (const char *)sqlite3_column_text(m, 0);
     const char *type = (const char *)sqlite3_column_text(m, 1);
     if (!type || strcmp(type, "object") != 0) {
-      *pzErr = sqlite3_mprintf("%s: metrics.%s: not an object {name, value, unit}", path, key ? key : "?");
+      char *k = shown(key ? key : "?");
+      *pzErr = sqlite3_mprintf("%s: metrics.%s: not an object {name, value, unit}", path, k);
+      sqlite3_free(k);
       rc = SQLITE_MISMATCH;
       break;
     }
     const char *name = (const char *)sqlite3_column_text(m, 2);
     const char *vt = (const char *)sqlite3_column_text(m, 3);
     if (!vt || (!is_json_number(vt) && strcmp(vt, "null") != 0)) {
-      *pzErr = sqlite3_mprintf("%s: metrics.%s.value: %s", path, key ? key : "?", vt ? "not a number" : "missing");
+      char *k = shown(key ? key : "?");
+      *pzErr = sqlite3_mprintf("%s: metrics.%s.value: %s", path, k, vt ? "not a number" : "missing");
+      sqlite3_free(k);
       rc = SQLITE_MISMATCH;
       break;
     }
@@ -491,7 +508,9 @@ static int load_csv(Writer *w, const char *path, const char *text, size_t len, c
     double v = strtod(f[1], &end);
     int has = 1;
     if (!*f[1] || *end) {
-      *pzErr = sqlite3_mprintf("%s:line %ld, column %d: value '%s' is not a number", path, lineno, col[1], f[1]);
+      char *v = shown(f[1]);
+      *pzErr = sqlite3_mprintf("%s:line %ld, column %d: value '%s' is not a number", path, lineno, col[1], v);
+      sqlite3_free(v);
       rc = SQLITE_ERROR;
       break;
     }
@@ -500,7 +519,9 @@ static int load_csv(Writer *w, const char *path, const char *text, size_t len, c
     if (nf == 4) {
       long r = strtol(f[3], &end, 10);
       if (!*f[3] || *end || r < 0 || r > 1000000000L) {
-        *pzErr = sqlite3_mprintf("%s:line %ld, column %d: repetition '%s' is not an integer >= 0", path, lineno, col[3], f[3]);
+        char *v = shown(f[3]);
+        *pzErr = sqlite3_mprintf("%s:line %ld, column %d: repetition '%s' is not an integer >= 0", path, lineno, col[3], v);
+        sqlite3_free(v);
         rc = SQLITE_ERROR;
         break;
       }
