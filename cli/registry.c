@@ -18,6 +18,10 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
     usage_load[], usage_demo[], usage_version[], usage_help[];
 
 /* ---- charts -------------------------------------------------------------- */
+int cmd_plot(Cli *, int, char **);
+int cmd_report(Cli *, int, char **);
+int demo_charts(Cli *, const char *, const char *);
+extern const char usage_plot[], usage_report[];
 
 
 /* ---- traces -------------------------------------------------------------- */
@@ -29,7 +33,11 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
 /* ---- perftracker --------------------------------------------------------- */
 
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
+int cmd_bench(Cli *, int, char **);
+int cmd_load_bench(Cli *, int, char **);
+int demo_bench(Cli *, const char *, const char *);
+extern const char usage_bench[], usage_load_bench[];
 
 
 /* ---- remote -------------------------------------------------------------- */
@@ -47,7 +55,8 @@ const CliCommand cli_commands[] = {
   {"help", cmd_help, "help on a command: perfsql help COMMAND", usage_help},
 
   /* charts */
-
+  {"plot", cmd_plot, "write the chart a query (or view) returns to a PNG file", usage_plot},
+  {"report", cmd_report, "render views as one self-contained HTML page (--html) or as rows", usage_report},
 
   /* traces */
 
@@ -59,6 +68,7 @@ const CliCommand cli_commands[] = {
 
 
   /* bench */
+  {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
 
 
   /* remote */
@@ -78,6 +88,7 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* bench */
+  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
 
   /* remote */
@@ -92,6 +103,7 @@ int demo_core(Cli *, const char *, const char *);
 const CliDemoStep cli_demo_steps[] = {
   {"core", demo_core},
   /* charts */
+  {"charts", demo_charts},
 
 
   /* traces */
@@ -104,6 +116,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* bench */
+  {"bench", demo_bench},
 
 
   /* remote */
