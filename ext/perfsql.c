@@ -63,7 +63,12 @@ extern const sqlite3_module perf_events_module;
 
 /* ---- perftracker --------------------------------------------------------- */
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (ext/bench_stats.c, ext/changepoints.c, ext/bench_compare.c) -- */
+void mann_whitney_func(sqlite3_context *, int, sqlite3_value **);
+void geomean_step(sqlite3_context *, int, sqlite3_value **);
+void geomean_final(sqlite3_context *);
+extern const sqlite3_module changepoints_module;
+extern const sqlite3_module bench_compare_module;
 
 /* ---- remote -------------------------------------------------------------- */
 
@@ -114,7 +119,8 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 
   /* bench */
-
+  {"mann_whitney", 2, PF_PURE, mann_whitney_func, 0, 0, 0, 0},
+  {"geomean", 1, PF_PURE, 0, geomean_step, geomean_final, 0, 0},
 
   /* remote */
 
@@ -148,7 +154,8 @@ static const PerfsqlModule perfsql_modules[] = {
 
 
   /* bench */
-
+  {"changepoints", &changepoints_module},
+  {"bench_compare", &bench_compare_module},
 
   /* remote */
 
