@@ -3,7 +3,9 @@
 --
 -- Timestamps are nanoseconds of perf's clock (as `perf script` prints them,
 -- ts/1e9 = its seconds column). Every row's id is assigned in timestamp order
--- (the reader delivers events sorted), so ORDER BY id = ORDER BY ts.
+-- (the reader sorts with perf's FINISHED_ROUND rule), so ORDER BY id = ORDER BY ts;
+-- only if one round of records exceeds 64 MB can an event arrive late, which
+-- capture.out_of_order counts (views always order by ts, id).
 
 -- capture: one loaded perf.data; many per database, each with a unique name.
 CREATE TABLE capture (
@@ -16,7 +18,8 @@ CREATE TABLE capture (
   start_ts     INTEGER,                  -- first event (ns)
   end_ts       INTEGER,                  -- last event (ns)
   event_count  INTEGER NOT NULL DEFAULT 0,
-  lost_events  INTEGER NOT NULL DEFAULT 0 -- events the kernel dropped (PERF_RECORD_LOST)
+  lost_events  INTEGER NOT NULL DEFAULT 0, -- events the kernel dropped (PERF_RECORD_LOST)
+  out_of_order INTEGER NOT NULL DEFAULT 0  -- events delivered after a later one (see above)
 );
 CREATE INDEX capture_source ON capture(source_id);
 

@@ -543,9 +543,9 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       if (step(db, s, pzErr)) goto fail;
     }
     char *sql = sqlite3_mprintf("UPDATE capture SET start_ts = %lld, end_ts = %lld, event_count = %lld, "
-                                "lost_events = %lld WHERE id = %lld", n ? (long long)first_ts : 0LL,
-                                n ? (long long)last_ts : 0LL, (long long)n,
-                                (long long)rs->lost_events, cap_id);
+                                "lost_events = %lld, out_of_order = %lld WHERE id = %lld",
+                                n ? (long long)first_ts : 0LL, n ? (long long)last_ts : 0LL, (long long)n,
+                                (long long)rs->lost_events, (long long)rs->out_of_order, cap_id);
     int e = sqlite3_exec(db, sql, 0, 0, pzErr);
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;

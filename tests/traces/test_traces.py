@@ -120,6 +120,7 @@ class TracesTest(harness.TempDirTest):
         # loaded rows are time-sorted (ids follow ts)
         ts = [r[0] for r in rows]
         self.assertEqual(ts, sorted(ts))
+        self.assertEqual(self.query("SELECT out_of_order, event_count FROM capture"), [(0, len(rows))])
         # decoded fields: every key=value that perf script prints and args has must agree
         by_key = {}
         for r in rows:
