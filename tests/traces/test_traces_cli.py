@@ -158,6 +158,13 @@ class TracesCliTest(harness.TempDirTest):
         p = subprocess.run(["perf", "script", "-i", os.path.join(self.tmp, "c.data")], capture_output=True,
                            text=True)
         self.assertEqual(n, sum(1 for l in p.stdout.splitlines() if l.strip()))
+        # --events: only those (a tracepoint the kernel lacks is reported and skipped)
+        r = self.run_capture(["capture", "-s", "0.3", "--events", "sched:sched_switch,sched:no_such_event",
+                              "-o", os.path.join(self.tmp, "e.data"), "only_switch"])
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("sched:no_such_event is not offered by this kernel", r.err)
+        self.assertEqual(self.query("SELECT DISTINCT e.event FROM trace_event e JOIN capture c ON c.id = e.capture_id "
+                                    "WHERE c.name = 'only_switch'"), [("sched_switch",)])
 
     def run_capture(self, args, env=None, prefix=()):
         cmd = list(prefix) + [harness.PERFSQL, "-d", self.db] + args
