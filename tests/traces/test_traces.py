@@ -209,6 +209,38 @@ class TracesTest(harness.TempDirTest):
                          [("CPU 0/KVM",)])
         self.assertIn(("CPU 0/KVM",), self.query("SELECT name FROM task_summary"))
 
+    def test_views_agree_with_task_summary(self):
+        """core_map, task_heatmap, run_scatter, core_locality and kvm_event_count re-derive the
+        quantities that task_summary (checked against timehist above) and perf script give."""
+        self.ok(["--quiet", "load", "perf", SYN, "--name", "syn"])
+        summ = dict(self.query("SELECT tid, run_ns FROM task_summary"))
+        per_task = dict(self.query("SELECT tid, run_ns FROM core_map WHERE cpu IS NULL AND tid IS NOT NULL"))
+        self.assertEqual(per_task, summ)
+        by_cpu = dict(self.query("SELECT tid, sum(run_ns) FROM core_map WHERE cpu IS NOT NULL AND tid IS NOT NULL "
+                                 "GROUP BY tid"))
+        self.assertEqual(by_cpu, summ)
+        all_tasks = self.query("SELECT sum(run_ns) FROM core_map WHERE tid IS NULL")[0][0]
+        self.assertEqual(all_tasks, sum(summ.values()))
+        pct = dict(self.query("SELECT tid, pct FROM core_map WHERE cpu IS NULL AND tid IS NOT NULL"))
+        span = self.query("SELECT end_ts - start_ts FROM capture")[0][0]
+        for tid, ns in summ.items():
+            self.assertAlmostEqual(pct[tid], round(100.0 * ns / span, 2))
+        r = self.ok(["sql", "--format", "csv", "SELECT tid, sum(run_pct) FROM task_heatmap GROUP BY tid"])
+        heat = {int(t): float(v) for t, v in (l.split(",") for l in r.out.splitlines()[1:])}
+        for tid, ns in summ.items():
+            # 100 ms bins, run_pct = ns / 1e6 rounded to 0.01 per cell
+            self.assertAlmostEqual(heat.get(tid, 0) * 1e6, ns, delta=0.006e6 * 4)
+        self.assertEqual(self.query("SELECT count(*) FROM run_scatter WHERE series = 'run'"),
+                         self.query("SELECT count(*) FROM sched_slice WHERE tid <> 0 AND dur IS NOT NULL"))
+        self.assertEqual(self.query("SELECT count(*) FROM run_scatter WHERE series = 'guest'"), [(60,)])
+        self.assertEqual(self.query("SELECT count(*) FROM run_scatter WHERE series = 'host'"), [(59,)])
+        self.assertEqual(self.query("SELECT count(*) FROM core_locality"),
+                         self.query("SELECT count(*) FROM sched_slice WHERE tid <> 0 AND ts IS NOT NULL"))
+        from collections import Counter
+        want = Counter((w[2], w[5]) for w in parse_script(os.path.join(D, "kvm_syn.script.txt")) if w[4] == "kvm")
+        got = {(t, e): n for t, e, n in self.query("SELECT tid, event, events FROM kvm_event_count")}
+        self.assertEqual(got, dict(want))
+
     # ---- task maps ------------------------------------------------------------------------------
     def test_taskmap_annotation(self):
         tid = self.load_a() and self.query(
