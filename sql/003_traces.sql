@@ -65,12 +65,13 @@ CREATE INDEX sched_switch_source ON sched_switch(source_id);
 CREATE INDEX sched_switch_cpu ON sched_switch(capture_id, cpu, ts);
 CREATE INDEX sched_switch_next ON sched_switch(capture_id, next_pid, ts);
 
--- sched_wakeup and sched_wakeup_new (is_new = 1); sched_waking goes to trace_event only.
+-- sched_waking, sched_wakeup and sched_wakeup_new; kind says which.
 CREATE TABLE sched_wakeup (
   id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
   capture_id INTEGER NOT NULL, ts INTEGER NOT NULL, cpu INTEGER,
   waker_tid INTEGER,                     -- thread that ran the wakeup
-  comm TEXT, pid INTEGER, prio INTEGER, target_cpu INTEGER, is_new INTEGER NOT NULL
+  comm TEXT, pid INTEGER, prio INTEGER, target_cpu INTEGER,
+  kind TEXT NOT NULL CHECK (kind IN ('waking', 'wakeup', 'wakeup_new'))
 );
 CREATE INDEX sched_wakeup_source ON sched_wakeup(source_id);
 CREATE INDEX sched_wakeup_pid ON sched_wakeup(capture_id, pid, ts);

@@ -4,7 +4,7 @@
 **
 **  1. perf_load_file(): one transaction (loaders/common/load.h) writes one
 **     `capture` row, every tracepoint sample into trace_event (fields as
-**     JSON, by name) and the typed tables (sched_switch, sched_wakeup[_new],
+**     JSON, by name) and the typed tables (sched_switch, sched_waking/wakeup[_new],
 **     sched_migrate_task, sched_process_fork/exec/exit, sched_stat_*,
 **     kvm_exit with the reason decoded from isa, kvm_entry), plus
 **     trace_thread. Rows are inserted in timestamp order (the reader sorts),
@@ -48,13 +48,14 @@ static const char *const st_table[ST_COUNT] = {"trace_event", "sched_switch", "s
     "sched_migrate", "sched_process", "sched_stat", "kvm_exit", "kvm_entry", "trace_thread"};
 
 /* Typed kinds of tracepoints. */
-enum { K_NONE, K_SWITCH, K_WAKEUP, K_WAKEUP_NEW, K_MIGRATE, K_FORK, K_EXEC, K_EXIT, K_STAT, K_KVM_EXIT,
+enum { K_NONE, K_SWITCH, K_WAKING, K_WAKEUP, K_WAKEUP_NEW, K_MIGRATE, K_FORK, K_EXEC, K_EXIT, K_STAT, K_KVM_EXIT,
        K_KVM_ENTRY };
 
 static int kind_of(const char *sys, const char *name) {
   if (!sys || !name) return K_NONE;
   if (strcmp(sys, "sched") == 0) {
     if (strcmp(name, "sched_switch") == 0) return K_SWITCH;
+    if (strcmp(name, "sched_waking") == 0) return K_WAKING;
     if (strcmp(name, "sched_wakeup") == 0) return K_WAKEUP;
     if (strcmp(name, "sched_wakeup_new") == 0) return K_WAKEUP_NEW;
     if (strcmp(name, "sched_migrate_task") == 0) return K_MIGRATE;
@@ -132,7 +133,7 @@ static int insert_typed(sqlite3 *db, sqlite3_stmt **st, int k, const PerfEvent *
   int which;
   switch (k) {
     case K_SWITCH: which = ST_SWITCH; break;
-    case K_WAKEUP: case K_WAKEUP_NEW: which = ST_WAKEUP; break;
+    case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW: which = ST_WAKEUP; break;
     case K_MIGRATE: which = ST_MIGRATE; break;
     case K_FORK: case K_EXEC: case K_EXIT: which = ST_PROCESS; break;
     case K_STAT: which = ST_STAT; break;
@@ -163,13 +164,14 @@ static int insert_typed(sqlite3 *db, sqlite3_stmt **st, int k, const PerfEvent *
       bind_int(s, 12, ev, "next_prio");
       break;
     }
-    case K_WAKEUP: case K_WAKEUP_NEW:
+    case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW:
       sqlite3_bind_int(s, 6, ev->tid);
       bind_str(s, 7, ev, "comm");
       bind_int(s, 8, ev, "pid");
       bind_int(s, 9, ev, "prio");
       bind_int(s, 10, ev, "target_cpu");
-      sqlite3_bind_int(s, 11, k == K_WAKEUP_NEW);
+      sqlite3_bind_text(s, 11, k == K_WAKING ? "waking" : k == K_WAKEUP ? "wakeup" : "wakeup_new", -1,
+                        SQLITE_STATIC);
       break;
     case K_MIGRATE:
       bind_str(s, 6, ev, "comm");

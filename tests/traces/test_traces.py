@@ -107,7 +107,8 @@ class TracesTest(harness.TempDirTest):
         self.assertEqual(got, sorted(w[:6] for w in want))
         # typed tables hold exactly their events
         c = Counter(w[5] for w in want)
-        typed = {"sched_switch": c["sched_switch"], "sched_wakeup": c["sched_wakeup"] + c["sched_wakeup_new"],
+        typed = {"sched_switch": c["sched_switch"],
+                 "sched_wakeup": c["sched_waking"] + c["sched_wakeup"] + c["sched_wakeup_new"],
                  "sched_migrate": c["sched_migrate_task"],
                  "sched_process": c["sched_process_fork"] + c["sched_process_exec"] + c["sched_process_exit"],
                  "sched_stat": sum(n for e, n in c.items() if e.startswith("sched_stat_")),
@@ -198,6 +199,37 @@ class TracesTest(harness.TempDirTest):
             my_n, my_ns = self.query("SELECT sum(sched_in), sum(run_ns) FROM task_summary", db=db)[0]
             self.assertEqual(my_n, tot_n)
             self.assertLessEqual(abs(my_ns / 1e6 - tot_ms), max(0.001 * tot_ms, 0.002 * len(rows)))
+
+    def test_sched_wait_matches_timehist_events(self):
+        """Per run: `perf sched timehist` (no -s) prints the scheduling delay (first waking/wakeup
+        -> switch-in) and the time off CPU; sched_wait must give the same (printed in ms, 3 decimals)."""
+        rx = re.compile(r"^\s*(\d+)\.(\d+)\s+\[(\d+)\]\s+(.*?)\[(\d+)(?:/(\d+))?\]\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")
+        for data, th in ((A, "kvm_a.timehist_events.txt"), (B, "kvm_b.timehist_events.txt")):
+            db = os.path.join(self.tmp, os.path.basename(data) + ".db")
+            self.ok(["--quiet", "load", "perf", data, "--name", "x"], db=db)
+            mine = {(tid, end // 1000, cpu): (w, off) for tid, end, cpu, w, off in self.query(
+                "SELECT tid, end_ts, cpu, wait, off_cpu FROM sched_wait", db=db)}
+            matched = delays = 0
+            with open(os.path.join(D, th)) as f:
+                for line in f:
+                    m = rx.match(line)
+                    if not m:
+                        continue
+                    us = int(m.group(1)) * 1000000 + int(m.group(2))
+                    key = (int(m.group(5)), us, int(m.group(3)))
+                    wait_ms, delay_ms = float(m.group(7)), float(m.group(8))
+                    if key not in mine:
+                        # only runs whose start perf did not know (first switch on a CPU) are missing
+                        self.assertEqual((wait_ms, delay_ms), (0.0, 0.0), line)
+                        continue
+                    w, off = mine[key]
+                    # timehist truncates to whole µs
+                    self.assertEqual((w or 0) // 1000, round(delay_ms * 1000), line)
+                    self.assertEqual((off or 0) // 1000, round(wait_ms * 1000), line)
+                    matched += 1
+                    delays += delay_ms > 0
+            self.assertGreater(matched, 30)
+            self.assertGreater(delays, 20)
 
     def test_comm_with_spaces_survives(self):
         self.load_a()

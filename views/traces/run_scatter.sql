@@ -5,7 +5,7 @@
 --   capture_id  capture.id
 --   tid         thread id
 --   name        display name
---   series      'run' (end of run), 'wait' (runnable -> running), 'guest' (kvm_exit: time in
+--   series      'run' (end of run), 'wait' (scheduling delay: wakeup -> running), 'guest' (kvm_exit: time in
 --               guest before it), 'host' (kvm_entry: time in host before it)
 --   t_ms        time of the point, ms from the capture start
 --   dur_us      duration, µs
@@ -15,7 +15,7 @@ WITH p AS (
   SELECT capture_id, tid, 'run' AS series, end_ts AS ts, dur, cpu FROM sched_slice
   WHERE tid <> 0 AND dur IS NOT NULL
   UNION ALL
-  SELECT capture_id, tid, 'wait', ts, wait, cpu FROM sched_wait
+  SELECT capture_id, tid, 'wait', ts, wait, cpu FROM sched_wait WHERE wait IS NOT NULL
   UNION ALL
   SELECT capture_id, tid, CASE WHEN is_exit THEN 'guest' ELSE 'host' END, ts, ts - prev_ts, cpu
   FROM (SELECT capture_id, tid, ts, cpu, is_exit, lag(ts) OVER w AS prev_ts, lag(is_exit) OVER w AS prev_exit

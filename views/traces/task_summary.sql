@@ -18,8 +18,8 @@
 --   switches     context switches out of the task (= sched_in)
 --   preempted    switches out in state R/R+ (involuntary)
 --   migrations   sched_migrate_task events of the task
---   wait_ns      total runnable -> running wait, ns (see sched_wait)
---   max_wait_ns  longest such wait, ns
+--   wait_ns      total scheduling delay (first wakeup -> running), ns (see sched_wait)
+--   max_wait_ns  longest such delay, ns (perf sched latency's "Maximum delay")
 CREATE VIEW task_summary AS
 WITH run AS (
   SELECT capture_id, tid, sum(coalesce(dur, 0)) AS run_ns, count(*) AS sched_in,
