@@ -75,16 +75,16 @@ KV = re.compile(r"(\w+)=(.*?)(?=\s+\w+=|\s+==>|\s+\[ns\]|\s*$)")
 
 
 def parse_timehist(path):
-    """Runtime summary rows: (comm, tid, sched_in, run_msec, pid)."""
+    """Runtime summary rows (perf sched timehist -s -M): (comm, tid, sched_in, run_msec, pid, migrations)."""
     rows = []
     with open(path) as f:
         text = f.read()
     for line in text.splitlines():
-        m = re.match(r"^\s*(.*)\[([-\d]+)(?:/([-\d]+))?\]\s+(-?\d+)\s+(\d+)\s+([\d.]+)\s", line)
+        m = re.match(r"^\s*(.*)\[([-\d]+)(?:/([-\d]+))?\]\s+(-?\d+)\s+(\d+)\s+([\d.]+)\s.*\s(\d+)\s*$", line)
         if m:
             tid = int(m.group(2))
             pid = int(m.group(3)) if m.group(3) else tid
-            rows.append((m.group(1), tid, int(m.group(5)), float(m.group(6)), pid))
+            rows.append((m.group(1), tid, int(m.group(5)), float(m.group(6)), pid, int(m.group(7))))
     return rows
 
 
@@ -175,19 +175,21 @@ class TracesTest(harness.TempDirTest):
             self.assertGreater(len(rows), 5)
             mine = {r[0]: (r[1], r[2], r[3]) for r in self.query(
                 "SELECT tid, run_ns, sched_in, comm FROM task_summary", db=db)}
+            migr = dict(self.query("SELECT tid, migrations FROM task_summary", db=db))
             by_tid = {}
             # perf may account the first run of a new thread to a "-1" thread of its process
             # ("CPU 0/KVM" thread 7926's first run shows as ":-1[-1]"): compare such threads in the totals
-            split = any(tid < 0 for comm, tid, n, ms, pid in rows)
-            for comm, tid, n, ms, pid in rows:
-                by_tid.setdefault(tid, []).append((comm, n, ms, pid))
+            split = any(tid < 0 for comm, tid, n, ms, pid, mig in rows)
+            for comm, tid, n, ms, pid, mig in rows:
+                by_tid.setdefault(tid, []).append((comm, n, ms, pid, mig))
             exact = 0
             for tid, lst in by_tid.items():
                 if tid <= 0 or len(lst) != 1 or tid not in mine or (split and lst[0][3] != tid):
                     continue
-                comm, n, ms, _ = lst[0]
+                comm, n, ms, _, mig = lst[0]
                 run_ns, sched_in, my_comm = mine[tid]
                 self.assertEqual(sched_in, n, f"sched-in of {comm}[{tid}]")
+                self.assertEqual(migr[tid], mig, f"migrations of {comm}[{tid}]")
                 # timehist prints msec with 3 decimals (truncated): 0.1% or the print resolution
                 self.assertLessEqual(abs(run_ns / 1e6 - ms), max(0.001 * ms, 0.0011), f"{comm}[{tid}]")
                 self.assertEqual(my_comm, comm[:len(my_comm)] if len(comm) < 15 else my_comm)

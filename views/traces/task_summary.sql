@@ -17,7 +17,7 @@
 --   pct_core     run time as % of one core over the capture's span
 --   switches     context switches out of the task (= sched_in)
 --   preempted    switches out in state R/R+ (involuntary)
---   migrations   sched_migrate_task events of the task
+--   migrations   sched_migrate_task events of the task (timehist -s counts them with -M)
 --   wait_ns      total scheduling delay (first wakeup -> running), ns (see sched_wait)
 --   max_wait_ns  longest such delay, ns (perf sched latency's "Maximum delay")
 CREATE VIEW task_summary AS
