@@ -12,7 +12,7 @@
 **     - prints the task table (run time, % of one core, sched-ins, waits)
 **       on stdout; --out DIR writes cpu.png, switches.png, coremap.png,
 **       heatmap.png, runs_scatter.png, locality.png and, when the capture has
-**       kvm_exit events, kvm_exits.png and kvm_scatter.png; --html FILE writes
+**       kvm_exit events, kvm_exits.png, kvm_heatmap.png and kvm_scatter.png; --html FILE writes
 **       them all with their tables into one page (images inline).
 **  2. `traces diff BASE OTHER`: the capture_diff view for two captures.
 **  3. Errors: unknown capture, bad numbers, a window past the end: one line,
@@ -208,6 +208,14 @@ static int report(Cli *cli, const char *capture, const char *from, const char *c
                        "AND ts BETWEEN %lld AND %lld GROUP BY 1, 2) AS k "
                        "LEFT JOIN trace_task AS t ON t.capture_id = %lld AND t.tid = k.tid "
                        "WHERE coalesce(t.name, '') GLOB %Q", w.cap, w.lo, w.hi, w.cap, w.pattern), 1},
+      {"kvm_heatmap.png", "KVM exits over time", "kvm_exit events per vCPU task and 10 ms bin (heatmap_bin).",
+       sqlite3_mprintf("SELECT chart_heatmap(bin * 10, name, n, "
+                       "'{\"title\":\"KVM exits per 10 ms\",\"x_label\":\"ms\",\"z_label\":\"exits\"}') "
+                       "FROM (SELECT heatmap_bin(k.ts, 10000000, %lld) AS bin, coalesce(t.name, k.tid) AS name, "
+                       "count(*) AS n FROM kvm_exit AS k LEFT JOIN trace_task AS t ON t.capture_id = k.capture_id "
+                       "AND t.tid = k.tid WHERE k.capture_id = %lld AND k.ts BETWEEN %lld AND %lld "
+                       "AND coalesce(t.name, '') GLOB %Q GROUP BY 1, 2 ORDER BY 1)",
+                       w.lo, w.cap, w.lo, w.hi, w.pattern), 1},
       {"kvm_scatter.png", "KVM guest and host time per exit",
        "guest = time in the guest before an exit; host = time in the host before the next entry (log scale).",
        sqlite3_mprintf("SELECT chart_scatter(r.t_ms - %f, r.dur_us, r.series, "

@@ -52,12 +52,12 @@ class TracesCliTest(harness.TempDirTest):
         html = os.path.join(self.tmp, "d.html")
         r = self.ok(["traces", "report", "syn", "--out", out, "--html", html])
         for name in ("cpu", "switches", "coremap", "heatmap", "runs_scatter", "locality", "kvm_exits",
-                     "kvm_scatter"):
+                     "kvm_heatmap", "kvm_scatter"):
             w, h = png_size(os.path.join(out, name + ".png"))
             self.assertGreaterEqual(w, 600, name)
         with open(html) as f:
             page = f.read()
-        self.assertEqual(page.count("data:image/png;base64,"), 8)
+        self.assertEqual(page.count("data:image/png;base64,"), 9)
         self.assertIn("Firewall.05.vcpu0", page)
         self.assertIn("KVM exit statistics", page)
         # the printed table equals the task_summary view over the whole capture
