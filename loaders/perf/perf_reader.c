@@ -984,18 +984,18 @@ static int decode_fields(PerfReader *r, PerfEvent *ev, EventDesc *d, uint64_t of
     f->json_key = fd->json_key;
     f->json_key_len = fd->json_key_len;
     f->kind = fd->kind;
-    if (fd->offset < 0 || fd->size < 0 || fd->offset + fd->size > ev->raw_size)
+    if (fd->offset < 0 || fd->size < 0 || (long long)fd->offset + fd->size > ev->raw_size)
       return fail(r, off, "%s:%s field %s (offset %d, size %d) lies past the %d-byte raw data",
                   ev->system, ev->name, fd->name, fd->offset, fd->size, ev->raw_size);
     const unsigned char *p = ev->raw + fd->offset;
     int len = fd->size;
     if (fd->flags & TEP_FIELD_IS_DYNAMIC) {
       uint32_t loc = (uint32_t)read_uint(p, fd->size >= 4 ? 4 : fd->size);
-      int doff = (int)(loc & 0xffff);
+      long long doff = (long long)(loc & 0xffff);
       len = (int)(loc >> 16);
-      if (fd->flags & TEP_FIELD_IS_RELATIVE) doff += fd->offset + fd->size;
+      if (fd->flags & TEP_FIELD_IS_RELATIVE) doff += (long long)fd->offset + fd->size;
       if (doff + len > ev->raw_size)
-        return fail(r, off, "%s:%s field %s: dynamic data [%d, +%d) lies past the %d-byte raw data",
+        return fail(r, off, "%s:%s field %s: dynamic data [%lld, +%d) lies past the %d-byte raw data",
                     ev->system, ev->name, fd->name, doff, len, ev->raw_size);
       p = ev->raw + doff;
     }
