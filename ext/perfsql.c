@@ -52,7 +52,12 @@ void annotate_tid_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- bench --------------------------------------------------------------- */
 
-/* ---- remote -------------------------------------------------------------- */
+/* ---- remote (ext/remote_funcs.c) ----------------------------------------- */
+void remote_round_func(sqlite3_context *, int, sqlite3_value **);
+void remote_pystr_func(sqlite3_context *, int, sqlite3_value **);
+void remote_human_bytes_func(sqlite3_context *, int, sqlite3_value **);
+void remote_command_clean_func(sqlite3_context *, int, sqlite3_value **);
+void remote_epoch_func(sqlite3_context *, int, sqlite3_value **);
 
 
 static const PerfsqlFunction perfsql_functions[] = {
@@ -95,7 +100,11 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 
   /* remote */
-
+  {"remote_round", 2, PF_PURE, remote_round_func, 0, 0, 0, 0},
+  {"remote_pystr", 1, PF_PURE, remote_pystr_func, 0, 0, 0, 0},
+  {"remote_human_bytes", 1, PF_PURE, remote_human_bytes_func, 0, 0, 0, 0},
+  {"remote_command_clean", 1, PF_PURE, remote_command_clean_func, 0, 0, 0, 0},
+  {"remote_epoch", 3, PF_PURE, remote_epoch_func, 0, 0, 0, 0},
 
 };
 
