@@ -211,7 +211,7 @@ int remote_load_config(sqlite3 *db, const char *dir, int replace, int quiet, cha
   memset(&fo, 0, sizeof fo);
   RemoteTree *t = 0;
   RemoteEntry *files = 0;
-  int nfiles = 0, rc = -1, begun = 0;
+  int nfiles = 0, rc = -1;
   char **docs = 0;
   sqlite3_stmt *kq = 0, *ins = 0;
   PerfsqlLoad ld;
@@ -256,7 +256,6 @@ int remote_load_config(sqlite3 *db, const char *dir, int replace, int quiet, cha
   int st = load_begin(db, "remote-config", remote_tree_uri(t), hash, replace, &ld, pzErr);
   if (st == LOAD_ERROR) goto out;
   if (st == LOAD_DUPLICATE) { load_report(&ld, st, quiet); rc = 0; goto out; }
-  begun = 1;
   if (sqlite3_prepare_v2(db, kind_sql, -1, &kq, 0) != SQLITE_OK ||
       sqlite3_prepare_v2(db, "INSERT INTO remote_config(source_id,path,kind,doc) VALUES(?1,?2,?3,json(?4))",
                          -1, &ins, 0) != SQLITE_OK) {
@@ -287,14 +286,13 @@ int remote_load_config(sqlite3 *db, const char *dir, int replace, int quiet, cha
   sqlite3_finalize(kq);
   sqlite3_finalize(ins);
   kq = ins = 0;
-  begun = 0;
   if (load_commit(&ld, pzErr)) goto out;
   load_report(&ld, LOAD_NEW, quiet);
   rc = 0;
 out:
   sqlite3_finalize(kq);
   sqlite3_finalize(ins);
-  if (begun) load_rollback(&ld);
+  load_free(&ld);
   if (docs) for (int i = 0; i < nfiles; i++) sqlite3_free(docs[i]);
   sqlite3_free(docs);
   remote_entries_free(files, nfiles);

@@ -4,8 +4,8 @@
 ** performance-test-results/baseline|ebpf/...) into the remote_* tables.
 **
 **  1. Inputs: a local folder or an sftp:// URL (remote_fetch.c). Every file is listed;
-**     those the framework's analysis reads are loaded: client_results latency/*.txt
-**     (netperf), throughput|pps/*.json (iperf3 -J) and *_timing.log, and on the eBPF
+**     those the framework's analysis reads are loaded: client_results latency/…/latency_*.txt
+**     (netperf), throughput or pps run folders: *.json (iperf3 -J) and *_timing.log, and on the eBPF
 **     side ebpf_start_*.log, ebpf_monitoring/ebpf_resource_monitor_*.log (pidstat) and
 **     ebpf_logsize_monitor_*.log. Server logs, scripts, pid files and the tools' own
 **     output are not read (counted as ignored). Every run folder is kept, not only the
@@ -286,7 +286,7 @@ static int on_logsize(void *ctx, const LogsizeRow *r) {
   return step_done(L, ST_LOGSIZE) ? 1 : 0;
 }
 
-/* Loads one file; returns 0, or -1 with *line/*msg (msg sqlite3_malloc'd). */
+/* Loads one file; returns 0, or -1 with the line and message (sqlite3_malloc'd). */
 static int load_one(Loader *L, const FileClass *c, const char *relpath, const char *text, size_t n,
                     long *line, char **msg) {
   *line = 0;
@@ -465,7 +465,7 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
   memset(&L, 0, sizeof L);
   L.db = db;
   L.iteration = o->iteration;
-  int begun = 0, nskipped = 0, nignored = 0, nloaded = 0;
+  int nskipped = 0, nignored = 0, nloaded = 0;
   char **skipped = 0;
 
   if (remote_tree_open(root, &o->fetch, &t, pzErr)) return -1;
@@ -517,7 +517,6 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
     rc = 0;
     goto out;
   }
-  begun = 1;
   for (int i = 0; i < ST_COUNT; i++) {
     if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &L.st[i], 0) != SQLITE_OK) {
       *pzErr = sqlite3_mprintf("remote loader: %s", sqlite3_errmsg(db));
@@ -576,8 +575,7 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
     if (ncase) load_count(&L.ld, "remote_case", ncase);
   }
   for (int i = 0; i < ST_COUNT; i++) { sqlite3_finalize(L.st[i]); L.st[i] = 0; }
-  if (load_commit(&L.ld, pzErr)) { begun = 0; goto out; }
-  begun = 0;
+  if (load_commit(&L.ld, pzErr)) goto out;
   load_report(&L.ld, LOAD_NEW, o->quiet);
   if (!o->quiet)
     printf("remote: iteration %d: %d files loaded, %d not used by the analysis, %d skipped\n",
@@ -589,7 +587,7 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
   rc = 0;
 out:
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(L.st[i]);
-  if (begun) load_rollback(&L.ld);
+  load_free(&L.ld);
   if (L.err) sqlite3_free(L.err);
   if (data) for (int i = 0; i < nfiles; i++) sqlite3_free(data[i]);
   if (skipped) for (int i = 0; i < nskipped; i++) sqlite3_free(skipped[i]);

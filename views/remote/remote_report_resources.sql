@@ -16,7 +16,6 @@ CREATE VIEW remote_report_resources AS
 WITH win AS (
   SELECT c.iteration, c.case_name, w.window, w.start_time || ' ~ ' || w.end_time AS time_range,
          r.samples, r.cpu_avg, r.cpu_max, r.rss_max_kb
-         (SELECT count(*) FROM remote_monitor_latest AS m WHERE m.kind = 'pidstat'
   FROM remote_case_env AS c
   JOIN remote_test_window AS w
     ON w.scope = 'ebpf' AND w.iteration = c.iteration AND w.case_name = c.case_name AND w.env = c.env
