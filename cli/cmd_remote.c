@@ -151,22 +151,37 @@ static int write_buf(const char *path, PerfsqlBuf *b) {
   return rc;
 }
 
-/* Writes the rows of st as CSV; the first skip columns are not written. header: the
-** header rows as literal text (CRLF-terminated), or NULL for the column names. */
-static int write_csv(const char *path, sqlite3_stmt *st, int skip, const char *header) {
+/* Writes the rows of st (ordered by its first `keys` columns) as one CSV per distinct key:
+** path_of(key values) names the file; columns from `skip` on are written. */
+static int write_csv_grouped(sqlite3_stmt *st, int keys, int skip, const char *header,
+                             char *(*path_of)(sqlite3_stmt *st, void *ctx), void *ctx, int *files) {
   PerfsqlBuf b = {0};
-  int nc = sqlite3_column_count(st);
-  if (header) {
-    buf_append(&b, header, strlen(header));
-  } else {
-    for (int i = skip; i < nc; i++) {
-      if (i > skip) buf_append(&b, ",", 1);
-      csv_cell(&b, sqlite3_column_name(st, i));
-    }
-    buf_append(&b, "\r\n", 2);
-  }
-  int rc;
+  char *path = 0, *cur = 0;
+  int nc = sqlite3_column_count(st), rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    PerfsqlBuf k = {0};
+    for (int i = 0; i < keys; i++) buf_appendf(&k, "%s\x1f", sqlite3_column_text(st, i));
+    buf_append(&k, "", 1);
+    if (!cur || strcmp(cur, k.data) != 0) {
+      if (path && write_buf(path, &b)) { buf_free(&k); goto fail; }
+      if (path) (*files)++;
+      sqlite3_free(path);
+      sqlite3_free(cur);
+      memset(&b, 0, sizeof b);
+      cur = k.data;
+      path = path_of(st, ctx);
+      if (header) {
+        buf_append(&b, header, strlen(header));
+      } else {
+        for (int i = skip; i < nc; i++) {
+          if (i > skip) buf_append(&b, ",", 1);
+          csv_cell(&b, sqlite3_column_name(st, i));
+        }
+        buf_append(&b, "\r\n", 2);
+      }
+    } else {
+      buf_free(&k);
+    }
     for (int i = skip; i < nc; i++) {
       if (i > skip) buf_append(&b, ",", 1);
       csv_cell(&b, (const char *)sqlite3_column_text(st, i));
@@ -174,10 +189,32 @@ static int write_csv(const char *path, sqlite3_stmt *st, int skip, const char *h
     buf_append(&b, "\r\n", 2);
   }
   if (rc != SQLITE_DONE) {
-    buf_free(&b);
-    return cli_fail("%s: %s", path, sqlite3_errmsg(sqlite3_db_handle(st))), -1;
+    cli_fail("%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+    goto fail;
   }
-  return write_buf(path, &b);
+  if (path) {
+    if (write_buf(path, &b)) goto fail;
+    (*files)++;
+  }
+  sqlite3_free(path);
+  sqlite3_free(cur);
+  return 0;
+fail:
+  buf_free(&b);
+  sqlite3_free(path);
+  sqlite3_free(cur);
+  return -1;
+}
+
+typedef struct ReportPath { const char *dir, *type; } ReportPath;
+static char *report_path(sqlite3_stmt *st, void *ctx) {
+  const ReportPath *r = ctx;
+  int it = sqlite3_column_int(st, 0);
+  return sqlite3_mprintf("%s/iteration_%03d/%s_%s_iteration_%03d.csv", r->dir, it,
+                         sqlite3_column_text(st, 1), r->type, it);
+}
+static char *stats_path(sqlite3_stmt *st, void *ctx) {
+  return sqlite3_mprintf("%s/aggregated/%s_stats.csv", (const char *)ctx, sqlite3_column_text(st, 0));
 }
 
 static const char resources_header[] =
@@ -204,74 +241,84 @@ static void topic_title(const char *topic, char *out, size_t cap) {
   out[k] = 0;
 }
 
-static sqlite3_int64 scalar_int(sqlite3 *db, const char *sql, int iteration, const char *topic) {
-  sqlite3_stmt *st = 0;
-  sqlite3_int64 v = 0;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_int(st, 1, iteration);
-    sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_finalize(st);
-  return v;
-}
-
-/* The framework's {topic}_overview_{iteration}.md (1fa9db3 layout). */
-static int write_topic_overview(sqlite3 *db, const char *path, int iteration, const char *topic) {
-  char title[512], iter[32], date[32];
-  topic_title(topic, title, sizeof title);
-  snprintf(iter, sizeof iter, "iteration_%03d", iteration);
-  time_t now = time(0);
-  strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", localtime(&now));
-  sqlite3_int64 total = scalar_int(db, "SELECT count(*) FROM remote_case_env WHERE iteration=?1 AND topic=?2", iteration, topic);
-  sqlite3_int64 nlat = scalar_int(db, "SELECT count(DISTINCT case_name) FROM remote_latency_compare WHERE iteration=?1 AND topic=?2", iteration, topic);
-  sqlite3_int64 ntp = scalar_int(db, "SELECT count(DISTINCT c.case_name) FROM remote_case_env c JOIN remote_stream_run s ON s.scope='ebpf' AND s.iteration=c.iteration AND s.case_name=c.case_name AND s.env=c.env AND s.test_type='throughput' WHERE c.iteration=?1 AND c.topic=?2", iteration, topic);
-  sqlite3_int64 npps = scalar_int(db, "SELECT count(DISTINCT c.case_name) FROM remote_case_env c JOIN remote_stream_run s ON s.scope='ebpf' AND s.iteration=c.iteration AND s.case_name=c.case_name AND s.env=c.env AND s.test_type='pps' WHERE c.iteration=?1 AND c.topic=?2", iteration, topic);
-  sqlite3_int64 nres = scalar_int(db, "SELECT count(DISTINCT c.case_name) FROM remote_case_env c JOIN remote_monitor_latest m ON m.kind='pidstat' AND m.iteration=c.iteration AND m.case_name=c.case_name AND m.env=c.env WHERE c.iteration=?1 AND c.topic=?2", iteration, topic);
-  PerfsqlBuf b = {0};
-  buf_appendf(&b, "# %s - Analysis Overview\n\n**Iteration:** %s\n**Date:** %s\n**Total Cases:** %lld\n\n",
-              title, iter, date, total);
-  buf_appendf(&b, "## Summary Statistics\n\n- Total test cases: %lld\n- Cases with latency data: %lld\n"
-              "- Cases with throughput data: %lld\n- Cases with PPS data: %lld\n"
-              "- Cases with resource data: %lld\n\n", total, nlat, ntp, npps, nres);
-  buf_appendf(&b, "## Performance Summary\n\n"
-              "| Tool Case | Protocol | Dir | Latency Diff (%%) | Throughput Diff (%%) | PPS Diff (%%) |\n"
-              "|-----------|----------|-----|------------------|---------------------|---------------|\n");
-  sqlite3_stmt *st = 0;
+/* The framework's {topic}_overview_{iteration}.md (1fa9db3 layout), one per iteration
+** and topic, from two queries (counts, then table rows in order). */
+static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteration, int *files) {
+  sqlite3_stmt *cnt = 0, *rows = 0;
   if (prepare(db,
-      "SELECT c.case_name, c.protocol, c.direction, coalesce(remote_pystr(l.diff_pct), 'N/A'),"
+      "WITH c AS (SELECT * FROM remote_case_env WHERE ?1 = 0 OR iteration = ?1)"
+      " SELECT c.iteration, c.topic, count(*),"
+      " (SELECT count(DISTINCT l.case_name) FROM remote_latency_compare l WHERE l.iteration = c.iteration AND l.topic = c.topic),"
+      " (SELECT count(DISTINCT t.case_name) FROM remote_throughput_compare t WHERE t.iteration = c.iteration AND t.topic = c.topic),"
+      " (SELECT count(DISTINCT p.case_name) FROM remote_pps_compare p WHERE p.iteration = c.iteration AND p.topic = c.topic),"
+      " (SELECT count(*) FROM remote_case_env e JOIN remote_monitor_latest m ON m.kind = 'pidstat'"
+      "   AND m.iteration = e.iteration AND m.case_name = e.case_name AND m.env = e.env"
+      "   WHERE e.iteration = c.iteration AND e.topic = c.topic)"
+      " FROM c GROUP BY c.iteration, c.topic ORDER BY c.iteration, c.topic", &cnt))
+    return -1;
+  if (prepare(db,
+      "SELECT c.iteration, c.topic, c.case_name, c.protocol, c.direction, coalesce(remote_pystr(l.diff_pct), 'N/A'),"
       " coalesce(remote_pystr(t.diff_pct), 'N/A'), coalesce(remote_pystr(p.diff_pct), 'N/A')"
       " FROM remote_case_env c"
       " LEFT JOIN remote_latency_compare l ON l.iteration=c.iteration AND l.case_name=c.case_name AND l.env=c.env AND l.test='tcp_rr'"
       " LEFT JOIN remote_throughput_compare t ON t.iteration=c.iteration AND t.case_name=c.case_name AND t.env=c.env AND t.kind='single'"
       " LEFT JOIN remote_pps_compare p ON p.iteration=c.iteration AND p.case_name=c.case_name AND p.env=c.env AND p.kind='single'"
-      " WHERE c.iteration=?1 AND c.topic=?2 ORDER BY c.case_name", &st)) {
-    buf_free(&b);
+      " WHERE ?1 = 0 OR c.iteration = ?1 ORDER BY c.iteration, c.topic, c.case_name", &rows)) {
+    sqlite3_finalize(cnt);
     return -1;
   }
-  sqlite3_bind_int(st, 1, iteration);
-  sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *tc = (const char *)sqlite3_column_text(st, 0);
-    char shown[64];
-    if (strlen(tc) > 30) snprintf(shown, sizeof shown, "%.27s...", tc);
-    else snprintf(shown, sizeof shown, "%s", tc);
-    buf_appendf(&b, "| %s | %s | %s | %s | %s | %s |\n", shown, sqlite3_column_text(st, 1),
-                sqlite3_column_text(st, 2), sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
-                sqlite3_column_text(st, 5));
+  sqlite3_bind_int(cnt, 1, only_iteration);
+  sqlite3_bind_int(rows, 1, only_iteration);
+  char date[32];
+  time_t now = time(0);
+  strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", localtime(&now));
+  int rc = 0, have_row = sqlite3_step(rows) == SQLITE_ROW;
+  while (rc == 0 && sqlite3_step(cnt) == SQLITE_ROW) {
+    int it = sqlite3_column_int(cnt, 0);
+    const char *topic = (const char *)sqlite3_column_text(cnt, 1);
+    char title[512], iter[32];
+    topic_title(topic, title, sizeof title);
+    snprintf(iter, sizeof iter, "iteration_%03d", it);
+    sqlite3_int64 total = sqlite3_column_int64(cnt, 2);
+    PerfsqlBuf b = {0};
+    buf_appendf(&b, "# %s - Analysis Overview\n\n**Iteration:** %s\n**Date:** %s\n**Total Cases:** %lld\n\n",
+                title, iter, date, total);
+    buf_appendf(&b, "## Summary Statistics\n\n- Total test cases: %lld\n- Cases with latency data: %lld\n"
+                "- Cases with throughput data: %lld\n- Cases with PPS data: %lld\n"
+                "- Cases with resource data: %lld\n\n", total, sqlite3_column_int64(cnt, 3),
+                sqlite3_column_int64(cnt, 4), sqlite3_column_int64(cnt, 5), sqlite3_column_int64(cnt, 6));
+    buf_appendf(&b, "## Performance Summary\n\n"
+                "| Tool Case | Protocol | Dir | Latency Diff (%%) | Throughput Diff (%%) | PPS Diff (%%) |\n"
+                "|-----------|----------|-----|------------------|---------------------|---------------|\n");
+    while (have_row && sqlite3_column_int(rows, 0) == it &&
+           strcmp((const char *)sqlite3_column_text(rows, 1), topic) == 0) {
+      const char *tc = (const char *)sqlite3_column_text(rows, 2);
+      char shown[64];
+      if (strlen(tc) > 30) snprintf(shown, sizeof shown, "%.27s...", tc);
+      else snprintf(shown, sizeof shown, "%s", tc);
+      buf_appendf(&b, "| %s | %s | %s | %s | %s | %s |\n", shown, sqlite3_column_text(rows, 3),
+                  sqlite3_column_text(rows, 4), sqlite3_column_text(rows, 5), sqlite3_column_text(rows, 6),
+                  sqlite3_column_text(rows, 7));
+      have_row = sqlite3_step(rows) == SQLITE_ROW;
+    }
+    buf_appendf(&b, "\n## Notes\n\n"
+                "- Positive diff%% for latency indicates performance degradation (higher latency)\n"
+                "- Negative diff%% for throughput/PPS indicates performance degradation\n"
+                "- N/A indicates missing data\n\n"
+                "## Detailed Reports\n\n"
+                "1. **Latency Report**: `%s_latency_%s.csv`\n"
+                "2. **Throughput Report**: `%s_throughput_%s.csv`\n"
+                "3. **PPS Report**: `%s_pps_%s.csv`\n"
+                "4. **Resources Report**: `%s_resources_%s.csv`\n",
+                topic, iter, topic, iter, topic, iter, topic, iter);
+    char *path = sqlite3_mprintf("%s/%s/%s_overview_%s.md", dir, iter, topic, iter);
+    rc = write_buf(path, &b);
+    sqlite3_free(path);
+    if (rc == 0) (*files)++;
   }
-  sqlite3_finalize(st);
-  buf_appendf(&b, "\n## Notes\n\n"
-              "- Positive diff%% for latency indicates performance degradation (higher latency)\n"
-              "- Negative diff%% for throughput/PPS indicates performance degradation\n"
-              "- N/A indicates missing data\n\n"
-              "## Detailed Reports\n\n"
-              "1. **Latency Report**: `%s_latency_%s.csv`\n"
-              "2. **Throughput Report**: `%s_throughput_%s.csv`\n"
-              "3. **PPS Report**: `%s_pps_%s.csv`\n"
-              "4. **Resources Report**: `%s_resources_%s.csv`\n",
-              topic, iter, topic, iter, topic, iter, topic, iter);
-  return write_buf(path, &b);
+  sqlite3_finalize(cnt);
+  sqlite3_finalize(rows);
+  return rc;
 }
 
 /* ---- charts (through the chart SQL functions when the build has them) -------------- */
@@ -388,70 +435,44 @@ static int export_remote(Cli *cli, const char *dir, int only_iteration, int char
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   if (make_dirs(dir)) return EXIT_FAIL;
-  sqlite3_stmt *pairs = 0;
-  if (prepare(db, "SELECT DISTINCT iteration, topic FROM remote_case_env WHERE ?1 = 0 OR iteration = ?1 "
-                  "ORDER BY iteration, topic", &pairs)) return EXIT_FAIL;
-  sqlite3_bind_int(pairs, 1, only_iteration);
   static const struct { const char *view, *type; } reports[] = {
     {"remote_report_latency", "latency"}, {"remote_report_throughput", "throughput"},
     {"remote_report_pps", "pps"}, {"remote_report_resources", "resources"}};
   int files = 0;
-  while (sqlite3_step(pairs) == SQLITE_ROW) {
-    int it = sqlite3_column_int(pairs, 0);
-    const char *topic = (const char *)sqlite3_column_text(pairs, 1);
-    for (size_t r = 0; r < sizeof reports / sizeof reports[0]; r++) {
-      char *sql = sqlite3_mprintf("SELECT * FROM %s WHERE iteration = ?1 AND topic = ?2", reports[r].view);
-      sqlite3_stmt *st = 0;
-      int prc = prepare(db, sql, &st);
-      sqlite3_free(sql);
-      if (prc) { sqlite3_finalize(pairs); return EXIT_FAIL; }
-      sqlite3_bind_int(st, 1, it);
-      sqlite3_bind_text(st, 2, topic, -1, SQLITE_TRANSIENT);
-      char *path = sqlite3_mprintf("%s/iteration_%03d/%s_%s_iteration_%03d.csv", dir, it, topic, reports[r].type, it);
-      int w = write_csv(path, st, 2, strcmp(reports[r].type, "resources") == 0 ? resources_header : 0);
-      sqlite3_finalize(st);
-      sqlite3_free(path);
-      if (w) { sqlite3_finalize(pairs); return EXIT_FAIL; }
-      files++;
-    }
-    char *md = sqlite3_mprintf("%s/iteration_%03d/%s_overview_iteration_%03d.md", dir, it, topic, it);
-    int w = write_topic_overview(db, md, it, topic);
-    sqlite3_free(md);
-    if (w) { sqlite3_finalize(pairs); return EXIT_FAIL; }
-    files++;
-  }
-  sqlite3_finalize(pairs);
-  /* aggregated statistics, one CSV per topic */
-  sqlite3_stmt *topics = 0;
-  if (prepare(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", &topics)) return EXIT_FAIL;
-  while (sqlite3_step(topics) == SQLITE_ROW) {
-    const char *topic = (const char *)sqlite3_column_text(topics, 0);
+  /* one pass per report view; rows are split into files by (iteration, topic) */
+  for (size_t r = 0; r < sizeof reports / sizeof reports[0]; r++) {
+    char *sql = sqlite3_mprintf("SELECT * FROM %s WHERE ?1 = 0 OR iteration = ?1", reports[r].view);
     sqlite3_stmt *st = 0;
-    if (prepare(db,
-        "SELECT case_name AS \"Tool Case\", protocol AS \"Protocol\", direction AS \"Direction\", env AS \"Env\","
-        " metric AS \"Metric\", n AS \"N\", remote_pystr(mean * 1.0) AS \"Mean\", remote_pystr(stddev) AS \"Stddev\","
-        " remote_pystr(min) AS \"Min\", remote_pystr(max) AS \"Max\", baseline_n AS \"Baseline N\","
-        " remote_pystr(baseline_mean * 1.0) AS \"Baseline Mean\", remote_pystr(baseline_stddev) AS \"Baseline Stddev\","
-        " coalesce(remote_pystr(diff_pct), 'N/A') AS \"Diff (%)\", remote_pystr(threshold_pct) AS \"Threshold (%)\","
-        " coalesce(verdict, '') AS \"Verdict\""
-        " FROM remote_iteration_stats WHERE topic = ?1 ORDER BY case_name, env, metric", &st)) {
-      sqlite3_finalize(topics);
-      return EXIT_FAIL;
-    }
-    sqlite3_bind_text(st, 1, topic, -1, SQLITE_TRANSIENT);
-    char *path = sqlite3_mprintf("%s/aggregated/%s_stats.csv", dir, topic);
-    int w = write_csv(path, st, 0, 0);
+    int prc = prepare(db, sql, &st);
+    sqlite3_free(sql);
+    if (prc) return EXIT_FAIL;
+    sqlite3_bind_int(st, 1, only_iteration);
+    ReportPath rp = {dir, reports[r].type};
+    int w = write_csv_grouped(st, 2, 2, strcmp(reports[r].type, "resources") == 0 ? resources_header : 0,
+                              report_path, &rp, &files);
     sqlite3_finalize(st);
-    sqlite3_free(path);
-    if (w) { sqlite3_finalize(topics); return EXIT_FAIL; }
-    files++;
+    if (w) return EXIT_FAIL;
   }
-  sqlite3_finalize(topics);
+  if (write_topic_overviews(db, dir, only_iteration, &files)) return EXIT_FAIL;
+  /* aggregated statistics, one CSV per topic */
+  sqlite3_stmt *st = 0;
+  if (prepare(db,
+      "SELECT topic, case_name AS \"Tool Case\", protocol AS \"Protocol\", direction AS \"Direction\", env AS \"Env\","
+      " metric AS \"Metric\", n AS \"N\", remote_pystr(mean * 1.0) AS \"Mean\", remote_pystr(stddev) AS \"Stddev\","
+      " remote_pystr(min) AS \"Min\", remote_pystr(max) AS \"Max\", baseline_n AS \"Baseline N\","
+      " remote_pystr(baseline_mean * 1.0) AS \"Baseline Mean\", remote_pystr(baseline_stddev) AS \"Baseline Stddev\","
+      " coalesce(remote_pystr(diff_pct), 'N/A') AS \"Diff (%)\", remote_pystr(threshold_pct) AS \"Threshold (%)\","
+      " coalesce(verdict, '') AS \"Verdict\""
+      " FROM remote_iteration_stats ORDER BY topic, case_name, env, metric", &st))
+    return EXIT_FAIL;
+  int w = write_csv_grouped(st, 1, 1, 0, stats_path, (void *)dir, &files);
+  sqlite3_finalize(st);
+  if (w) return EXIT_FAIL;
   int nch = 0;
   int can_chart = charts && has_function(db, "chart_bar") && has_function(db, "chart_line");
   if (can_chart && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
   char *ov = sqlite3_mprintf("%s/overview.md", dir);
-  int w = write_overview(db, ov, can_chart);
+  w = write_overview(db, ov, can_chart);
   sqlite3_free(ov);
   if (w) return EXIT_FAIL;
   files++;
