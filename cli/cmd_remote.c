@@ -356,11 +356,37 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
   return 0;
 }
 
-/* Charts: overhead per tool (bars of the diff % per case and metric) and resource use
-** over time (lines of %CPU and RSS per case), through the charts domain's aggregates. */
+/* Charts: overhead per tool (bars: diff % of each case's mean over all iterations
+** against the baseline, per metric) and resource use over time (lines: %CPU of the
+** tool per iteration, seconds since the monitor's first sample), through the charts
+** domain's chart_bar/chart_line aggregates. Infinite diffs (zero baseline) are left out. */
 static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
-  (void)db; (void)dir; (void)count; (void)write_blobs;
-  return 0;
+  char *cdir = sqlite3_mprintf("%s/charts", dir);
+  int rc = make_dirs(cdir);
+  if (rc == 0)
+    rc = write_blobs(db, cdir,
+        "SELECT 'overhead_' || topic || '.png',"
+        " chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline over all iterations',"
+        "   'y_label', 'diff vs baseline (%)', 'width', 1400, 'height', 560))"
+        " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,"
+        "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'"
+        "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'"
+        "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct"
+        "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)"
+        "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',"
+        "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308"
+        "   ORDER BY s.topic, c.case_id, s.case_name,"
+        "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))"
+        " GROUP BY topic ORDER BY topic", count);
+  if (rc == 0)
+    rc = write_blobs(db, cdir,
+        "SELECT 'resources_' || case_name || '.png',"
+        " chart_line(t_rel_s, cpu_pct, 'iteration ' || iteration, json_object('title', case_name || ': eBPF tool %CPU',"
+        "   'x_label', 'seconds since the monitor started', 'y_label', '%CPU (pidstat)', 'width', 1000, 'height', 420))"
+        " FROM (SELECT * FROM remote_resource_sample ORDER BY case_name, iteration, ts)"
+        " GROUP BY case_name ORDER BY case_name", count);
+  sqlite3_free(cdir);
+  return rc;
 }
 
 /* ---- perfsql's own overview -------------------------------------------------------- */
