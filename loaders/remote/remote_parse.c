@@ -562,9 +562,20 @@ int remote_parse_pidstat(const char *text, size_t n, PidstatHeader *h,
       for (int i = off; i < k; i++) cols[i - off + 1] = pidstat_col(t[i].p, t[i].len);
       continue;
     }
-    if (!ncols) return fail(l.no, err_line, err_msg, "pidstat sample before any column header%s", 0);
     /* AM/PM takes one more token than the header's Time column */
     int ampm = k >= 2 && t[1].len == 2 && (memcmp(t[1].p, "AM", 2) == 0 || memcmp(t[1].p, "PM", 2) == 0);
+    if (!ncols) {
+      /* no header: the framework's positional layouts (with %wait when 15 columns) */
+      static const int with_wait[] = {PC_TIME, PC_UID, PC_PID, PC_USR, PC_SYSTEM, PC_GUEST, PC_WAIT,
+                                      PC_CPU_PCT, PC_CPU, PC_MINFLT, PC_MAJFLT, PC_VSZ, PC_RSS, PC_MEM,
+                                      PC_COMMAND};
+      static const int no_wait[] = {PC_TIME, PC_UID, PC_PID, PC_USR, PC_SYSTEM, PC_GUEST, PC_CPU_PCT,
+                                    PC_CPU, PC_MINFLT, PC_MAJFLT, PC_VSZ, PC_RSS, PC_MEM, PC_COMMAND};
+      int n = k - (ampm ? 1 : 0);
+      if (n == 15) { memcpy(cols, with_wait, sizeof with_wait); ncols = 15; }
+      else if (n == 14) { memcpy(cols, no_wait, sizeof no_wait); ncols = 14; }
+      else return fail(l.no, err_line, err_msg, "pidstat sample before any column header%s", 0);
+    }
     int off = ampm ? 1 : 0;
     if (k - off != ncols) {
       *err_line = l.no;
