@@ -246,15 +246,16 @@ static void topic_title(const char *topic, char *out, size_t cap) {
 static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteration, int *files) {
   sqlite3_stmt *cnt = 0, *rows = 0;
   if (prepare(db,
-      "WITH c AS (SELECT * FROM remote_case_env WHERE ?1 = 0 OR iteration = ?1)"
-      " SELECT c.iteration, c.topic, count(*),"
-      " (SELECT count(DISTINCT l.case_name) FROM remote_latency_compare l WHERE l.iteration = c.iteration AND l.topic = c.topic),"
-      " (SELECT count(DISTINCT t.case_name) FROM remote_throughput_compare t WHERE t.iteration = c.iteration AND t.topic = c.topic),"
-      " (SELECT count(DISTINCT p.case_name) FROM remote_pps_compare p WHERE p.iteration = c.iteration AND p.topic = c.topic),"
-      " (SELECT count(*) FROM remote_case_env e JOIN remote_monitor_latest m ON m.kind = 'pidstat'"
-      "   AND m.iteration = e.iteration AND m.case_name = e.case_name AND m.env = e.env"
-      "   WHERE e.iteration = c.iteration AND e.topic = c.topic)"
-      " FROM c GROUP BY c.iteration, c.topic ORDER BY c.iteration, c.topic", &cnt))
+      "WITH c AS (SELECT * FROM remote_case_env WHERE ?1 = 0 OR iteration = ?1),"
+      " lat AS (SELECT DISTINCT iteration, case_name, env FROM remote_latency_run WHERE scope = 'ebpf'),"
+      " tp AS (SELECT DISTINCT iteration, case_name, env FROM remote_stream_run WHERE scope = 'ebpf' AND test_type = 'throughput'),"
+      " pp AS (SELECT DISTINCT iteration, case_name, env FROM remote_stream_run WHERE scope = 'ebpf' AND test_type = 'pps'),"
+      " res AS (SELECT DISTINCT iteration, case_name, env FROM remote_monitor_latest WHERE kind = 'pidstat')"
+      " SELECT c.iteration, c.topic, count(*), count(lat.case_name), count(tp.case_name), count(pp.case_name),"
+      " count(res.case_name)"
+      " FROM c LEFT JOIN lat USING (iteration, case_name, env) LEFT JOIN tp USING (iteration, case_name, env)"
+      " LEFT JOIN pp USING (iteration, case_name, env) LEFT JOIN res USING (iteration, case_name, env)"
+      " GROUP BY c.iteration, c.topic ORDER BY c.iteration, c.topic", &cnt))
     return -1;
   if (prepare(db,
       "SELECT c.iteration, c.topic, c.case_name, c.protocol, c.direction, coalesce(remote_pystr(l.diff_pct), 'N/A'),"

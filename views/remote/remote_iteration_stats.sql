@@ -21,7 +21,9 @@
 --   threshold_pct the family's threshold (remote_thresholds)
 --   verdict       degraded | improved | ok | no baseline (| NULL for resources)
 CREATE VIEW remote_iteration_stats AS
-WITH raw AS (
+WITH rs AS (
+  SELECT iteration, case_name, env, cpu_pct, rss_kb FROM remote_resource_sample WHERE window IS NOT NULL),
+raw AS (
   SELECT iteration, scope, case_name, env, test || '_mean_us' AS metric, 'latency' AS family,
          mean_us AS value FROM remote_latency_run
   UNION ALL
@@ -33,11 +35,9 @@ WITH raw AS (
          CASE test_type WHEN 'throughput' THEN bps / 1e9 ELSE bps / (blksize * 8.0) END
   FROM remote_stream_run
   UNION ALL
-  SELECT iteration, 'ebpf', case_name, env, 'cpu_pct', 'resource', cpu_pct
-  FROM remote_resource_sample WHERE window IS NOT NULL
+  SELECT iteration, 'ebpf', case_name, env, 'cpu_pct', 'resource', cpu_pct FROM rs
   UNION ALL
-  SELECT iteration, 'ebpf', case_name, env, 'rss_kb', 'resource', rss_kb
-  FROM remote_resource_sample WHERE window IS NOT NULL),
+  SELECT iteration, 'ebpf', case_name, env, 'rss_kb', 'resource', rss_kb FROM rs),
 agg AS (
   SELECT scope, case_name, env, metric, family, count(value) AS n, avg(value) AS mean,
          CASE WHEN count(value) > 1 THEN

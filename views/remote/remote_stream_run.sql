@@ -21,28 +21,24 @@ CREATE VIEW remote_stream_run AS
 WITH files AS (
   SELECT f.iteration, f.scope, f.case_name, f.env, f.test_type,
          CASE WHEN f.conn LIKE 'multi%' THEN 'multi' ELSE f.conn END AS kind,
-         f.run_dir, f.path, i.*
+         f.run_dir, f.path, i.bps_sent, i.error, i.protocol, i.retransmits, i.blksize
   FROM remote_file AS f JOIN remote_iperf AS i ON i.file_id = f.id
   WHERE f.kind = 'iperf3' AND f.side = 'client'),
-latest AS (
-  SELECT iteration, scope, case_name, env, test_type, kind, max(run_dir) AS run_dir
-  FROM files GROUP BY iteration, scope, case_name, env, test_type, kind)
-SELECT l.iteration, l.scope, l.case_name, l.env, l.test_type, l.kind, l.run_dir,
-       count(f.bps_sent) AS streams,
-       count(f.error) AS errors,
-       sum(f.bps_sent) AS bps,
-       remote_round(sum(f.bps_sent) / 1e9, 2) AS gbps,
-       CAST(sum(f.bps_sent) / (l.blksize * 8.0) AS INTEGER) AS pps,
-       l.blksize,
-       max(f.protocol) AS protocol,
-       sum(f.retransmits) AS retransmits
-FROM (SELECT latest.*, coalesce((SELECT f2.blksize FROM files AS f2
-        WHERE f2.iteration = latest.iteration AND f2.scope = latest.scope
-          AND f2.case_name = latest.case_name AND f2.env = latest.env
-          AND f2.test_type = latest.test_type AND f2.run_dir = latest.run_dir
-          AND f2.blksize IS NOT NULL ORDER BY f2.path LIMIT 1), 64) AS blksize
-      FROM latest) AS l
-JOIN files AS f
-  ON f.iteration = l.iteration AND f.scope = l.scope AND f.case_name = l.case_name AND f.env = l.env
- AND f.test_type = l.test_type AND f.kind = l.kind AND f.run_dir = l.run_dir
-GROUP BY l.iteration, l.scope, l.case_name, l.env, l.test_type, l.kind, l.run_dir, l.blksize;
+ranked AS (
+  SELECT files.*,
+         max(run_dir) OVER (PARTITION BY iteration, scope, case_name, env, test_type, kind) AS latest,
+         first_value(blksize) OVER (PARTITION BY iteration, scope, case_name, env, test_type, run_dir
+                                    ORDER BY blksize IS NULL, path) AS first_blksize
+  FROM files)
+SELECT iteration, scope, case_name, env, test_type, kind, run_dir,
+       count(bps_sent) AS streams,
+       count(error) AS errors,
+       sum(bps_sent) AS bps,
+       remote_round(sum(bps_sent) / 1e9, 2) AS gbps,
+       CAST(sum(bps_sent) / (coalesce(max(first_blksize), 64) * 8.0) AS INTEGER) AS pps,
+       coalesce(max(first_blksize), 64) AS blksize,
+       max(protocol) AS protocol,
+       sum(retransmits) AS retransmits
+FROM ranked
+WHERE run_dir = latest
+GROUP BY iteration, scope, case_name, env, test_type, kind, run_dir;
