@@ -15,6 +15,7 @@
 **  2. Errors: one line "perfsql: <file>: <what>", exit 1; usage errors exit 2.
 */
 #include "cli.h"
+#include "html.h"
 #include "../loaders/remote/remote_load.h"
 
 #include <errno.h>
@@ -390,6 +391,48 @@ static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
   return rc;
 }
 
+
+/* DIR/report.html: one self-contained page (cli/html.h) with the thresholds, the
+** overhead chart of every topic and the table of degraded metrics. */
+static int write_html(sqlite3 *db, const char *dir) {
+  char *path = sqlite3_mprintf("%s/report.html", dir);
+  HtmlDoc *h = html_open(path, "eBPF tool overhead");
+  sqlite3_free(path);
+  html_paragraph(h, "Each eBPF tool case against its environment's baseline, over all loaded iterations "
+                    "(means recomputed from the raw measurements). Latency up and throughput/PPS down "
+                    "beyond the threshold are degradations.");
+  html_heading(h, 2, "Thresholds");
+  html_table_from_sql(h, db, "SELECT metric, percent, origin FROM remote_thresholds", 0);
+  html_heading(h, 2, "Overhead per tool");
+  sqlite3_stmt *st = 0;
+  if (sqlite3_prepare_v2(db,
+        "SELECT topic, chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline',"
+        " 'y_label', 'diff vs baseline (%)', 'width', 1200, 'height', 480))"
+        " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,"
+        "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'"
+        "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'"
+        "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct"
+        "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)"
+        "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',"
+        "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308"
+        "   ORDER BY s.topic, c.case_id, s.case_name,"
+        "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))"
+        " GROUP BY topic ORDER BY topic", -1, &st, 0) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      html_heading(h, 3, (const char *)sqlite3_column_text(st, 0));
+      html_image_png(h, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                     (const char *)sqlite3_column_text(st, 0));
+    }
+  }
+  sqlite3_finalize(st);
+  html_heading(h, 2, "Degraded metrics");
+  html_table_from_sql(h, db,
+      "SELECT case_name AS \"tool case\", env, metric, n, remote_round(mean, 3) AS mean,"
+      " remote_round(baseline_mean, 3) AS baseline, diff_pct AS \"diff %\", threshold_pct AS \"threshold %\""
+      " FROM remote_iteration_stats WHERE verdict = 'degraded' ORDER BY case_name, metric", 0);
+  return html_close(h);
+}
+
 /* ---- perfsql's own overview -------------------------------------------------------- */
 
 static int write_overview(sqlite3 *db, const char *path, int charts) {
@@ -498,6 +541,10 @@ static int export_remote(Cli *cli, const char *dir, int only_iteration, int char
   int nch = 0;
   int can_chart = charts && has_function(db, "chart_bar") && has_function(db, "chart_line");
   if (can_chart && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
+  if (can_chart) {
+    if (write_html(db, dir)) return EXIT_FAIL;
+    files++;
+  }
   char *ov = sqlite3_mprintf("%s/overview.md", dir);
   w = write_overview(db, ov, can_chart);
   sqlite3_free(ov);

@@ -100,6 +100,25 @@ class ReportsTest(harness.TempDirTest):
               "case_name = 'system_network_performance_case_4_udp_tx_1deecb'")
         self.assertEqual(self.query(q2), [("degraded",)])      # -5.53 % < -5 %
 
+    def test_latest_run_folder_is_reported(self):
+        case = "system_network_performance_case_10_tcp_tx_0388a9"
+        base = os.path.join(self.tree, "host-client/performance-test-results/ebpf", case, "host/client_results")
+        old = os.path.join(base, "latency/tcp_rr_20251001_000000")
+        os.makedirs(old)
+        with open(os.path.join(old, "latency_tcp_rr.txt"), "w") as f:
+            f.write(gen_tree.netperf_csv(1, 999.99, 5000))
+        new = os.path.join(base, "latency/tcp_rr_20251231_235959")
+        os.makedirs(new)
+        with open(os.path.join(new, "latency_tcp_rr.txt"), "w") as f:
+            f.write(gen_tree.netperf_csv(2, 80.67, 6000))
+        self.ok(["--quiet", "load", "remote", self.tree, "--iteration", "1"])
+        self.assertEqual(self.query("SELECT count(*) FROM remote_latency l JOIN remote_file f ON f.id = l.file_id "
+                                    f"WHERE f.case_name = '{case}' AND f.conn = 'tcp_rr'")[0][0], 3)
+        self.assertEqual(self.query("SELECT run_dir, mean_us, baseline_us, diff_pct FROM remote_latency_run r "
+                                    "JOIN remote_latency_compare c USING (iteration, case_name, env, test) "
+                                    f"WHERE r.case_name = '{case}' AND r.test = 'tcp_rr'"),
+                         [("tcp_rr_20251231_235959", 80.67, 73.34, round((80.67 - 73.34) / 73.34 * 100, 2))])
+
     def test_charts_and_overview(self):
         self.ok(["--quiet", "load", "remote", self.tree, "--iteration", "1"])
         out = os.path.join(self.tmp, "out")
