@@ -114,7 +114,7 @@ class ReportsTest(harness.TempDirTest):
         self.ok(["--quiet", "load", "remote", self.tree, "--iteration", "1"])
         self.assertEqual(self.query("SELECT count(*) FROM remote_latency l JOIN remote_file f ON f.id = l.file_id "
                                     f"WHERE f.case_name = '{case}' AND f.conn = 'tcp_rr'")[0][0], 3)
-        self.assertEqual(self.query("SELECT run_dir, mean_us, baseline_us, diff_pct FROM remote_latency_run r "
+        self.assertEqual(self.query("SELECT r.run_dir, c.mean_us, c.baseline_us, c.diff_pct FROM remote_latency_run r "
                                     "JOIN remote_latency_compare c USING (iteration, case_name, env, test) "
                                     f"WHERE r.case_name = '{case}' AND r.test = 'tcp_rr'"),
                          [("tcp_rr_20251231_235959", 80.67, 73.34, round((80.67 - 73.34) / 73.34 * 100, 2))])
