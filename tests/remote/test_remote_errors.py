@@ -114,6 +114,27 @@ class ErrorsTest(harness.TempDirTest):
         r = self.fails(["load", "remote", self.root], rc=2)
         self.assertIn("--iteration", r.err)
 
+    def test_config_yaml_errors_and_reload(self):
+        cfg = os.path.join(self.tmp, "cfg")
+        os.makedirs(cfg)
+        with open(os.path.join(cfg, "analysis.yaml"), "w") as f:
+            f.write("thresholds:\n  latency_degradation_percent: 3.5\n  throughput_degradation_percent: [1\n")
+        r = self.fails(["load", "remote-config", cfg])
+        self.assertIn("analysis.yaml:line 4", r.err)
+        self.assertEqual(self.query("SELECT count(*) FROM remote_config")[0][0], 0)
+        with open(os.path.join(cfg, "analysis.yaml"), "w") as f:
+            f.write("topics: {host: [a]}\nthresholds:\n  latency_degradation_percent: 3.5\n"
+                    "  pps_degradation_percent: 7\nflag: yes\nname: '007'\nplain: 007\nnothing: ~\n")
+        self.ok(["--quiet", "load", "remote-config", cfg])
+        r = self.ok(["load", "remote-config", cfg])
+        self.assertIn("already loaded", r.out)
+        self.assertEqual(self.query("SELECT kind, doc FROM remote_config"),
+                         [("analysis", '{"topics":{"host":["a"]},"thresholds":{"latency_degradation_percent":3.5,'
+                                       '"pps_degradation_percent":7},"flag":true,"name":"007","plain":"007",'
+                                       '"nothing":null}')])
+        self.assertEqual(self.query("SELECT metric, percent, origin FROM remote_thresholds ORDER BY metric"),
+                         [("latency", 3.5, "config"), ("pps", 7.0, "config"), ("throughput", 5.0, "default")])
+
 
 if __name__ == "__main__":
     harness.main()
