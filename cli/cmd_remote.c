@@ -18,8 +18,6 @@
 #include "html.h"
 #include "../loaders/remote/remote_load.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
