@@ -33,7 +33,11 @@ extern const char usage_plot[], usage_report[];
 /* ---- perftracker --------------------------------------------------------- */
 
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
+int cmd_bench(Cli *, int, char **);
+int cmd_load_bench(Cli *, int, char **);
+int demo_bench(Cli *, const char *, const char *);
+extern const char usage_bench[], usage_load_bench[];
 
 
 /* ---- remote (cli/cmd_remote.c) ------------------------------------------- */
@@ -69,6 +73,7 @@ const CliCommand cli_commands[] = {
 
 
   /* bench */
+  {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
 
 
   /* remote */
@@ -88,6 +93,7 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* bench */
+  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
 
   /* remote */
@@ -116,6 +122,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* bench */
+  {"bench", demo_bench},
 
 
   /* remote */

@@ -191,7 +191,11 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
     group_thousands(tmp, out, n);
     return;
   }
-  if (amax > 0 && amax < 1e-3 && v != 0) {
+  if (amax > 0 && amax < 1e-3) {
+    if (v == 0) {
+      snprintf(out, n, "0");
+      return;
+    }
     static const char *small[] = {"m", "\xC2\xB5", "n", "p"};
     int k = (int)ceil(-log10(amax) / 3);     /* 1 = milli, 2 = micro ... */
     if (k > 4) k = 4;

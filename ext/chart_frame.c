@@ -75,10 +75,10 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
         a->ticks[a->n++] = v;
       }
     }
-    double amax = fmax(fabs(a->lo), fabs(a->hi));
+    /* each decade label on its own scale: 1, 10, 100, 1,000, 10,000, 100k, 1M */
     for (int i = 0; i < a->n; i++) {
       double v = a->ticks[i];
-      chart_fmt_number(v, v < 1 ? v : 1, amax, a->labels[i], sizeof a->labels[i]);
+      chart_fmt_number(v, v, v, a->labels[i], sizeof a->labels[i]);
     }
     a->step = 0;
     return;

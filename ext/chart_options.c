@@ -9,7 +9,8 @@
 **  3. Keys (README "Charts" lists them with their defaults): title, x_label,
 **     y_label, z_label, width, height, log_y, log_z, y_min, y_max, x_min,
 **     x_max, x_type, legend, line_width, point_size, bar_labels, colors,
-**     markers [{x, label, color, width, dash, xanchor}], bands [{x0, x1,
+**     markers [{x, label, color, width, dash, xanchor}] (or plotly line
+**     shapes as in KubeVirt's shape.yaml, verbatim), bands [{x0, x1,
 **     label, color, opacity}], series {name: {mode, color, width, dash}}.
 **  4. Times (x_type time/time_ns, markers, bands, x_min/x_max given as text)
 **     are ISO-8601 parsed by perfsql_parse_time(); numbers are unix seconds,
@@ -200,10 +201,11 @@ static int color_item(OptParser *p, const char *where, JsonItem *it, void *arg) 
 /* ---- markers: [{x, label, color, width, dash, xanchor}] -------------------- */
 static int marker_field(OptParser *p, const char *where, JsonItem *it, void *arg) {
   ChartMarker *m = arg;
-  char key[64];
+  char key[96];
   sqlite3_snprintf(sizeof key, key, "%s.%s", where, it->key);
   if (strcmp(it->key, "x") == 0) return get_x(p, key, it, &m->x, &m->x_is_text);
-  if (strcmp(it->key, "label") == 0) return get_text(p, key, it, &m->label);
+  if (strcmp(it->key, "label") == 0 && strcmp(it->type, "object") != 0)
+    return get_text(p, key, it, &m->label);
   if (strcmp(it->key, "color") == 0) return get_color(p, key, it, &m->color);
   if (strcmp(it->key, "width") == 0) return get_int(p, key, it, 1, 20, &m->width);
   if (strcmp(it->key, "dash") == 0) return get_dash(p, key, it, &m->dash);
@@ -215,7 +217,25 @@ static int marker_field(OptParser *p, const char *where, JsonItem *it, void *arg
     sqlite3_free(a);
     return ok ? 0 : fail(p, key, "expected left, right or center");
   }
-  return fail(p, key, "unknown key (markers take x, label, color, width, dash, xanchor)");
+  /* plotly's shape form, as in KubeVirt's shape.yaml lineShapes, verbatim:
+  ** {type: line, x0, x1, y0, y1, yref, editable, line: {color, width, dash},
+  **  label: {text, xanchor}} */
+  if (strcmp(it->key, "x0") == 0) return get_x(p, key, it, &m->x, &m->x_is_text);
+  if (strcmp(it->key, "x1") == 0 || strcmp(it->key, "y0") == 0 || strcmp(it->key, "y1") == 0 ||
+      strcmp(it->key, "yref") == 0 || strcmp(it->key, "editable") == 0 || strcmp(it->key, "xref") == 0)
+    return 0;               /* a vertical line spans the plot: nothing else to draw */
+  if (strcmp(it->key, "type") == 0) {
+    if (strcmp(it->type, "text") == 0 && strcmp((const char *)sqlite3_value_text(it->atom), "line") == 0)
+      return 0;
+    return fail(p, key, "only shapes of type \"line\" are markers");
+  }
+  if (strcmp(it->key, "line") == 0 || strcmp(it->key, "label") == 0) {
+    if (strcmp(it->type, "object") != 0) return fail(p, key, "expected an object");
+    return json_walk(p, key, it->value, "object", marker_field, m);
+  }
+  if (strcmp(it->key, "text") == 0 && strstr(where, ".label")) return get_text(p, key, it, &m->label);
+  return fail(p, key, "unknown key (markers take x, label, color, width, dash, xanchor, or a "
+                      "plotly line shape)");
 }
 
 static int marker_item(OptParser *p, const char *where, JsonItem *it, void *arg) {

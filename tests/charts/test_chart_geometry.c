@@ -237,6 +237,32 @@ static void test_skipped_points_and_order(void) {
   sqlite3_free(shuffled);
 }
 
+/* A marker written as KubeVirt's shape.yaml lineShape (plotly form) draws
+** exactly what the compact form draws. */
+static void test_shape_yaml_markers(void) {
+  int n1, n2;
+  char *compact = png_of("SELECT chart_line(d, v, 's', '{\"markers\":[{\"x\":\"2025-03-25\","
+                         "\"label\":\"v1.5.0\",\"color\":\"grey\",\"width\":2,\"dash\":\"dot\","
+                         "\"xanchor\":\"right\"}]}') FROM (SELECT '2025-01-01' AS d, 1 AS v "
+                         "UNION ALL SELECT '2025-06-01', 2)", &n1);
+  char *shape = png_of("SELECT chart_line(d, v, 's', '{\"markers\":[{\"type\":\"line\","
+                       "\"x0\":\"2025-03-25\",\"x1\":\"2025-03-25\",\"y0\":0,\"y1\":1,"
+                       "\"yref\":\"paper\",\"editable\":true,\"line\":{\"color\":\"grey\","
+                       "\"width\":2,\"dash\":\"dot\"},\"label\":{\"text\":\"v1.5.0\","
+                       "\"xanchor\":\"right\"}}]}') FROM (SELECT '2025-01-01' AS d, 1 AS v "
+                       "UNION ALL SELECT '2025-06-01', 2)", &n2);
+  CHECK(compact && shape && n1 == n2 && memcmp(compact, shape, n1) == 0);
+  /* and a different date moves it: the comparison can fail */
+  int n3;
+  char *moved = png_of("SELECT chart_line(d, v, 's', '{\"markers\":[{\"x\":\"2025-03-26\","
+                       "\"label\":\"v1.5.0\",\"color\":\"grey\",\"width\":2,\"dash\":\"dot\"}]}') "
+                       "FROM (SELECT '2025-01-01' AS d, 1 AS v UNION ALL SELECT '2025-06-01', 2)", &n3);
+  CHECK(moved && compact && (n3 != n1 || memcmp(moved, compact, n1) != 0));
+  sqlite3_free(compact);
+  sqlite3_free(shape);
+  sqlite3_free(moved);
+}
+
 static void test_decimation_keeps_spikes(void) {
   /* 300,000 points at y=1 and a single one at y=100 */
   gdImagePtr im = render("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM s WHERE i<299999) "
@@ -278,6 +304,12 @@ static void test_errors(void) {
   expect_error("SELECT chart_line(1, 1, 's', '{\"markers\":[{\"x\":1,\"color\":\"nocolor\"}]}')",
                "chart_line: options: markers[0].color: unknown colour 'nocolor'");
   expect_error("SELECT chart_line(1, 1, 's', '{not json')", "chart_line: options: malformed JSON");
+  expect_error("SELECT chart_line(1, 1, 's', '{\"markers\":[{\"type\":\"rect\",\"x0\":1}]}')",
+               "chart_line: options: markers[0].type: only shapes of type \"line\" are markers");
+  expect_error("SELECT chart_line(1, 1, 's', '{\"markers\":[{\"label\":\"no x\"}]}')",
+               "chart_line: options: markers[0]: x is required");
+  expect_error("SELECT chart_line(1, 1, 's', '{\"markers\":[{\"x\":\"soon\"}]}')",
+               "chart_line: options: markers[0].x: 'soon' is not a number or an ISO-8601 time");
   expect_error("SELECT chart_line('2025-13-45', 1, 's')", "chart_line: row 1: x '2025-13-45' is not an ISO-8601 time");
   expect_error("SELECT chart_scatter(1, 'abc', 's')", "chart_scatter: row 1: y 'abc' is not a number");
   expect_error("SELECT chart_heatmap(x, 'a', 1) FROM (SELECT 1 AS x UNION ALL SELECT 'b')",
@@ -302,6 +334,12 @@ static void test_format_helpers(void) {
   CHECK_STR(b, "0.25");
   chart_fmt_number(0.0002, 0.0001, 0.0005, b, sizeof b);
   CHECK_STR(b, "200\xC2\xB5");
+  chart_fmt_number(0, 0.0001, 0.0005, b, sizeof b);
+  CHECK_STR(b, "0");
+  chart_fmt_number(-1500, 500, 2000, b, sizeof b);
+  CHECK_STR(b, "-1500");
+  chart_fmt_number(-15000, 5000, 20000, b, sizeof b);
+  CHECK_STR(b, "-15,000");
   double t[32], step;
   int n = chart_nice_ticks(0, 10, 5, t, 32, &step);
   CHECK(n == 6 && step == 2 && t[0] == 0 && t[5] == 10);
@@ -338,6 +376,7 @@ int main(void) {
   test_heatmap_hottest();
   test_title_and_no_data();
   test_skipped_points_and_order();
+  test_shape_yaml_markers();
   test_decimation_keeps_spikes();
   test_errors();
   sqlite3_close(db);
