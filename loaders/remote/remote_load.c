@@ -15,8 +15,10 @@
 **     tree loaded again is "already loaded"; a changed tree replaces the earlier load.
 **  3. iperf3 JSON is read only through SQLite's JSON functions (json_valid, ->>):
 **     bits/s from end.sum_sent, else end.sum (UDP before 3.16); the "error" member is
-**     kept as the row's error. Invalid JSON is an error naming the line where the text
-**     stops being one JSON document (or the last line when it is cut short).
+**     kept as the row's error. Invalid JSON is an error naming the line: where other
+**     text precedes or follows the document, the one foreign line inside it (a warning
+**     interleaved by 2>&1), else the last line (cut short; SQLite 3.40 has no
+**     json_error_position, so a corruption inside a line is reported at the end).
 **  4. Errors: the first malformed file stops the load with "<file>:line N: <what>" and
 **     the database unchanged (one transaction). With keep_going, each malformed file is
 **     rolled back on its own (a savepoint per file), recorded in remote_skipped and
@@ -241,6 +243,32 @@ static long json_error_line(Loader *L, const char *text, size_t n, const char **
         *what = "text after the iperf3 -J document";
         return at;
       }
+    }
+  }
+  /* a foreign line inside the document (a warning interleaved by 2>&1): the document
+  ** becomes valid without it */
+  if (n < ((size_t)4 << 20)) {
+    char *copy = sqlite3_malloc64(n + 1);
+    if (copy) {
+      size_t ls = 0;
+      long no = 1;
+      for (size_t k = 0; k <= n && no <= 5000; k++) {
+        if (k < n && text[k] != '\n') continue;
+        size_t le = k < n ? k + 1 : n;          /* the line with its newline */
+        memcpy(copy, text, ls);
+        memcpy(copy + ls, text + le, n - le);
+        sqlite3_bind_text(s, 1, copy, (int)(n - (le - ls)), SQLITE_STATIC);
+        int ok = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+        sqlite3_reset(s);
+        if (ok) {
+          sqlite3_free(copy);
+          *what = "not JSON (a line of other text inside the iperf3 -J document)";
+          return no;
+        }
+        ls = le;
+        no++;
+      }
+      sqlite3_free(copy);
     }
   }
   long last = 1;

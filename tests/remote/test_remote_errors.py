@@ -60,6 +60,11 @@ class ErrorsTest(harness.TempDirTest):
         with open(p, "w") as f:
             f.write(text + "iperf3: interrupt - the client has terminated\n")
         self.fails_with(f"{os.path.basename(p)}:line {text.count(chr(10)) + 1}: text after the iperf3 -J document")
+        lines = text.splitlines(True)
+        lines.insert(40, "iperf3: warning: interleaved by 2>&1\n")
+        with open(p, "w") as f:
+            f.write("".join(lines))
+        self.fails_with(f"{os.path.basename(p)}:line 41: not JSON (a line of other text inside")
 
     def test_bad_timing_pidstat_netperf(self):
         p = self.one("**/throughput_single_timing.log")
