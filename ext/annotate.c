@@ -20,7 +20,13 @@
 **     O(log m) for m rows. The cache is reloaded (one SELECT over task_map)
 **     when sqlite3_total_changes64() of this connection or the main
 **     database's SQLITE_FCNTL_DATA_VERSION (commits by any connection)
-**     changed since it was read. total_changes moves at the end of every
+**     changed since it was read, or when it was read inside a write
+**     transaction that has ended since (a ROLLBACK moves neither counter).
+**     Not detected: ROLLBACK TO a savepoint inside a write transaction that
+**     is still open. A statement that reads no table of main (say, SELECT
+**     annotate_tid(453, 'x') without FROM) has no read transaction in which
+**     data_version means anything, so there every call re-reads task_map.
+**     total_changes moves at the end of every
 **     writing statement of this connection, so call annotate_tid from one
 **     INSERT ... SELECT rather than from per-row statements interleaved with
 **     writes.
@@ -45,6 +51,7 @@ typedef struct TaskMapCache {
   int loaded;
   sqlite3_int64 total_changes;   /* of the connection when loaded */
   unsigned int data_version;     /* of "main" when loaded */
+  int provisional;               /* loaded inside a write transaction */
 } TaskMapCache;
 
 static void cache_clear(TaskMapCache *c) {
@@ -88,7 +95,9 @@ static int cache_load(sqlite3 *db, TaskMapCache *c, char **pzErr) {
   int rc = sqlite3_prepare_v2(db, "SELECT tid, capture, type, group_id, task_name FROM task_map", -1,
                               &st, 0);
   int cap = 0;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (rc == SQLITE_OK) {
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) break;
+    rc = SQLITE_OK;
     if (c->n == cap) {
       int ncap = cap ? 2 * cap : 64;
       TaskMapEntry *p = sqlite3_realloc64(c->e, (sqlite3_uint64)ncap * sizeof *p);
@@ -139,7 +148,7 @@ static int cache_load(sqlite3 *db, TaskMapCache *c, char **pzErr) {
     return rc;
   }
   sqlite3_finalize(st);
-  qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
+  if (c->n > 1) qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
   c->loaded = 1;
   return SQLITE_OK;
 }
@@ -161,7 +170,13 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 changes;
   unsigned int version;
   stamps(db, &changes, &version);
-  if (!c->loaded || changes != c->total_changes || version != c->data_version) {
+  int in_write = sqlite3_txn_state(db, 0) == SQLITE_TXN_WRITE;
+  /* Without a transaction open on main (the calling statement reads no table
+  ** of it), the pager has not looked for other connections' commits, so
+  ** data_version proves nothing: read task_map afresh. */
+  int no_txn = sqlite3_txn_state(db, "main") == SQLITE_TXN_NONE;
+  if (!c->loaded || no_txn || changes != c->total_changes || version != c->data_version ||
+      (c->provisional && !in_write)) {
     char *err = 0;
     int rc = cache_load(db, c, &err);
     if (rc != SQLITE_OK) {
@@ -173,6 +188,7 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     /* stamps after the load: reading never changes them */
     c->total_changes = changes;
     c->data_version = version;
+    c->provisional = in_write;
   }
 
   sqlite3_int64 tid;
