@@ -7,18 +7,22 @@
 #define PERFSQL_SLIDING_MEDIAN_H
 
 #include "perfsql.h"
-#include "order_stat.h"
+#include "rank_window.h"
 
 /* What to compute from the frame's sorted values a[0..n-1]. */
 typedef enum { QUANTILE_MEDIAN, QUANTILE_PERCENTILE } QuantileKind;
 
 typedef struct QuantileAcc {
   /* Plain aggregate mode: values appended unsorted, selected at xFinal in
-  ** O(n). The first xValue or xInverse moves them into `tree`. */
+  ** O(n). The first xValue or xInverse moves them, in order, into `win`. */
   double *vals;
   sqlite3_int64 n_vals, n_alloc;
-  int in_tree;
-  OrderStat tree;
+  int in_window;
+  RankWindow win;
+  /* Window mode: the value of the last xStep, held back so that the
+  ** xInverse that follows becomes one rank_window_replace(). */
+  int has_pending;
+  double pending;
   /* percentile(): the p of the first row (every row must repeat it). */
   int has_p;
   double p;
@@ -30,7 +34,7 @@ QuantileAcc *quantile_acc(sqlite3_context *ctx, int create);
 /* Adds / removes the frame value x (NULL ignored; not a number or ±Inf is an
 ** error naming fn). */
 void quantile_step(sqlite3_context *ctx, const char *fn, sqlite3_value *x);
-void quantile_inverse(sqlite3_context *ctx, const char *fn, sqlite3_value *x);
+void quantile_inverse(sqlite3_context *ctx, const char *fn, QuantileKind kind, sqlite3_value *x);
 /* Sets the result: NULL for an empty frame. final != 0 also frees the state. */
 void quantile_result(sqlite3_context *ctx, QuantileKind kind, int final);
 
