@@ -40,7 +40,8 @@ int rank_window_push(RankWindow *w, double v);
 ** case, O(log n)), else any copy (O(n) search). RW_OK or RW_NOT_FOUND. */
 int rank_window_remove(RankWindow *w, double v);
 /* rank_window_push(w, new_v) then rank_window_remove(w, old_v), in one or
-** two heap sifts when old_v is the oldest value (a frame sliding by one row). */
+** two heap sifts when old_v is the oldest value (a frame sliding by one row).
+** On RW_NOT_FOUND (old_v absent) new_v has been added. */
 int rank_window_replace(RankWindow *w, double old_v, double new_v);
 /* The k-th smallest (k per the rule) and the (k+1)-th, or the k-th again
 ** when there is none. count must be > 0. */
