@@ -11,7 +11,7 @@
 **     sliding_median (perfsql, O(log w) per row) and f = sorted_array_median,
 **     the anchor defined here: a sorted array kept with binary search +
 **     memmove on every step and inverse, O(w) per row — the approach of
-**     SQLite's percentile.c (which is slower still: it re-sorts on xValue).
+**     SQLite's percentile.c once a window removes rows (its bKeepSorted mode).
 **  3. Prints time per row of each (CPU time of this process, the best of
 **     --repeat runs, so that other processes on the machine disturb it
 **     less), the ratio anchor / sliding_median end to end and with the
