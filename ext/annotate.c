@@ -23,9 +23,10 @@
 **     changed since it was read, or when it was read inside a write
 **     transaction that has ended since (a ROLLBACK moves neither counter).
 **     Not detected: ROLLBACK TO a savepoint inside a write transaction that
-**     is still open. A statement that reads no table of main (say, SELECT
-**     annotate_tid(453, 'x') without FROM) has no read transaction in which
-**     data_version means anything, so there every call re-reads task_map.
+**     is still open. A statement that reads no table of main (rows from a
+**     virtual table, a temp table, a CTE, or no FROM at all) has no read
+**     transaction in which data_version means anything: it re-reads
+**     task_map once per run of the statement.
 **     total_changes moves at the end of every
 **     writing statement of this connection, so call annotate_tid from one
 **     INSERT ... SELECT rather than from per-row statements interleaved with
@@ -171,12 +172,17 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   unsigned int version;
   stamps(db, &changes, &version);
   int in_write = sqlite3_txn_state(db, 0) == SQLITE_TXN_WRITE;
+  int stale = !c->loaded || changes != c->total_changes || version != c->data_version ||
+              (c->provisional && !in_write);
   /* Without a transaction open on main (the calling statement reads no table
-  ** of it), the pager has not looked for other connections' commits, so
-  ** data_version proves nothing: read task_map afresh. */
+  ** of it) the pager has not looked for other connections' commits, so
+  ** data_version proves nothing: read task_map once per run of the calling
+  ** statement. Aux data with a negative index lives exactly that long (it
+  ** is dropped by sqlite3_reset); should it ever not be kept, every call
+  ** re-reads: slower, still right. */
   int no_txn = sqlite3_txn_state(db, "main") == SQLITE_TXN_NONE;
-  if (!c->loaded || no_txn || changes != c->total_changes || version != c->data_version ||
-      (c->provisional && !in_write)) {
+  if (no_txn && sqlite3_get_auxdata(ctx, -1) != (void *)c) stale = 1;
+  if (stale) {
     char *err = 0;
     int rc = cache_load(db, c, &err);
     if (rc != SQLITE_OK) {
@@ -189,6 +195,7 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     c->total_changes = changes;
     c->data_version = version;
     c->provisional = in_write;
+    if (no_txn) sqlite3_set_auxdata(ctx, -1, c, 0);
   }
 
   sqlite3_int64 tid;

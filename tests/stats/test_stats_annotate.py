@@ -122,10 +122,20 @@ class AnnotateTid(harness.TempDirTest):
         other.execute("UPDATE task_map SET task_name = 'Gateway' WHERE tid = 453")
         other.close()
         self.assertEqual(q(), ("Gateway.02.emulator", "new"))
+        # a statement that reads no table of main (a CTE): task_map is read
+        # once for the run and another connection's commit is seen next run
+        cte = ("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) "
+               "SELECT count(*), min(annotate_tid(453, 'x')), max(annotate_tid(453 + i % 2, 'x')) FROM s")
+        self.assertEqual(self.one(cte), (3000, "Gateway.02.emulator", "x"))
+        other = sqlite3.connect(self.db, isolation_level=None)
+        other.execute("UPDATE task_map SET task_name = 'Edge' WHERE tid = 453")
+        other.close()
+        self.assertEqual(self.one(cte), (3000, "Edge.02.emulator", "x"))
         # a source deleted: its rows go with it (ON DELETE CASCADE)
         self.con.execute("PRAGMA foreign_keys = ON")
         self.con.execute("DELETE FROM source WHERE id = 1")
         self.assertEqual(q(), ("qemu-kvm", "new"))
+        self.assertEqual(self.one(cte), (3000, "x", "x"))
 
     def test_missing_task_map_is_an_error(self):
         con = statsdb.connect(":memory:")
