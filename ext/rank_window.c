@@ -48,8 +48,13 @@ struct RankNode {
 
 /* Heap primitives, generated for lo (max-heap: a parent is >= its children)
 ** and hi (min-heap: a parent is <= its children). ABOVE(a, b) says value a
-** belongs above value b. */
+** belongs above value b. _move shifts an entry inside its own heap (its
+** side is already right); _put places one that may come from the other. */
 #define HEAP_FUNCS(NAME, SIDE, ABOVE)                                                  \
+  static void NAME##_move(RankWindow *w, uint32_t pos, RankEntry e) {                 \
+    w->NAME[pos] = e;                                                                  \
+    w->node[e.id].pos = pos;                                                           \
+  }                                                                                    \
   static void NAME##_put(RankWindow *w, uint32_t pos, RankEntry e) {                  \
     w->NAME[pos] = e;                                                                  \
     w->node[e.id].pos = pos;                                                           \
@@ -59,7 +64,7 @@ struct RankNode {
     while (pos > 0) {                                                                  \
       uint32_t parent = (pos - 1) / 2;                                                 \
       if (!(ABOVE(e.v, w->NAME[parent].v))) break;                                     \
-      NAME##_put(w, pos, w->NAME[parent]);                                             \
+      NAME##_move(w, pos, w->NAME[parent]);                                            \
       pos = parent;                                                                    \
     }                                                                                  \
     NAME##_put(w, pos, e);                                                             \
@@ -69,9 +74,9 @@ struct RankNode {
     for (;;) {                                                                         \
       uint32_t c = 2 * pos + 1;                                                        \
       if (c >= n) break;                                                               \
-      if (c + 1 < n && ABOVE(w->NAME[c + 1].v, w->NAME[c].v)) c++;                     \
+      if (c + 1 < n) c += (uint32_t)(ABOVE(w->NAME[c + 1].v, w->NAME[c].v));            \
       if (!(ABOVE(w->NAME[c].v, e.v))) break;                                          \
-      NAME##_put(w, pos, w->NAME[c]);                                                  \
+      NAME##_move(w, pos, w->NAME[c]);                                                 \
       pos = c;                                                                         \
     }                                                                                  \
     NAME##_put(w, pos, e);                                                             \
