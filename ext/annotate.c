@@ -191,9 +191,9 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_free(err);
       return;
     }
-    /* stamps after the load: reading never changes them */
-    c->total_changes = changes;
-    c->data_version = version;
+    /* stamps after the load: without a transaction on main, the load's own
+    ** read is what brought data_version up to date */
+    stamps(db, &c->total_changes, &c->data_version);
     c->provisional = in_write;
     if (no_txn) sqlite3_set_auxdata(ctx, -1, c, 0);
   }

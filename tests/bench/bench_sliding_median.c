@@ -13,8 +13,8 @@
 **     memmove on every step and inverse, O(w) per row — the approach of
 **     SQLite's percentile.c once a window removes rows (its bKeepSorted mode).
 **  3. Prints time per row of each (CPU time of this process, the best of
-**     --repeat runs, so that other processes on the machine disturb it
-**     less), the ratio anchor / sliding_median end to end and with the
+**     --repeat rounds that interleave the three queries, so that other
+**     processes on the machine disturb it less), the ratio anchor / sliding_median end to end and with the
 **     count() floor subtracted from both, and whether 1M rows took under 1 s.
 **  4. Then the two structures alone, without SQL: the same values pushed
 **     through rank_window (ext/rank_window.c; one replace per row, as
@@ -130,16 +130,6 @@ static double run_once(sqlite3 *db, const char *f, int half, double *sum, long l
 
 static int repeat = 3;
 
-/* The best of `repeat` runs. */
-static double run(sqlite3 *db, const char *f, int half, double *sum, long long *count) {
-  double best = 1e300;
-  for (int r = 0; r < repeat; r++) {
-    double t = run_once(db, f, half, sum, count);
-    if (t < best) best = t;
-  }
-  return best;
-}
-
 /* The structures alone: push x[i], remove x[i-w], read the median. Returns
 ** CPU seconds of the best of `repeat` runs; *check = sum of the medians. */
 static double structure_rank_window(const double *x, long long n, int w, double *check) {
@@ -244,9 +234,17 @@ int main(int argc, char **argv) {
     int half = (w - 1) / 2;
     double s_base = 0, s_fast = 0, s_anchor = 0;
     long long c_base = 0, c_fast = 0, c_anchor = 0;
-    double t_base = run(db, "count", half, &s_base, &c_base);
-    double t_fast = run(db, "sliding_median", half, &s_fast, &c_fast);
-    double t_anchor = run(db, "sorted_array_median", half, &s_anchor, &c_anchor);
+    /* best of `repeat` rounds, the three queries interleaved in each round so
+    ** that a change in the machine's load hits all three alike */
+    double t_base = 1e300, t_fast = 1e300, t_anchor = 1e300;
+    for (int r = 0; r < repeat; r++) {
+      double t = run_once(db, "count", half, &s_base, &c_base);
+      if (t < t_base) t_base = t;
+      t = run_once(db, "sliding_median", half, &s_fast, &c_fast);
+      if (t < t_fast) t_fast = t;
+      t = run_once(db, "sorted_array_median", half, &s_anchor, &c_anchor);
+      if (t < t_anchor) t_anchor = t;
+    }
     double per = 1e9 / (double)rows;
     printf("\nwindow %d (ROWS BETWEEN %d PRECEDING AND %d FOLLOWING):\n", w, half, half);
     printf("  count() floor          %8.3f s  %7.1f ns/row\n", t_base, t_base * per);
