@@ -102,15 +102,26 @@ static int to_window(sqlite3_context *ctx, QuantileAcc *a, QuantileKind kind) {
   return 0;
 }
 
-/* Adds the held-back value to the window. 0 ok, -1 error set. */
-static int flush_pending(sqlite3_context *ctx, QuantileAcc *a) {
-  if (!a->has_pending) return 0;
-  a->has_pending = 0;
-  int rc = rank_window_push(&a->win, a->pending);
-  if (rc != RW_OK) {
+/* Applies a window operation's status: 0 ok, -1 with the error set. */
+static int window_status(sqlite3_context *ctx, const char *fn, int rc, double v) {
+  if (rc == RW_OK) return 0;
+  if (rc == RW_NOMEM || rc == RW_FULL) {
     window_error(ctx, rc);
-    return -1;
+  } else {
+    char *msg = sqlite3_mprintf("%s: internal error: removed value %!.15g is not in the frame", fn, v);
+    sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+    sqlite3_free(msg);
   }
+  return -1;
+}
+
+/* Carries out the held-back operation, if any. 0 ok, -1 error set. */
+static int flush_pending(sqlite3_context *ctx, QuantileAcc *a) {
+  const char *fn = a->fn;
+  int op = a->pending;
+  a->pending = PENDING_NONE;
+  if (op == PENDING_ADD) return window_status(ctx, fn, rank_window_push(&a->win, a->pending_v), a->pending_v);
+  if (op == PENDING_REMOVE) return window_status(ctx, fn, rank_window_remove(&a->win, a->pending_v), a->pending_v);
   return 0;
 }
 
@@ -119,10 +130,17 @@ void quantile_step(sqlite3_context *ctx, const char *fn, sqlite3_value *x) {
   if (read_input(ctx, fn, x, &v) != 0) return;
   QuantileAcc *a = quantile_acc(ctx, 1);
   if (!a) return;
+  a->fn = fn;
   if (a->in_window) {
+    /* A removal held back by xInverse pairs with this value: one replace. */
+    if (a->pending == PENDING_REMOVE) {
+      a->pending = PENDING_NONE;
+      window_status(ctx, fn, rank_window_replace(&a->win, a->pending_v, v), a->pending_v);
+      return;
+    }
     if (flush_pending(ctx, a) != 0) return;
-    a->pending = v;
-    a->has_pending = 1;
+    a->pending = PENDING_ADD;
+    a->pending_v = v;
     return;
   }
   if (a->n_vals == a->n_alloc) {
@@ -143,20 +161,16 @@ void quantile_inverse(sqlite3_context *ctx, const char *fn, QuantileKind kind, s
   if (read_input(ctx, fn, x, &v) != 0) return;
   QuantileAcc *a = quantile_acc(ctx, 1);
   if (!a || to_window(ctx, a, kind) != 0) return;
-  int rc;
-  if (a->has_pending) {
-    a->has_pending = 0;
-    rc = rank_window_replace(&a->win, v, a->pending);
-  } else {
-    rc = rank_window_remove(&a->win, v);
+  a->fn = fn;
+  /* An addition held back by xStep pairs with this removal: one replace. */
+  if (a->pending == PENDING_ADD) {
+    a->pending = PENDING_NONE;
+    window_status(ctx, fn, rank_window_replace(&a->win, v, a->pending_v), v);
+    return;
   }
-  if (rc == RW_NOMEM || rc == RW_FULL) {
-    window_error(ctx, rc);
-  } else if (rc != RW_OK) {
-    char *msg = sqlite3_mprintf("%s: internal error: removed value %!.15g is not in the frame", fn, v);
-    sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-    sqlite3_free(msg);
-  }
+  if (flush_pending(ctx, a) != 0) return;
+  a->pending = PENDING_REMOVE;
+  a->pending_v = v;
 }
 
 static int cmp_double(const void *x, const void *y) {
@@ -223,7 +237,10 @@ void quantile_result(sqlite3_context *ctx, QuantileKind kind, int final) {
     return;
   }
   if (!final && to_window(ctx, a, kind) != 0) return;
-  if (a->in_window && flush_pending(ctx, a) != 0) return;
+  if (a->in_window && flush_pending(ctx, a) != 0) {
+    if (final) acc_clear(a);
+    return;
+  }
   sqlite3_int64 n = a->in_window ? (sqlite3_int64)rank_window_count(&a->win) : a->n_vals;
   if (n == 0) {
     sqlite3_result_null(ctx);

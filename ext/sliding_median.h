@@ -12,6 +12,8 @@
 /* What to compute from the frame's sorted values a[0..n-1]. */
 typedef enum { QUANTILE_MEDIAN, QUANTILE_PERCENTILE } QuantileKind;
 
+enum { PENDING_NONE = 0, PENDING_ADD = 1, PENDING_REMOVE = 2 };
+
 typedef struct QuantileAcc {
   /* Plain aggregate mode: values appended unsorted, selected at xFinal in
   ** O(n). The first xValue or xInverse moves them, in order, into `win`. */
@@ -19,10 +21,12 @@ typedef struct QuantileAcc {
   sqlite3_int64 n_vals, n_alloc;
   int in_window;
   RankWindow win;
-  /* Window mode: the value of the last xStep, held back so that the
-  ** xInverse that follows becomes one rank_window_replace(). */
-  int has_pending;
-  double pending;
+  /* Window mode: the last xStep's value (PENDING_ADD) or xInverse's
+  ** (PENDING_REMOVE), held back so that an xStep/xInverse pair, in either
+  ** order, becomes one rank_window_replace(); xValue/xFinal flush it. */
+  int pending;
+  double pending_v;
+  const char *fn;   /* the SQL function's name, for error messages */
   /* percentile(): the p of the first row (every row must repeat it). */
   int has_p;
   double p;
