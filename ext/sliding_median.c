@@ -19,12 +19,13 @@
 **     above 2^53 are rounded to the nearest double.
 **  3. Complexity: O(log w) per row for a frame of w values. The frame's
 **     values sit in two indexed heaps around the middle rank (ext/
-**     rank_window.c, bottleneck's move_median): xStep is one heap insertion,
-**     xInverse one heap deletion of the oldest value (SQLite removes rows in
-**     the order it added them, for every ROWS, RANGE and GROUPS frame), and
-**     xValue reads the heap tops in O(1). A removal out of that order would
-**     cost O(w) but stay correct. EXCLUDE frames make SQLite recompute each
-**     frame from scratch (xStep per row of the frame, then xFinal).
+**     rank_window.c, bottleneck's move_median). SQLite removes rows in the
+**     order it added them, for every ROWS, RANGE and GROUPS frame, so the
+**     value leaving is always the oldest: an xInverse and an xStep that
+**     come together (in either order) become one replace of the oldest
+**     value, one or two heap sifts; xValue reads the heap tops in O(1). A
+**     removal out of that order would cost O(w) but stay correct. EXCLUDE
+**     frames make SQLite rebuild each frame (xStep per row, then xFinal).
 **  4. A plain aggregate (no xValue/xInverse before xFinal) keeps the values in
 **     an array, 8 bytes each, and selects the middle with quickselect:
 **     O(n) expected, O(n log n) worst (it falls back to sorting).
