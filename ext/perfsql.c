@@ -45,6 +45,15 @@ void *annotate_tid_state_new(sqlite3 *);    /* per-connection task_map cache */
 void annotate_tid_state_free(void *);
 
 /* ---- charts (ext/chart_*.c) ---------------------------------------------- */
+void chart_line_step(sqlite3_context *, int, sqlite3_value **);
+void chart_line_final(sqlite3_context *);
+void chart_scatter_step(sqlite3_context *, int, sqlite3_value **);
+void chart_scatter_final(sqlite3_context *);
+void chart_bar_step(sqlite3_context *, int, sqlite3_value **);
+void chart_bar_final(sqlite3_context *);
+void chart_heatmap_step(sqlite3_context *, int, sqlite3_value **);
+void chart_heatmap_final(sqlite3_context *);
+void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
 
@@ -52,9 +61,19 @@ void annotate_tid_state_free(void *);
 
 /* ---- perftracker --------------------------------------------------------- */
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (ext/bench_stats.c, ext/changepoints.c, ext/bench_compare.c) -- */
+void mann_whitney_func(sqlite3_context *, int, sqlite3_value **);
+void geomean_step(sqlite3_context *, int, sqlite3_value **);
+void geomean_final(sqlite3_context *);
+extern const sqlite3_module changepoints_module;
+extern const sqlite3_module bench_compare_module;
 
-/* ---- remote -------------------------------------------------------------- */
+/* ---- remote (ext/remote_funcs.c) ----------------------------------------- */
+void remote_round_func(sqlite3_context *, int, sqlite3_value **);
+void remote_pystr_func(sqlite3_context *, int, sqlite3_value **);
+void remote_human_bytes_func(sqlite3_context *, int, sqlite3_value **);
+void remote_command_clean_func(sqlite3_context *, int, sqlite3_value **);
+void remote_epoch_func(sqlite3_context *, int, sqlite3_value **);
 
 
 static const PerfsqlFunction perfsql_functions[] = {
@@ -82,7 +101,16 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"annotate_tid", 3, PF_READS, annotate_tid_func, 0, 0, 0, 0},
 
   /* charts */
-
+  {"chart_line", 3, PF_PURE, 0, chart_line_step, chart_line_final, 0, 0},
+  {"chart_line", 4, PF_PURE, 0, chart_line_step, chart_line_final, 0, 0},
+  {"chart_scatter", 3, PF_PURE, 0, chart_scatter_step, chart_scatter_final, 0, 0},
+  {"chart_scatter", 4, PF_PURE, 0, chart_scatter_step, chart_scatter_final, 0, 0},
+  {"chart_bar", 3, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_bar", 4, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_bar", 5, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_heatmap", 3, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"chart_heatmap", 4, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"write_file", 2, PF_IO, write_file_func, 0, 0, 0, 0},
 
   /* traces */
 
@@ -94,10 +122,15 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 
   /* bench */
-
+  {"mann_whitney", 2, PF_PURE, mann_whitney_func, 0, 0, 0, 0},
+  {"geomean", 1, PF_PURE, 0, geomean_step, geomean_final, 0, 0},
 
   /* remote */
-
+  {"remote_round", 2, PF_PURE, remote_round_func, 0, 0, 0, 0},
+  {"remote_pystr", 1, PF_PURE, remote_pystr_func, 0, 0, 0, 0},
+  {"remote_human_bytes", 1, PF_PURE, remote_human_bytes_func, 0, 0, 0, 0},
+  {"remote_command_clean", 1, PF_PURE, remote_command_clean_func, 0, 0, 0, 0},
+  {"remote_epoch", 3, PF_PURE, remote_epoch_func, 0, 0, 0, 0},
 
 };
 
@@ -127,7 +160,8 @@ static const PerfsqlModule perfsql_modules[] = {
 
 
   /* bench */
-
+  {"changepoints", &changepoints_module},
+  {"bench_compare", &bench_compare_module},
 
   /* remote */
 
