@@ -416,6 +416,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   sqlite3_stmt *st[ST_COUNT] = {0};
   ThrMap threads = {0};
   PerfsqlBuf args = {0};
+  signed char *kinds = NULL;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
   int status = load_begin(db, "perf", path, hash, replace, &ld, pzErr);
@@ -480,8 +481,10 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM trace_event", -1, &q, NULL);
     sqlite3_int64 next_id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) + 1 : 1;
     sqlite3_finalize(q);
-    static signed char kinds[65536];
-    memset(kinds, -1, sizeof kinds);
+    /* typed kind per tracepoint id (ids are u16 common_type values) */
+    kinds = sqlite3_malloc64(65536);
+    if (!kinds) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
+    memset(kinds, -1, 65536);
     PerfEvent ev;
     uint64_t n = 0, first_ts = 0, last_ts = 0;
     int more;
@@ -569,6 +572,7 @@ fail:
   load_rollback(&ld);
 done_noload:
   load_free(&ld);
+  sqlite3_free(kinds);
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(st[i]);
   sqlite3_free(threads.t);
   buf_free(&args);
