@@ -169,7 +169,8 @@ typedef struct Frame {
   int x_rot;                 /* category labels rotated 90 degrees */
   int x_cat_every;           /* label every k-th category */
   int y_cat_every;
-  LegendEntry *legend; int n_legend;
+  LegendEntry *legend; int n_legend;   /* mode -1 = box (bars), -2 = text only */
+  char legend_more[48];      /* "+N more series" when the legend is cut */
   int right_reserve;         /* px kept free on the right (heatmap colour bar) */
   int lane_h, n_lanes;       /* marker label lanes above the plot */
   int *marker_lane;          /* lane of each marker label (-1 = not shown) */

@@ -88,7 +88,15 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
     if (!a->fix_lo) a->lo = floor(a->lo / step + 1e-9) * step;
     if (!a->fix_hi) a->hi = ceil(a->hi / step - 1e-9) * step;
   }
-  a->n = chart_nice_ticks(a->lo, a->hi, target, a->ticks, AXIS_MAX_TICKS, &a->step);
+  /* the ticks use the step the ends were widened to (recomputing it on the
+  ** widened range could pick a coarser one and leave an end unlabelled) */
+  a->step = step;
+  a->n = 0;
+  for (double k = ceil(a->lo / step - 1e-9); a->n < AXIS_MAX_TICKS; k++) {
+    double v = k * step;
+    if (v > a->hi + step * 1e-9) break;
+    a->ticks[a->n++] = fabs(v) < step * 1e-9 ? 0 : v;
+  }
   double amax = fmax(fabs(a->lo), fabs(a->hi));
   for (int i = 0; i < a->n; i++) chart_fmt_number(a->ticks[i], a->step, amax, a->labels[i], 40);
 }
@@ -226,6 +234,16 @@ void frame_layout(Frame *f) {
   f->lane_h = lane_h + 4;
   if (o->title && *o->title) text_size(c, PT_TITLE, 1, "Ag", &w, &title_h);
   int row_h, rows = legend_rows(f, W - 2 * PAD, &row_h);
+  /* at most a quarter of the height for the legend: cut it, say how many are left out */
+  if (rows > 1 && rows * row_h > H / 4) {
+    int total = f->n_legend;
+    while (f->n_legend > 1 && rows * row_h > H / 4) {
+      f->n_legend--;
+      snprintf(f->legend_more, sizeof f->legend_more, "+%d more series", total - f->n_legend + 1);
+      f->legend[f->n_legend - 1] = (LegendEntry){f->legend_more, C_MUTED, -2, 0};
+      rows = legend_rows(f, W - 2 * PAD, &row_h);
+    }
+  }
   int top_fixed = PAD + (title_h ? title_h + 10 : 0);
   int bottom_fixed = PAD + (o->x_label && *o->x_label ? axis_h + 8 : 0) + (rows ? rows * row_h + 8 : 0);
   int left_fixed = PAD + (o->y_label && *o->y_label ? axis_h + 8 : 0);
@@ -327,7 +345,8 @@ static void draw_legend(Frame *f) {
     for (int k = i; k < j; k++) {
       LegendEntry *e = &f->legend[k];
       int my = y + row_h / 2;
-      if (e->mode == MODE_MARKERS) {
+      if (e->mode == -2) {              /* "+N more": text only */
+      } else if (e->mode == MODE_MARKERS) {
         cov_disc(c, cx + SWATCH / 2.0, my + 0.5, 3.5);
       } else if (e->mode == -1) {        /* a filled box (bars) */
         fill_rect(c, cx + 4, my - 6, cx + SWATCH - 4, my + 7, e->color);
