@@ -96,6 +96,7 @@ double chart_nice_step(double range, int target);
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n);
 /* Date ticks for [lo, hi] (unix seconds): picks the smallest calendar unit
 ** giving at most max_ticks ticks; writes ticks and labels. Returns count. */
+int chart_time_ok(double lo, double hi);      /* within the years a time axis can label */
 int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*labels)[40], int max);
 /* The label of the widest format a time axis over [lo,hi] could use with
 ** max_ticks ticks (used to measure before choosing). */
@@ -189,6 +190,14 @@ double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous)
 double frame_ypix(const Frame *f, double y);
 /* A chart with no data: frame, title and "no data" in the middle. */
 void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr);
+
+/* A pixel coordinate clamped to [lo, hi] (NaN -> lo): keeps double -> int
+** conversions defined whatever the data. */
+static inline int clamp_px(double v, int lo, int hi) {
+  if (!(v >= lo)) return lo;
+  if (!(v <= hi)) return hi;
+  return (int)(v + 0.5);
+}
 
 /* Shared by the aggregates. */
 void chart_result_png(sqlite3_context *ctx, void *png, int size);

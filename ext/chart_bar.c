@@ -113,7 +113,8 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       double d = fabs(sqlite3_value_double(e));
       cell.lo = v - d;
       cell.hi = v + d;
-      cell.has_err = isfinite(d);
+      if (a->o.log_y && cell.lo <= 0) cell.lo = v / 10;   /* a log axis cannot show <= 0 */
+      cell.has_err = isfinite(cell.lo) && isfinite(cell.hi);
     } else {
       if (!a->json && sqlite3_prepare_v2(sqlite3_context_db_handle(ctx),
                                          "SELECT json_extract(?1,'$[0]'), json_extract(?1,'$[1]'), "
@@ -131,7 +132,8 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       if (ok) {
         cell.lo = sqlite3_column_double(a->json, 0);
         cell.hi = sqlite3_column_double(a->json, 1);
-        cell.has_err = 1;
+        cell.has_err = isfinite(cell.lo) && isfinite(cell.hi);
+        if (a->o.log_y && (cell.lo <= 0 || cell.hi <= 0)) cell.has_err = 0;
       }
       sqlite3_reset(a->json);
       if (!ok) {
@@ -220,7 +222,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     double yv = frame_ypix(&f, c->v);
     if (yv < f.py0) yv = f.py0;
     if (yv > f.py1) yv = f.py1;
-    int ya = (int)lround(fmin(yv, base)), yb = (int)lround(fmax(yv, base));
+    int ya = clamp_px(fmin(yv, base), f.py0, f.py1), yb = clamp_px(fmax(yv, base), f.py0, f.py1);
     if (yb == ya) yb = ya + 1;
     fill_rect(&cv, ix0, ya, ix1, yb, colors[c->s]);
     int label_top = ya;
@@ -228,7 +230,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       double ylo = frame_ypix(&f, c->lo), yhi = frame_ypix(&f, c->hi);
       int xm = (ix0 + ix1) / 2, cap = (ix1 - ix0) / 8 + 2;
       if (cap > 10) cap = 10;
-      int a0 = (int)lround(fmax(fmin(yhi, ylo), f.py0)), a1 = (int)lround(fmin(fmax(yhi, ylo), f.py1));
+      int a0 = clamp_px(fmin(yhi, ylo), f.py0, f.py1), a1 = clamp_px(fmax(yhi, ylo), f.py0, f.py1);
       fill_rect(&cv, xm, a0, xm + 1, a1 + 1, 0x222222);
       fill_rect(&cv, xm - cap, a0, xm + cap + 1, a0 + 1, 0x222222);
       fill_rect(&cv, xm - cap, a1, xm + cap + 1, a1 + 1, 0x222222);

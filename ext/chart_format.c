@@ -224,10 +224,16 @@ static const struct { int unit; double count; double approx; } time_steps[] = {
 };
 #define N_TIME_STEPS ((int)(sizeof(time_steps) / sizeof(time_steps[0])))
 
+/* Times beyond +/- 1e11 s (year ~5000) are clamped: callers check
+** chart_time_ok() first; this only keeps the conversion defined. */
 static void utc(double t, struct tm *tm) {
+  if (!(t > -1e11)) t = -1e11;
+  if (!(t < 1e11)) t = 1e11;
   time_t s = (time_t)floor(t);
-  gmtime_r(&s, tm);
+  if (!gmtime_r(&s, tm)) memset(tm, 0, sizeof *tm);
 }
+
+int chart_time_ok(double lo, double hi) { return lo > -1e11 && hi < 1e11 && hi >= lo; }
 
 void chart_fmt_time(double t, int si, char *out, size_t n) {
   struct tm tm;
@@ -277,7 +283,7 @@ static double time_first(double lo, int si) {
     tm.tm_year = y - 1900;
   }
   double t = (double)timegm(&tm);
-  while (t < lo - 1e-6) {
+  for (int guard = 0; t < lo - 1e-6 && guard < 1000; guard++) {
     struct tm a;
     utc(t, &a);
     if (unit == U_WEEK) a.tm_mday += 7 * (int)cnt;
@@ -308,6 +314,7 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
     if (floor((hi - lo) / time_steps[si].approx) + 1 <= max_ticks) break;
   }
   int n = 0;
+  if (!chart_time_ok(lo, hi)) return 0;
   for (double t = time_first(lo, si); t <= hi + 1e-6 && n < max; t = time_next(t, si)) {
     ticks[n] = t;
     chart_fmt_time(t, si, labels[n], 40);

@@ -224,7 +224,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   } else {
     f.x.lo = xlo;
     f.x.hi = xhi;
-    f.x.time = o->x_type == XT_TIME || o->x_type == XT_TIME_NS;
+    f.x.time = (o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(xlo, xhi);
     f.x.fix_lo = f.x.fix_hi = 1;
   }
   int zlab_w = 0, zlab_h = 0;
@@ -269,7 +269,8 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     double x0 = cat ? f.px0 + c->xc * slot_x : frame_xpix(&f, c->x);
     double x1 = cat ? x0 + slot_x : frame_xpix(&f, c->x + binw);
     double y0 = f.py0 + c->y * slot_y, y1 = y0 + slot_y;
-    int ix0 = (int)lround(x0), ix1 = (int)lround(x1), iy0 = (int)lround(y0), iy1 = (int)lround(y1);
+    int ix0 = clamp_px(x0, f.px0, f.px1), ix1 = clamp_px(x1, f.px0, f.px1);
+    int iy0 = clamp_px(y0, f.py0, f.py1), iy1 = clamp_px(y1, f.py0, f.py1);
     if (ix1 - ix0 >= 8) ix1--;          /* a hairline gap between big cells */
     if (iy1 - iy0 >= 8) iy1--;
     if (ix1 <= ix0) ix1 = ix0 + 1;
@@ -287,7 +288,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     double t = (z.ticks[i] - vlo) / (vhi > vlo ? vhi - vlo : 1);
     if (!(vhi > vlo)) t = 1;
     if (t < -1e-9 || t > 1 + 1e-9) continue;
-    int y = (int)lround(f.py1 - 1 - t * (ph - 1));
+    int y = clamp_px(f.py1 - 1 - t * (ph - 1), f.py0, f.py1 - 1);
     fill_rect(&cv, bx1, y, bx1 + 4, y + 1, 0x444444);
     text_draw(&cv, 9, 0, 0x222222, 0, bx1 + 6, y, TA_LEFT | TV_MIDDLE, z.labels[i]);
   }

@@ -220,6 +220,11 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
     if (i < n) {
       X = f->px0 + ((ax->log ? log10(p[i].x) : p[i].x) - xl) * xs;
       Y = f->py1 - ((ay->log ? log10(p[i].y) : p[i].y) - yl) * ys;
+      /* far outside a user-fixed range: clamp so the conversions stay defined */
+      if (!(X > -1e7)) X = -1e7;
+      if (!(X < 1e7)) X = 1e7;
+      if (!(Y > -1e7)) Y = -1e7;
+      if (!(Y < 1e7)) Y = 1e7;
       c = (long)floor(X);
     }
     if (open && (i == n || c != col)) {
@@ -252,6 +257,7 @@ static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, u
   memset(seen, 0, ((size_t)pw * ph + 7) / 8);
   for (sqlite3_int64 i = 0; i < n; i++) {
     double X = frame_xpix(f, p[i].x), Y = frame_ypix(f, p[i].y);
+    if (!(fabs(X) < 1e7 && fabs(Y) < 1e7)) continue;       /* far outside a fixed range */
     long ix = (long)floor(X) - f->px0, iy = (long)floor(Y) - f->py0;
     if (ix < -2 || iy < -2 || ix > pw + 1 || iy > ph + 1) continue;
     if (ix >= 0 && iy >= 0 && ix < pw && iy < ph) {
@@ -334,7 +340,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   f.o = o;
   f.x.lo = xlo;
   f.x.hi = xhi;
-  f.x.time = o->x_type == XT_TIME || o->x_type == XT_TIME_NS;
+  f.x.time = (o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(xlo, xhi);
   f.x.fix_lo = f.x.fix_hi = 1;
   f.x.nice = 0;
   f.y.lo = ylo;
