@@ -320,7 +320,16 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
     chart_fmt_time(t, si, labels[n], 40);
     n++;
   }
-  /* Labels of one unit that repeat (e.g. "%m-%d %H:%M" cannot repeat, but
-  ** the sub-day units never need the date twice): nothing else to fix. */
+  /* Hours and minutes: the date only on the first tick and where the day
+  ** changes ("03-25 22:00", "23:00", "03-26 00:00", "01:00"). */
+  if (time_steps[si].unit == U_HOUR || time_steps[si].unit == U_MIN) {
+    int prev_yday = -1;
+    for (int i = 0; i < n; i++) {
+      struct tm tm;
+      utc(ticks[i], &tm);
+      if (tm.tm_yday == prev_yday) strftime(labels[i], 40, "%H:%M", &tm);
+      prev_yday = tm.tm_yday;
+    }
+  }
   return n;
 }
