@@ -355,6 +355,13 @@ static void test_format_helpers(void) {
   n = chart_time_ticks(1735689600, 1735689660, 8, t, labels, 32);
   CHECK(n == 7);
   CHECK_STR(labels[1], "00:00:10");
+  /* five hours across midnight: 30-minute ticks, the date where the day changes */
+  n = chart_time_ticks(1742940000, 1742958000, 11, t, labels, 32);
+  CHECK(n == 11);
+  CHECK_STR(labels[0], "03-25 22:00");
+  CHECK_STR(labels[1], "22:30");
+  CHECK_STR(labels[4], "03-26 00:00");
+  CHECK_STR(labels[5], "00:30");
   /* ten years: yearly or 2-yearly */
   n = chart_time_ticks(1420070400, 1735689600, 6, t, labels, 32);
   CHECK(n >= 3 && n <= 6 && strcmp(labels[0], "2016") == 0);
