@@ -410,7 +410,7 @@ int chart_options_parse(sqlite3 *db, const char *json, const char *fname, int ki
   o->height = 600;
   o->legend = 1;
   o->line_width = 2;
-  o->point_size = kind == CHART_SCATTER ? 3 : 3;
+  o->point_size = 3;
   o->bar_labels = 1;
   if (!json || !*json) return 0;
   OptParser p = {db, fname, kind, o, 0};
