@@ -73,6 +73,19 @@ class ChartsCli(harness.TempDirTest):
         r = self.fails(["plot", "-o", os.path.join(self.tmp, "x.png"), "no_such_view"])
         self.assertIn("no_such_view: no such view or table", r.err)
 
+    def test_canned_chart_view(self):
+        self.ok(["sql", "INSERT INTO source(kind, uri, content_hash, row_counts) VALUES "
+                        "('bench-json', 'a.json', 'h1', '{\"t\": 500}'), ('perf', 'p.data', 'h2', '{\"t\": 1500}')"])
+        png, _ = self.plot("load_history_chart")
+        img = pngread.decode(png)
+        self.assertEqual((img.w, img.h), (1200, 600))
+        # two bars: the first palette colour (bench-json) and the second (perf)
+        colours = {img.px(x, y) for y in range(0, 600, 3) for x in range(0, 1200, 3)}
+        self.assertIn((0x00, 0x72, 0xB2), colours)
+        self.assertIn((0xE6, 0x9F, 0x00), colours)
+        r = self.ok(["sql", "--format", "csv", "SELECT loads FROM load_history_chart"])
+        self.assertEqual(r.out.split(), ["loads", "2"])
+
     def test_plot_errors(self):
         out = os.path.join(self.tmp, "x.png")
         r = self.fails(["plot", "-o", out, "SELECT 1"])
