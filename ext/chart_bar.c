@@ -6,13 +6,15 @@
 **     order in which they first appear (ORDER BY the query to choose it).
 **  2. value: a number (numeric text accepted); NULL/NaN rows are skipped;
 **     other text is an error naming the row. One value per (category,
-**     series): a second one is an error naming the row.
+**     series): a second one is an error naming its row (raised when the
+**     chart is drawn, after one sort).
 **  3. error (5-argument form): NULL = none; a number e = a +/- e error bar;
 **     JSON text '[lo, hi]' = absolute bounds (read with json_extract).
 **  4. The y axis always includes 0 (bars start at 0) unless log_y, where
 **     bars start at the bottom of the axis. Values are printed above the
 **     bars when the bars are wide enough (options.bar_labels, default true).
-**  5. Limits: 256 series, 4096 categories. Memory O(categories x series).
+**  5. Limits: 256 series, 4096 categories, 16384 bars. Memory O(bars);
+**     time O(rows + bars log bars).
 */
 #include "chart.h"
 #include <math.h>
@@ -23,7 +25,7 @@
 #define BAR_MAX_SERIES 256
 #define BAR_MAX_CATS 4096
 
-typedef struct BarCell { int cat, s; double v, lo, hi; int has_err; } BarCell;
+typedef struct BarCell { int cat, s; double v, lo, hi; int has_err; sqlite3_int64 row; } BarCell;
 
 typedef struct BarAcc {
   int init, failed;
@@ -105,7 +107,7 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                           : 0);
     return;
   }
-  BarCell cell = {ci, si, v, v, v, 0};
+  BarCell cell = {ci, si, v, v, v, 0, a->row};
   if (argc == 5 && sqlite3_value_type(argv[3]) != SQLITE_NULL) {
     sqlite3_value *e = argv[3];
     int et = sqlite3_value_type(e);
@@ -143,12 +145,12 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       }
     }
   }
-  for (int i = 0; i < a->n_cells; i++) {
-    if (a->cells[i].cat == ci && a->cells[i].s == si) {
-      bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: second value for category '%s' series '%s'",
-                                        fname, a->row, a->cats[ci], a->series[si]));
-      return;
-    }
+  /* (a second value for the same category and series is found after sorting,
+  ** in bar_render: one pass instead of a scan per row) */
+  if (a->n_cells >= BAR_MAX_CATS * 4) {
+    bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: more than %d bars", fname, a->row,
+                                      BAR_MAX_CATS * 4));
+    return;
   }
   if (a->n_cells == a->cap_cells) {
     int nc = a->cap_cells ? a->cap_cells * 2 : 64;
@@ -163,6 +165,12 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   a->cells[a->n_cells++] = cell;
 }
 
+static int cmp_cell(const void *pa, const void *pb) {
+  const BarCell *a = pa, *b = pb;
+  if (a->cat != b->cat) return a->cat < b->cat ? -1 : 1;
+  return a->s < b->s ? -1 : a->s > b->s;
+}
+
 static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   const char *fname = "chart_bar";
   ChartOptions *o = &a->o;
@@ -174,6 +182,9 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     hi = fmax(hi, fmax(c->v, c->has_err ? c->hi : c->v));
   }
   if (o->log_y && lo <= 0) lo = hi / 1000;
+  /* room above the tallest bar for its value label */
+  if (o->bar_labels && !o->has_y_max && !o->log_y && hi > 0) hi += (hi - lo) * 0.06;
+  if (o->bar_labels && !o->has_y_max && o->log_y) hi *= 1.5;
   if (o->has_y_min) lo = o->y_min;
   if (o->has_y_max) hi = o->y_max;
   if (!(hi > lo)) hi = lo + 1;
@@ -207,8 +218,40 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   }
   frame_layout(&f);
   frame_draw(&f);
+  /* Each category shows only the series it has, in series order, centred:
+  ** dense data keeps one position per series, sparse data has no holes. */
+  int *rank = sqlite3_malloc64(sizeof(int) * (a->n_cells + 1));
+  int *count = sqlite3_malloc64(sizeof(int) * (a->n_cats + 1));
+  if (!rank || !count) {
+    sqlite3_free(rank);
+    sqlite3_free(count);
+    canvas_close(&cv);
+    *pzErr = sqlite3_mprintf("%s: out of memory", fname);
+    return 0;
+  }
+  memset(count, 0, sizeof(int) * a->n_cats);
+  int per_cat = 1;
+  /* rank of a cell = how many cells of its category have a lower series
+  ** index: sort (category, series) once, O(n log n) */
+  qsort(a->cells, (size_t)a->n_cells, sizeof(BarCell), cmp_cell);
+  for (int i = 1; i < a->n_cells; i++) {
+    BarCell *p = &a->cells[i - 1], *c = &a->cells[i];
+    if (p->cat == c->cat && p->s == c->s) {
+      *pzErr = sqlite3_mprintf("%s: row %lld: second value for category '%s' series '%s'", fname,
+                               p->row > c->row ? p->row : c->row, a->cats[c->cat], a->series[c->s]);
+      sqlite3_free(rank);
+      sqlite3_free(count);
+      canvas_close(&cv);
+      return 0;
+    }
+  }
+  for (int i = 0; i < a->n_cells; i++) {
+    rank[i] = count[a->cells[i].cat]++;
+    if (count[a->cells[i].cat] > per_cat) per_cat = count[a->cells[i].cat];
+  }
   double slot = (double)(f.px1 - f.px0) / a->n_cats;
-  double group = slot * 0.8, bw = group / a->n_series;
+  double group = slot * 0.8, bw = group / per_cat;
+  if (bw > slot * 0.45 && per_cat == 1) bw = slot * 0.45;   /* no fat lone bars */
   double base = f.y.log ? f.py1 : frame_ypix(&f, 0);
   if (base > f.py1) base = f.py1;
   if (base < f.py0) base = f.py0;
@@ -216,7 +259,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   text_size(&cv, 8, 0, "0", &lw, &lh);
   for (int i = 0; i < a->n_cells; i++) {
     BarCell *c = &a->cells[i];
-    double x0 = f.px0 + c->cat * slot + (slot - group) / 2 + c->s * bw;
+    double x0 = f.px0 + c->cat * slot + (slot - count[c->cat] * bw) / 2 + rank[i] * bw;
     int ix0 = (int)lround(x0), ix1 = (int)lround(x0 + bw) - (bw >= 4 ? 1 : 0);
     if (ix1 <= ix0) ix1 = ix0 + 1;
     double yv = frame_ypix(&f, c->v);
@@ -253,6 +296,8 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       }
     }
   }
+  sqlite3_free(rank);
+  sqlite3_free(count);
   frame_finish(&f);
   /* the zero line over the bars */
   if (!f.y.log && base > f.py0 && base < f.py1) fill_rect(&cv, f.px0, (int)base, f.px1, (int)base + 1, 0x444444);
