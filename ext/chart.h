@@ -79,6 +79,16 @@ void chart_options_free(ChartOptions *o);
 /* Resolves time-typed marker/band positions once the x type is known. */
 void chart_options_fix_x(ChartOptions *o, int x_type);
 
+/* ---- distinct labels in order of appearance (ext/chart_labels.c) ------- */
+typedef struct LabelSet {
+  char **names; int n, cap;  /* names[i]: the i-th distinct label */
+  int *slots; int nslots;    /* hash table of indexes into names */
+  int last;                  /* last label found (fast path) */
+} LabelSet;
+/* Index of s (NULL = ""), added if new: >= 0, -2 beyond max labels, -1 OOM. */
+int label_index(LabelSet *ls, const char *s, int max);
+void label_set_free(LabelSet *ls);
+
 /* ---- colours and formatting (ext/chart_format.c) ---------------------- */
 /* "#rgb", "#rrggbb", "rgb(r,g,b)" or a CSS colour name. 0 ok, -1 unknown. */
 int chart_parse_color(const char *s, int *rgb);

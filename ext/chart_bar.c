@@ -31,8 +31,7 @@ typedef struct BarAcc {
   int init, failed;
   ChartOptions o;
   sqlite3_int64 row;
-  char **cats; int n_cats, cap_cats;
-  char *series[BAR_MAX_SERIES]; int n_series;
+  LabelSet cats, series;
   BarCell *cells; int n_cells, cap_cells;
   sqlite3_stmt *json;            /* json_extract of '[lo, hi]' errors */
 } BarAcc;
@@ -41,22 +40,6 @@ static void bar_error(sqlite3_context *ctx, BarAcc *a, char *msg) {
   a->failed = 1;
   sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
   sqlite3_free(msg);
-}
-
-static int find_or_add(char ***arr, int *n, int *cap, int max, const char *s) {
-  for (int i = *n - 1; i >= 0; i--)
-    if (strcmp((*arr)[i], s) == 0) return i;
-  if (*n >= max) return -2;
-  if (*n == *cap) {
-    int nc = *cap ? *cap * 2 : 16;
-    char **na = sqlite3_realloc64(*arr, sizeof(char *) * nc);
-    if (!na) return -1;
-    *arr = na;
-    *cap = nc;
-  }
-  (*arr)[*n] = sqlite3_mprintf("%s", s);
-  if (!(*arr)[*n]) return -1;
-  return (*n)++;
 }
 
 void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -95,10 +78,8 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (a->o.log_y && v <= 0) return;
   const char *cs = (const char *)sqlite3_value_text(argv[0]);
   const char *ss = (const char *)sqlite3_value_text(argv[2]);
-  int ci = find_or_add(&a->cats, &a->n_cats, &a->cap_cats, BAR_MAX_CATS, cs ? cs : "");
-  char **sp = a->series;
-  int scap = BAR_MAX_SERIES;
-  int si = ci < 0 ? ci : find_or_add(&sp, &a->n_series, &scap, BAR_MAX_SERIES, ss ? ss : "");
+  int ci = label_index(&a->cats, cs, BAR_MAX_CATS);
+  int si = ci < 0 ? ci : label_index(&a->series, ss, BAR_MAX_SERIES);
   if (ci < 0 || si < 0) {
     bar_error(ctx, a, ci == -2 || si == -2
                           ? sqlite3_mprintf("%s: row %lld: more than %d %s", fname, a->row,
@@ -194,8 +175,8 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   memset(&f, 0, sizeof f);
   f.c = &cv;
   f.o = o;
-  f.x_cats = (const char **)a->cats;
-  f.n_x_cats = a->n_cats;
+  f.x_cats = (const char **)a->cats.names;
+  f.n_x_cats = a->cats.n;
   f.y.lo = lo;
   f.y.hi = hi;
   f.y.log = o->log_y;
@@ -204,24 +185,24 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   f.y.fix_hi = o->has_y_max || (!o->log_y && hi == 0);
   LegendEntry legend[BAR_MAX_SERIES];
   int colors[BAR_MAX_SERIES], named = 0;
-  for (int s = 0; s < a->n_series; s++) {
+  for (int s = 0; s < a->series.n; s++) {
     colors[s] = chart_palette(o, s);
     for (int k = 0; k < o->n_series; k++)
-      if (strcmp(o->series[k].name, a->series[s]) == 0 && o->series[k].color >= 0)
+      if (strcmp(o->series[k].name, a->series.names[s]) == 0 && o->series[k].color >= 0)
         colors[s] = o->series[k].color;
-    legend[s] = (LegendEntry){a->series[s], colors[s], -1, 0};
-    if (a->series[s][0]) named = 1;
+    legend[s] = (LegendEntry){a->series.names[s], colors[s], -1, 0};
+    if (a->series.names[s][0]) named = 1;
   }
-  if (o->legend && (a->n_series > 1 || named)) {
+  if (o->legend && (a->series.n > 1 || named)) {
     f.legend = legend;
-    f.n_legend = a->n_series;
+    f.n_legend = a->series.n;
   }
   frame_layout(&f);
   frame_draw(&f);
   /* Each category shows only the series it has, in series order, centred:
   ** dense data keeps one position per series, sparse data has no holes. */
   int *rank = sqlite3_malloc64(sizeof(int) * (a->n_cells + 1));
-  int *count = sqlite3_malloc64(sizeof(int) * (a->n_cats + 1));
+  int *count = sqlite3_malloc64(sizeof(int) * (a->cats.n + 1));
   if (!rank || !count) {
     sqlite3_free(rank);
     sqlite3_free(count);
@@ -229,7 +210,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     *pzErr = sqlite3_mprintf("%s: out of memory", fname);
     return 0;
   }
-  memset(count, 0, sizeof(int) * a->n_cats);
+  memset(count, 0, sizeof(int) * a->cats.n);
   int per_cat = 1;
   /* rank of a cell = how many cells of its category have a lower series
   ** index: sort (category, series) once, O(n log n) */
@@ -238,7 +219,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     BarCell *p = &a->cells[i - 1], *c = &a->cells[i];
     if (p->cat == c->cat && p->s == c->s) {
       *pzErr = sqlite3_mprintf("%s: row %lld: second value for category '%s' series '%s'", fname,
-                               p->row > c->row ? p->row : c->row, a->cats[c->cat], a->series[c->s]);
+                               p->row > c->row ? p->row : c->row, a->cats.names[c->cat], a->series.names[c->s]);
       sqlite3_free(rank);
       sqlite3_free(count);
       canvas_close(&cv);
@@ -249,7 +230,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     rank[i] = count[a->cells[i].cat]++;
     if (count[a->cells[i].cat] > per_cat) per_cat = count[a->cells[i].cat];
   }
-  double slot = (double)(f.px1 - f.px0) / a->n_cats;
+  double slot = (double)(f.px1 - f.px0) / a->cats.n;
   double group = slot * 0.8, bw = group / per_cat;
   if (bw > slot * 0.45 && per_cat == 1) bw = slot * 0.45;   /* no fat lone bars */
   double base = f.y.log ? f.py1 : frame_ypix(&f, 0);
@@ -326,9 +307,8 @@ void chart_bar_final(sqlite3_context *ctx) {
   sqlite3_free(err);
   if (a) {
     chart_options_free(&a->o);
-    for (int i = 0; i < a->n_cats; i++) sqlite3_free(a->cats[i]);
-    sqlite3_free(a->cats);
-    for (int i = 0; i < a->n_series; i++) sqlite3_free(a->series[i]);
+    label_set_free(&a->cats);
+    label_set_free(&a->series);
     sqlite3_free(a->cells);
     sqlite3_finalize(a->json);
     memset(a, 0, sizeof *a);

@@ -34,7 +34,7 @@
 typedef struct XyPoint { double x, y; int s; } XyPoint;
 
 typedef struct XySeries {
-  char *name;
+  const char *name;             /* owned by XyAcc.names */
   sqlite3_int64 n;
   int unsorted;
   double last_x;
@@ -48,7 +48,8 @@ typedef struct XyAcc {
   XyPoint *pts;
   sqlite3_int64 n, cap;
   XySeries series[MAX_SERIES];
-  int n_series, last;
+  int n_series;
+  LabelSet names;               /* series names (owns the strings) */
 } XyAcc;
 
 static const char *xy_name(int kind) { return kind == CHART_SCATTER ? "chart_scatter" : "chart_line"; }
@@ -60,19 +61,14 @@ static void xy_error(sqlite3_context *ctx, XyAcc *a, char *msg) {
 }
 
 static int xy_series(XyAcc *a, sqlite3_value *v) {
-  const char *s = (const char *)sqlite3_value_text(v);
-  if (!s) s = "";
-  if (a->n_series > 0 && strcmp(a->series[a->last].name, s) == 0) return a->last;
-  for (int i = 0; i < a->n_series; i++) {
-    if (strcmp(a->series[i].name, s) == 0) return a->last = i;
+  int s = label_index(&a->names, (const char *)sqlite3_value_text(v), MAX_SERIES);
+  if (s >= 0 && s == a->n_series) {       /* a new one */
+    XySeries *ns = &a->series[a->n_series++];
+    ns->name = a->names.names[s];
+    ns->n = 0;
+    ns->unsorted = 0;
   }
-  if (a->n_series >= MAX_SERIES) return -2;
-  XySeries *ns = &a->series[a->n_series];
-  ns->name = sqlite3_mprintf("%s", s);
-  if (!ns->name) return -1;
-  ns->n = 0;
-  ns->unsorted = 0;
-  return a->last = a->n_series++;
+  return s;
 }
 
 static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int kind) {
@@ -418,7 +414,7 @@ static void xy_final(sqlite3_context *ctx) {
   sqlite3_free(err);
   if (a) {
     chart_options_free(&a->o);
-    for (int s = 0; s < a->n_series; s++) sqlite3_free(a->series[s].name);
+    label_set_free(&a->names);
     sqlite3_free(a->pts);
     a->pts = 0;
     a->n_series = 0;
