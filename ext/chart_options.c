@@ -387,9 +387,10 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
       if (get_text(p, k, it, &t) != 0) return -1;
       o->x_type = strcmp(t, "number") == 0 ? XT_NUMBER
                   : strcmp(t, "time") == 0 ? XT_TIME
-                  : strcmp(t, "time_ns") == 0 ? XT_TIME_NS : -1;
+                  : strcmp(t, "time_ns") == 0 ? XT_TIME_NS
+                  : strcmp(t, "category") == 0 ? XT_CATEGORY : -1;
       sqlite3_free(t);
-      return o->x_type >= 0 ? 0 : fail(p, k, "expected number, time or time_ns");
+      return o->x_type >= 0 ? 0 : fail(p, k, "expected number, time, time_ns or category");
     }
     if (strcmp(k, "markers") == 0) {
       if (strcmp(it->type, "array") != 0) return fail(p, k, "expected an array of objects");

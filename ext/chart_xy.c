@@ -3,7 +3,9 @@
 ** chart_scatter(x, y, series [, options]): aggregates returning a PNG blob.
 **
 **  1. x: numbers, or times when options.x_type is "time" (ISO-8601 text or
-**     unix seconds) or "time_ns" (integer nanoseconds, or ISO text). Without
+**     unix seconds) or "time_ns" (integer nanoseconds, or ISO text), or any
+**     labels with "category" (one slot per distinct x, in order of first
+**     appearance; markers and bands do not apply). Without
 **     x_type, text x means time and numbers mean numbers. All non-NULL x of
 **     one chart must have the same type: a text x after numbers (or the
 **     reverse) is the error "chart_line: row N: mixed x types ...", N being
@@ -30,6 +32,7 @@
 #include <strings.h>
 
 #define MAX_SERIES 256
+#define MAX_XCATS 4096
 
 typedef struct XyPoint { double x, y; int s; } XyPoint;
 
@@ -50,6 +53,7 @@ typedef struct XyAcc {
   XySeries series[MAX_SERIES];
   int n_series;
   LabelSet names;               /* series names (owns the strings) */
+  LabelSet xcats;               /* x labels with x_type "category" */
 } XyAcc;
 
 static const char *xy_name(int kind) { return kind == CHART_SCATTER ? "chart_scatter" : "chart_line"; }
@@ -128,7 +132,15 @@ static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int ki
     return;
   }
   double x;
-  if (cls == 2) {
+  if (a->o.x_type == XT_CATEGORY) {
+    int k = label_index(&a->xcats, (const char *)sqlite3_value_text(argv[0]), MAX_XCATS);
+    if (k < 0) {
+      xy_error(ctx, a, k == -2 ? sqlite3_mprintf("%s: row %lld: more than %d x categories", fname,
+                                                 a->row, MAX_XCATS) : 0);
+      return;
+    }
+    x = k;
+  } else if (cls == 2) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
     if (a->o.x_type == XT_NUMBER) {
       xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is text but x_type is number", fname,
@@ -136,8 +148,8 @@ static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int ki
       return;
     }
     if (perfsql_parse_time(t, &x) != 0) {
-      xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is not an ISO-8601 time", fname,
-                                       a->row, t));
+      xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is not an ISO-8601 time (x_type "
+                                       "\"category\" takes any labels)", fname, a->row, t));
       return;
     }
   } else {
@@ -304,13 +316,17 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     xlo = fmin(xlo, fmin(o->bands[i].x0, o->bands[i].x1));
     xhi = fmax(xhi, fmax(o->bands[i].x0, o->bands[i].x1));
   }
-  if (a->kind == CHART_SCATTER && xhi > xlo) {
+  int cat = o->x_type == XT_CATEGORY;
+  if (cat) {                     /* category i sits in the middle of slot i */
+    xlo = -0.5;
+    xhi = a->xcats.n - 0.5;
+  } else if (a->kind == CHART_SCATTER && xhi > xlo) {
     double pad = (xhi - xlo) * 0.03;
     xlo -= pad;
     xhi += pad;
   }
-  if (o->has_x_min) xlo = o->x_min;
-  if (o->has_x_max) xhi = o->x_max;
+  if (o->has_x_min && !cat) xlo = o->x_min;
+  if (o->has_x_max && !cat) xhi = o->x_max;
   if (!(xhi > xlo)) {
     double d = o->x_type == XT_TIME || o->x_type == XT_TIME_NS ? 43200 : xlo == 0 ? 1 : fabs(xlo) * 0.05;
     xlo -= d;
@@ -339,6 +355,10 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   f.x.time = (o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(xlo, xhi);
   f.x.fix_lo = f.x.fix_hi = 1;
   f.x.nice = 0;
+  if (cat) {
+    f.x_cats = (const char **)a->xcats.names;
+    f.n_x_cats = a->xcats.n;
+  }
   f.y.lo = ylo;
   f.y.hi = yhi;
   f.y.log = o->log_y;
@@ -415,6 +435,7 @@ static void xy_final(sqlite3_context *ctx) {
   if (a) {
     chart_options_free(&a->o);
     label_set_free(&a->names);
+    label_set_free(&a->xcats);
     sqlite3_free(a->pts);
     a->pts = 0;
     a->n_series = 0;

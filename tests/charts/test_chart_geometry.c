@@ -148,6 +148,29 @@ static void test_marker_at_date(void) {
   gdImageDestroy(im);
 }
 
+/* x_type category: the i-th distinct label sits in the middle of slot i. */
+static void test_category_x(void) {
+  char err[512];
+  gdImagePtr im = render("SELECT chart_scatter(c, 5, 's', '{\"x_type\":\"category\",\"y_min\":0,"
+                         "\"y_max\":10,\"legend\":false}') FROM (SELECT 'e1' AS c UNION ALL "
+                         "SELECT 'b2' UNION ALL SELECT 'c3' UNION ALL SELECT 'b2' UNION ALL SELECT 'a4')",
+                         err, sizeof err);
+  CHECK(im != 0);
+  if (!im) {
+    fprintf(stderr, "  %s\n", err);
+    return;
+  }
+  Area a = find_area(im);
+  double slot = (a.x1 - a.x0) / 4.0;      /* 4 distinct labels */
+  int y = (int)(a.y1 - 0.5 * (a.y1 - a.y0));
+  for (int i = 0; i < 4; i++) {
+    int at = (int)(a.x0 + (i + 0.5) * slot), between = (int)(a.x0 + (i + 1.0) * slot);
+    CHECK((px(im, at, y) & 255) > ((px(im, at, y) >> 16) & 255) + 60);    /* a blue disc */
+    if (i < 3) CHECK(px(im, between, y) == 0xFFFFFF || (px(im, between, y) >> 16 & 255) > 200);
+  }
+  gdImageDestroy(im);
+}
+
 static void test_heatmap_hottest(void) {
   char err[512];
   gdImagePtr im = render("WITH t(x, y, v) AS (VALUES (0,'a',1),(1,'a',2),(2,'a',3),(0,'b',4),(1,'b',5),"
@@ -381,6 +404,7 @@ int main(void) {
   test_horizontal_series();
   test_marker_at_date();
   test_heatmap_hottest();
+  test_category_x();
   test_title_and_no_data();
   test_skipped_points_and_order();
   test_shape_yaml_markers();
