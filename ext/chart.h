@@ -64,6 +64,7 @@ typedef struct ChartOptions {
   int line_width;            /* px, default 2 */
   int point_size;            /* marker radius px, default 3 */
   int bar_labels;            /* print values above bars (default 1 when they fit) */
+  int cell_labels;           /* print values in heatmap cells (default 1 when they fit) */
   int *colors; int n_colors; /* palette override */
   ChartMarker *markers; int n_markers;
   ChartBand *bands; int n_bands;
@@ -104,6 +105,9 @@ double chart_nice_step(double range, int target);
 /* Number label: thousands separators from 1e4, SI suffixes from 1e6 (and
 ** below 1e-3); decimals follow the step. amax = largest |value| on the axis. */
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n);
+/* A data value printed on its own (bar tops, heatmap cells): integers as
+** they are, others with 3 significant digits, no trailing zeros. */
+void chart_fmt_value(double v, char *out, size_t n);
 /* Date ticks for [lo, hi] (unix seconds): picks the smallest calendar unit
 ** giving at most max_ticks ticks; writes ticks and labels. Returns count. */
 int chart_time_ok(double lo, double hi);      /* within the years a time axis can label */

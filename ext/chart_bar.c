@@ -262,11 +262,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     }
     if (o->bar_labels) {
       char buf[48];
-      /* integers as they are, others with 3 significant digits */
-      double av = fabs(c->v), step = 1;
-      if (c->v != floor(c->v) && av > 0) step = pow(10, floor(log10(av)) - 2);
-      if (step > 1) step = 1;
-      chart_fmt_number(c->v, step, fmax(fabs(f.y.lo), fabs(f.y.hi)), buf, sizeof buf);
+      chart_fmt_value(c->v, buf, sizeof buf);
       int tw, th;
       text_size(&cv, 8, 0, buf, &tw, &th);
       if (tw + 2 <= ix1 - ix0 + 4 && label_top - th - 2 >= f.py0 - 2) {

@@ -206,6 +206,22 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
   snprintf(out, n, "%.*f", decimals_for(step), v);
 }
 
+void chart_fmt_value(double v, char *out, size_t n) {
+  double av = fabs(v), step = 1;
+  if (v != floor(v) && av > 0) step = pow(10, floor(log10(av)) - 2);   /* 3 significant digits */
+  if (step > 1) step = 1;
+  chart_fmt_number(v, step, av, out, n);
+  /* "0.500" -> "0.5", "2.50M" -> "2.5M", "3.00" -> "3" */
+  char *dot = strchr(out, '.');
+  if (!dot) return;
+  char *end = dot + 1;
+  while (*end >= '0' && *end <= '9') end++;
+  char *last = end;
+  while (last > dot + 1 && last[-1] == '0') last--;
+  if (last == dot + 1) last = dot;
+  memmove(last, end, strlen(end) + 1);
+}
+
 /* ---- time ticks ---------------------------------------------------------- */
 
 enum { U_SUBSEC, U_SEC, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_YEAR };

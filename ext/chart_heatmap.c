@@ -258,6 +258,15 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     if (ix1 <= ix0) ix1 = ix0 + 1;
     if (iy1 <= iy0) iy1 = iy0 + 1;
     fill_rect(&cv, ix0, iy0, ix1, iy1, col);
+    if (o->cell_labels && ix1 - ix0 >= 30 && iy1 - iy0 >= 15) {
+      char buf[48];
+      chart_fmt_value(c->v, buf, sizeof buf);
+      int tw, th;
+      text_size(&cv, 8, 0, buf, &tw, &th);
+      if (tw + 4 <= ix1 - ix0)       /* light text on the dark half of viridis */
+        text_draw(&cv, 8, 0, t < 0.55 ? 0xFFFFFF : 0x222222, 0, (ix0 + ix1) / 2, (iy0 + iy1) / 2,
+                  TA_CENTER | TV_MIDDLE, buf);
+    }
   }
   frame_finish(&f);
   /* colour bar */

@@ -354,6 +354,7 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   if (p->kind == CHART_HEATMAP) {
     if (strcmp(k, "z_label") == 0) return get_text(p, k, it, &o->z_label);
     if (strcmp(k, "log_z") == 0) return get_bool(p, k, it, &o->log_z);
+    if (strcmp(k, "cell_labels") == 0) return get_bool(p, k, it, &o->cell_labels);
     if (strcmp(k, "x_type") == 0) {
       char *t = 0;
       if (get_text(p, k, it, &t) != 0) return -1;
@@ -413,6 +414,7 @@ int chart_options_parse(sqlite3 *db, const char *json, const char *fname, int ki
   o->line_width = 2;
   o->point_size = 3;
   o->bar_labels = 1;
+  o->cell_labels = 1;
   if (!json || !*json) return 0;
   OptParser p = {db, fname, kind, o, 0};
   if (json_walk(&p, 0, json, "object", top_item, 0) != 0) {

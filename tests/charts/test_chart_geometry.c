@@ -183,12 +183,19 @@ static void test_heatmap_hottest(void) {
   }
   Area a = find_area(im);
   double cw = (a.x1 - a.x0) / 3.0, ch = (a.y1 - a.y0) / 3.0;
-  /* column x=2, row 'b' (second from the top) */
-  int hx = (int)(a.x0 + 2.5 * cw), hy = (int)(a.y0 + 1.5 * ch);
+  /* column x=2, row 'b' (second from the top); sampled off the cell's
+  ** centre, where its value is printed */
+  int hx = (int)(a.x0 + 2.15 * cw), hy = (int)(a.y0 + 1.15 * ch);
   CHECK(px(im, hx, hy) == 0xFDE725);
   /* the coolest cell (0,'a') = 1 gets the bottom colour */
-  CHECK(px(im, (int)(a.x0 + 0.5 * cw), (int)(a.y0 + 0.5 * ch)) == 0x440154);
-  CHECK(px(im, (int)(a.x0 + 1.5 * cw), (int)(a.y0 + 2.5 * ch)) != 0xFDE725);
+  CHECK(px(im, (int)(a.x0 + 0.15 * cw), (int)(a.y0 + 0.15 * ch)) == 0x440154);
+  CHECK(px(im, (int)(a.x0 + 1.15 * cw), (int)(a.y0 + 2.15 * ch)) != 0xFDE725);
+  /* the value "1" is printed in light text in the middle of that dark cell */
+  int light = 0;
+  for (int y = (int)(a.y0 + 0.4 * ch); y < (int)(a.y0 + 0.6 * ch); y++)
+    for (int x = (int)(a.x0 + 0.4 * cw); x < (int)(a.x0 + 0.6 * cw); x++)
+      if (((px(im, x, y) >> 8) & 255) > 200) light++;
+  CHECK(light > 5);
   gdImageDestroy(im);
 }
 
@@ -363,6 +370,16 @@ static void test_format_helpers(void) {
   CHECK_STR(b, "-1500");
   chart_fmt_number(-15000, 5000, 20000, b, sizeof b);
   CHECK_STR(b, "-15,000");
+  chart_fmt_value(0.5, b, sizeof b);
+  CHECK_STR(b, "0.5");
+  chart_fmt_value(48.53, b, sizeof b);
+  CHECK_STR(b, "48.5");
+  chart_fmt_value(120000, b, sizeof b);
+  CHECK_STR(b, "120,000");
+  chart_fmt_value(2500000, b, sizeof b);
+  CHECK_STR(b, "2.5M");
+  chart_fmt_value(3.0001, b, sizeof b);
+  CHECK_STR(b, "3");
   double t[32], step;
   int n = chart_nice_ticks(0, 10, 5, t, 32, &step);
   CHECK(n == 6 && step == 2 && t[0] == 0 && t[5] == 10);
