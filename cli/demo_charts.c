@@ -93,13 +93,16 @@ static const DemoChart charts[] = {
    "\"x_label\":\"time since capture start (ms)\",\"z_label\":\"switches\"}') FROM demo_sched"},
   {"latency_scatter.png", "Request size vs latency (chart_scatter)",
    "Two builds as two point sets.",
-   "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 599) "
+   "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 599), "
+   " r AS (SELECT i, (i * 0.6180339887) - floor(i * 0.6180339887) AS u, "
+   "              abs(sin(i * 12.9898) * 43758.5453) - floor(abs(sin(i * 12.9898) * 43758.5453))"
+   "              AS v FROM s) "
    "SELECT chart_scatter(size_kb, latency_ms, build, '{\"title\":\"Latency by request size\","
    "\"x_label\":\"request size (KiB)\",\"y_label\":\"latency (ms)\"}') FROM ("
-   " SELECT 4 + (i * 37) % 1020 AS size_kb,"
-   "  (0.8 + ((i * 37) % 1020) / 300.0) * (1 + ((i * 7919) % 101) / 250.0)"
-   "  * CASE i % 2 WHEN 0 THEN 1.0 ELSE 1.35 END AS latency_ms,"
-   "  CASE i % 2 WHEN 0 THEN 'baseline' ELSE 'candidate' END AS build FROM s)"},
+   " SELECT 4 + u * 1020 AS size_kb,"
+   "  (0.6 + u * 1020 / 280.0) * (0.85 + 0.3 * v) * CASE i % 2 WHEN 0 THEN 1.0 ELSE 1.3 END"
+   "  AS latency_ms,"
+   "  CASE i % 2 WHEN 0 THEN 'baseline' ELSE 'candidate' END AS build FROM r)"},
 };
 
 static int run_chart(Cli *cli, const DemoChart *c, const char *markers, const char *dir,
