@@ -171,6 +171,87 @@ static void test_category_x(void) {
   gdImageDestroy(im);
 }
 
+/* Marker labels: none overlaps another, none sits on another marker's line,
+** and the 7 KubeVirt release markers of shape.yaml all get a label at 600 px.
+** Checked on the layout itself, with the label extents recomputed here. */
+static void check_lanes(const char *markers_json, int width, int want_placed) {
+  ChartOptions o;
+  char *err = 0;
+  char *json = sqlite3_mprintf("{\"width\":%d,\"height\":300,\"markers\":%s}", width, markers_json);
+  CHECK(chart_options_parse(db, json, "t", CHART_LINE, &o, &err) == 0);
+  sqlite3_free(json);
+  if (err) {
+    fprintf(stderr, "  %s\n", err);
+    sqlite3_free(err);
+    return;
+  }
+  Canvas c;
+  CHECK(canvas_open(&c, o.width, o.height, "t", &err) == 0);
+  Frame f;
+  memset(&f, 0, sizeof f);
+  int lanes[64];
+  f.c = &c;
+  f.o = &o;
+  f.x.lo = 1735689600;          /* 2025-01-01 .. 2026-04-01 */
+  f.x.hi = 1775001600;
+  f.x.time = f.x.fix_lo = f.x.fix_hi = 1;
+  f.y.lo = 0;
+  f.y.hi = 10;
+  f.y.nice = 1;
+  f.marker_lane = lanes;
+  frame_layout(&f);
+  double l[64], r[64], line[64];
+  int lane[64], placed = 0;
+  for (int i = 0; i < o.n_markers; i++) {
+    lane[i] = lanes[i] < 0 ? -1 : lanes[i] & 255;
+    int flipped = lanes[i] >= 0 && (lanes[i] & 256);
+    int w, h;
+    text_size(&c, 8.5, 0, o.markers[i].label, &w, &h);
+    line[i] = floor(frame_xpix(&f, o.markers[i].x));
+    int left = o.markers[i].anchor_left ^ flipped, off = (o.markers[i].width + 1) / 2 + 3;
+    l[i] = left ? line[i] + off : line[i] - off - w;
+    r[i] = l[i] + w;
+    if (lane[i] >= 0) placed++;
+  }
+  CHECK(placed >= want_placed);
+  for (int i = 0; i < o.n_markers; i++) {
+    if (lane[i] < 0) continue;
+    for (int j = 0; j < o.n_markers; j++) {
+      if (j == i || lane[j] < 0) continue;
+      if (lane[j] == lane[i] && l[i] < r[j] && r[i] > l[j]) {
+        CHECK(!"two marker labels overlap");
+        fprintf(stderr, "  %s and %s overlap in lane %d\n", o.markers[i].label, o.markers[j].label, lane[i]);
+      }
+      if (lane[j] < lane[i] && line[j] >= l[i] && line[j] <= r[i]) {
+        CHECK(!"a marker line crosses a label");
+        fprintf(stderr, "  the line of %s crosses %s\n", o.markers[j].label, o.markers[i].label);
+      }
+    }
+  }
+  canvas_close(&c);
+  chart_options_free(&o);
+}
+
+static void test_marker_lanes(void) {
+  static const char kubevirt[] =
+      "[{\"x\":\"2025-03-25\",\"label\":\"v1.5.0\"},{\"x\":\"2025-04-23\",\"label\":\"k8s-1.33\"},"
+      "{\"x\":\"2025-07-30\",\"label\":\"v1.6.0\"},{\"x\":\"2025-08-27\",\"label\":\"k8s-1.34\"},"
+      "{\"x\":\"2025-11-27\",\"label\":\"v1.7.0\"},{\"x\":\"2025-12-17\",\"label\":\"k8s-1.35\"},"
+      "{\"x\":\"2026-03-25\",\"label\":\"v1.8.0\"}]";
+  check_lanes(kubevirt, 600, 7);
+  check_lanes(kubevirt, 1200, 7);
+  /* twelve labels within three weeks: stacked or dropped, never overlapping */
+  char crowded[2048] = "[";
+  for (int i = 0; i < 12; i++) {
+    char one[128];
+    snprintf(one, sizeof one, "%s{\"x\":\"2025-06-%02d\",\"label\":\"release-%d.0\"%s}", i ? "," : "",
+             1 + 2 * i, i, i % 3 == 0 ? ",\"xanchor\":\"left\"" : "");
+    strcat(crowded, one);
+  }
+  strcat(crowded, "]");
+  check_lanes(crowded, 800, 3);
+}
+
 static void test_heatmap_hottest(void) {
   char err[512];
   gdImagePtr im = render("WITH t(x, y, v) AS (VALUES (0,'a',1),(1,'a',2),(2,'a',3),(0,'b',4),(1,'b',5),"
@@ -422,6 +503,7 @@ int main(void) {
   test_marker_at_date();
   test_heatmap_hottest();
   test_category_x();
+  test_marker_lanes();
   test_title_and_no_data();
   test_skipped_points_and_order();
   test_shape_yaml_markers();
