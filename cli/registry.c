@@ -33,10 +33,19 @@ extern const char usage_plot[], usage_report[];
 /* ---- perftracker --------------------------------------------------------- */
 
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
+int cmd_bench(Cli *, int, char **);
+int cmd_load_bench(Cli *, int, char **);
+int demo_bench(Cli *, const char *, const char *);
+extern const char usage_bench[], usage_load_bench[];
 
 
-/* ---- remote -------------------------------------------------------------- */
+/* ---- remote (cli/cmd_remote.c) ------------------------------------------- */
+int cmd_export(Cli *, int, char **);
+int load_remote(Cli *, int, char **);
+int load_remote_config(Cli *, int, char **);
+int demo_remote(Cli *, const char *, const char *);
+extern const char usage_export[], usage_load_remote[], usage_load_remote_config[];
 
 
 const CliCommand cli_commands[] = {
@@ -64,10 +73,11 @@ const CliCommand cli_commands[] = {
 
 
   /* bench */
+  {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
 
 
   /* remote */
-
+  {"export", cmd_export, "write report files: export remote DIR | export cases FILE", usage_export},
 
   {0, 0, 0, 0}
 };
@@ -83,10 +93,12 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* bench */
+  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
 
   /* remote */
-
+  {"remote", load_remote, "an eBPF perf-test iteration folder (local or sftp://)", usage_load_remote},
+  {"remote-config", load_remote_config, "the eBPF perf-test framework's YAML configuration", usage_load_remote_config},
 
   {0, 0, 0, 0}
 };
@@ -110,10 +122,11 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* bench */
+  {"bench", demo_bench},
 
 
   /* remote */
-
+  {"remote", demo_remote},
 
   {0, 0}
 };
