@@ -265,7 +265,8 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       chart_fmt_value(c->v, buf, sizeof buf);
       int tw, th;
       text_size(&cv, 8, 0, buf, &tw, &th);
-      if (tw + 2 <= ix1 - ix0 + 4 && label_top - th - 2 >= f.py0 - 2) {
+      double room = per_cat == 1 ? slot - 4 : bw + 2;   /* a lone bar may use its whole slot */
+      if (tw + 2 <= room && label_top - th - 2 >= f.py0 - 2) {
         if (c->v >= 0 || f.y.log)
           text_draw(&cv, 8, 0, 0x333333, 0, (ix0 + ix1) / 2, label_top - 2, TA_CENTER | TV_BOTTOM, buf);
         else
