@@ -238,6 +238,17 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   if (base < f.py0) base = f.py0;
   int lw, lh;
   text_size(&cv, 8, 0, "0", &lw, &lh);
+  /* value labels on every bar or on none (a chart with some labelled bars
+  ** reads as if the others were missing): all must fit their room */
+  double room = per_cat == 1 ? slot - 4 : bw + 2;   /* a lone bar may use its whole slot */
+  int labels = o->bar_labels && a->n_cells <= 80;
+  for (int i = 0; labels && i < a->n_cells; i++) {
+    char buf[48];
+    int tw, th;
+    chart_fmt_value(a->cells[i].v, buf, sizeof buf);
+    text_size(&cv, 8, 0, buf, &tw, &th);
+    if (tw + 2 > room) labels = 0;
+  }
   for (int i = 0; i < a->n_cells; i++) {
     BarCell *c = &a->cells[i];
     double x0 = f.px0 + c->cat * slot + (slot - count[c->cat] * bw) / 2 + rank[i] * bw;
@@ -260,13 +271,12 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       fill_rect(&cv, xm - cap, a1, xm + cap + 1, a1 + 1, 0x222222);
       if (a0 < label_top) label_top = a0;
     }
-    if (o->bar_labels) {
+    if (labels) {
       char buf[48];
       chart_fmt_value(c->v, buf, sizeof buf);
       int tw, th;
       text_size(&cv, 8, 0, buf, &tw, &th);
-      double room = per_cat == 1 ? slot - 4 : bw + 2;   /* a lone bar may use its whole slot */
-      if (tw + 2 <= room && label_top - th - 2 >= f.py0 - 2) {
+      if (label_top - th - 2 >= f.py0 - 2) {
         if (c->v >= 0 || f.y.log)
           text_draw(&cv, 8, 0, 0x333333, 0, (ix0 + ix1) / 2, label_top - 2, TA_CENTER | TV_BOTTOM, buf);
         else
