@@ -127,6 +127,14 @@ class ChartsCli(harness.TempDirTest):
         self.assertEqual(len(imgs), 2)
         for b in imgs:
             self.assertEqual(pngread.size(base64.b64decode(b, validate=True)), (320, 200))
+        # two views: a list of links to their sections
+        out2 = os.path.join(self.tmp, "two.html")
+        self.ok(["report", "t_report", "load_history", "--html", out2])
+        two = open(out2, encoding="utf-8").read()
+        for name in ("t_report", "load_history"):
+            self.assertIn(f'<a href="#{name}">{name}</a>', two)
+            self.assertIn(f'<h2 id="{name}">{name}</h2>', two)
+        self.assertIn("what has been loaded into this database", two)   # the view's documentation
         # without --html: the rows
         r = self.ok(["report", "t_report", "--format", "csv"])
         self.assertIn("name,v,note,chart", r.out.splitlines()[0])
