@@ -240,7 +240,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   text_size(&cv, 8, 0, "0", &lw, &lh);
   /* value labels on every bar or on none (a chart with some labelled bars
   ** reads as if the others were missing): all must fit their room */
-  double room = per_cat == 1 ? slot - 4 : bw + 2;   /* a lone bar may use its whole slot */
+  double room = per_cat == 1 ? slot - 6 : bw - 2;   /* a lone bar may use its whole slot */
   int labels = o->bar_labels && a->n_cells <= 80;
   for (int i = 0; labels && i < a->n_cells; i++) {
     char buf[48];
