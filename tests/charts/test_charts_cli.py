@@ -86,6 +86,19 @@ class ChartsCli(harness.TempDirTest):
         r = self.ok(["sql", "--format", "csv", "SELECT loads FROM load_history_chart"])
         self.assertEqual(r.out.split(), ["loads", "2"])
 
+    def test_plot_each(self):
+        self.ok(["sql", "CREATE TABLE m(metric, x, y); INSERT INTO m VALUES "
+                        "('cpu/usr', 1, 2), ('cpu/usr', 2, 3), ('mem', 1, 5), ('mem', 2, 4);"
+                        "CREATE VIEW per_metric AS SELECT metric, chart_line(x, y, metric, "
+                        "'{\"width\":300,\"height\":150}') AS chart FROM m GROUP BY metric"])
+        out = os.path.join(self.tmp, "each")
+        for _ in range(2):          # a rerun overwrites, it does not add cpu_usr-2.png
+            self.ok(["plot", "per_metric", "--each", out])
+        self.assertEqual(sorted(os.listdir(out)), ["cpu_usr.png", "mem.png"])
+        for f in os.listdir(out):
+            self.assertEqual(pngread.size(open(os.path.join(out, f), "rb").read()), (300, 150))
+        self.fails(["plot", "per_metric", "--each", out, "-o", "x.png"], rc=2)
+
     def test_plot_errors(self):
         out = os.path.join(self.tmp, "x.png")
         r = self.fails(["plot", "-o", out, "SELECT 1"])
