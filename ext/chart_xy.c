@@ -392,6 +392,9 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     if (modes[s] != MODE_MARKERS) {
       if (a->series[s].unsorted) qsort(sp, (size_t)n, sizeof(XyPoint), cmp_x);
       draw_line(&f, sp, n, widths[s]);
+      /* a line of one point would be invisible: show the point */
+      if (n == 1 && modes[s] == MODE_LINES)
+        cov_disc(&c, frame_xpix(&f, sp[0].x), frame_ypix(&f, sp[0].y), o->point_size);
     }
     if (modes[s] == MODE_MARKERS || modes[s] == MODE_LINES_MARKERS) {
       if (!seen) {
