@@ -374,6 +374,19 @@ static void test_shape_yaml_markers(void) {
   sqlite3_free(moved);
 }
 
+/* A line series of one point is still visible, where it belongs. */
+static void test_single_point(void) {
+  gdImagePtr im = render("SELECT chart_line(5, 5, 's', '{\"x_min\":0,\"x_max\":10,\"y_min\":0,"
+                         "\"y_max\":10,\"legend\":false}')", 0, 0);
+  CHECK(im != 0);
+  if (!im) return;
+  Area a = find_area(im);
+  int cx = (a.x0 + a.x1) / 2;
+  double got = ink_row(im, cx, a.y0, a.y1);
+  CHECK(fabs(got - (a.y1 - 0.5 * (a.y1 - a.y0))) <= 1.0);
+  gdImageDestroy(im);
+}
+
 static void test_decimation_keeps_spikes(void) {
   /* 300,000 points at y=1 and a single one at y=100 */
   gdImagePtr im = render("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM s WHERE i<299999) "
@@ -507,6 +520,7 @@ int main(void) {
   test_title_and_no_data();
   test_skipped_points_and_order();
   test_shape_yaml_markers();
+  test_single_point();
   test_decimation_keeps_spikes();
   test_errors();
   sqlite3_close(db);
