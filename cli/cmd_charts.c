@@ -9,8 +9,8 @@
 **     value (made file-name safe; "-2", "-3" appended to repeats).
 **  2. report NAME... [--html OUT.html] [--title T] [--max-rows N]: each NAME
 **     is a view or table; with --html one self-contained page (cli/html.h):
-**     the view's documentation from perfsql_view, then its rows with chart
-**     cells inlined as images. Without --html the rows are printed
+**     the view's documentation from perfsql_view, then its rows (at most
+**     --max-rows, default 1000, 0 = all) with chart cells inlined as images. Without --html the rows are printed
 **     (--format table|csv|json|markdown).
 **  3. Errors: one line naming the view/query and SQLite's message; exit 1.
 **     Usage errors exit 2.
@@ -33,7 +33,8 @@ const char usage_report[] =
     "usage: perfsql [-d DB] report NAME... [--html OUT.html] [--title TITLE] [--max-rows N]\n"
     "       [--format table|csv|json|markdown]\n"
     "Renders views (or tables): with --html, one self-contained HTML page (charts inline as\n"
-    "PNG data URIs, tables, no scripts, opens offline); otherwise prints the rows.\n"
+    "PNG data URIs, tables, no scripts, opens offline; at most 1000 rows per view unless\n"
+    "--max-rows N, 0 = all); otherwise prints the rows.\n"
     "example: perfsql report load_history --html out/history.html\n";
 
 static int is_identifier(const char *s) {
@@ -237,7 +238,7 @@ static int report_section(Cli *cli, HtmlDoc *h, const char *name, int level, int
 int cmd_report(Cli *cli, int argc, char **argv) {
   const char *html = 0, *title = 0, *v;
   const char *names[64];
-  int n = 0, max_rows = 0;
+  int n = 0, max_rows = 1000;   /* a page, not a dump: --max-rows 0 for every row */
   OutFormat fmt = FMT_TABLE;
   for (int i = 1; i < argc; i++) {
     if (arg_value(argc, argv, &i, "--html", &v)) html = v;

@@ -148,6 +148,13 @@ class ChartsCli(harness.TempDirTest):
             self.assertIn(f'<a href="#{name}">{name}</a>', two)
             self.assertIn(f'<h2 id="{name}">{name}</h2>', two)
         self.assertIn("what has been loaded into this database", two)   # the view's documentation
+        # --max-rows: the rest is counted, not shown
+        out3 = os.path.join(self.tmp, "cut.html")
+        self.ok(["sql", "CREATE TABLE five(i); INSERT INTO five VALUES (1), (2), (3), (4), (5)"])
+        self.ok(["report", "five", "--html", out3, "--max-rows", "2"])
+        cut = open(out3, encoding="utf-8").read()
+        self.assertEqual(cut.count('<td class="num">'), 2)
+        self.assertIn("3 more rows not shown", cut)
         # without --html: the rows
         r = self.ok(["report", "t_report", "--format", "csv"])
         self.assertIn("name,v,note,chart", r.out.splitlines()[0])
