@@ -1,11 +1,16 @@
 /*
-** demo_charts.c — the charts step of `perfsql demo`: one PNG of every chart
-** kind under out_dir/charts/ and one self-contained HTML page with all of
-** them (out_dir/charts/index.html).
+** demo_charts.c — the charts step of `perfsql demo`.
 **
-** The data is generated in TEMP tables (deterministic, no random()) so the
-** step needs nothing loaded; the release markers come from the bundled
-** data_dir/charts/kubevirt_markers.json (KubeVirt's shape.yaml lineShapes).
+**  1. Writes one PNG of every chart kind under out_dir/charts/ (weekly_line
+**     with KubeVirt's release markers, trace_line with 200,000 points,
+**     compare_bar, sched_heatmap, latency_scatter) and one self-contained
+**     HTML page showing all of them, plus a table with a chart per row
+**     (out_dir/charts/index.html).
+**  2. Its data is generated in TEMP tables (deterministic, no random()), so
+**     the step needs nothing loaded and leaves nothing in the database; the
+**     markers are data_dir/charts/kubevirt_markers.json (shape.yaml's
+**     lineShapes). A missing markers file is an error naming it.
+**  3. Returns 0 or an EXIT_ code after printing a one-line error.
 */
 #include "cli.h"
 #include "html.h"
