@@ -49,7 +49,7 @@ char *url_redact(const char *url) {
   if (scheme) {
     const char *host = scheme + 3;
     const char *end = host + strcspn(host, "/?#");
-    const char *at = memchr(host, '@', (size_t)(end - host));
+    const char *at = memrchr(host, '@', (size_t)(end - host)); /* the last '@': a password may hold one */
     buf_append(&b, url, (size_t)(host - url));
     p = at ? at + 1 : host;
   }
