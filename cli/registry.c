@@ -26,7 +26,11 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
 /* ---- kubevirt ------------------------------------------------------------ */
 
 
-/* ---- perftracker --------------------------------------------------------- */
+/* ---- perftracker (cli/cmd_perftracker.c) -------------------------------- */
+int cmd_perftracker(Cli *, int, char **);
+int load_perftracker(Cli *, int, char **);
+int demo_perftracker(Cli *, const char *, const char *);
+extern const char usage_perftracker[], usage_load_perftracker[];
 
 
 /* ---- bench --------------------------------------------------------------- */
@@ -56,7 +60,8 @@ const CliCommand cli_commands[] = {
 
 
   /* perftracker */
-
+  {"perftracker", cmd_perftracker,
+   "compare two PerfTracker jobs (or auto-discover them) and write the regression report", usage_perftracker},
 
   /* bench */
 
@@ -75,6 +80,8 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* perftracker */
+  {"perftracker", load_perftracker, "PerfTracker job files (?as_json=1 exports or client upload bodies)",
+   usage_load_perftracker},
 
 
   /* bench */
@@ -101,7 +108,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* perftracker */
-
+  {"perftracker", demo_perftracker},
 
   /* bench */
 

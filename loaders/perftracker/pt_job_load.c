@@ -146,15 +146,18 @@ static const char *SQL_ENV_FLAT =
 /* Tree (client body, or a nested export): json_tree ids number the nodes. */
 static const char *SQL_ENV_TREE =
     "WITH t AS (SELECT * FROM json_tree(?1, '$.env_nodes')),"
+    " root AS (SELECT id FROM t WHERE parent IS NULL),"
     " n AS (SELECT t.id, t.value AS v, t.path,"
-    "   (SELECT a.parent FROM t AS a WHERE a.id = t.parent AND t.path <> '$.env_nodes') AS parent_id"
-    "   FROM t WHERE t.type = 'object' AND (t.path = '$.env_nodes' OR t.path LIKE '%.children'))"
+    "   CASE WHEN t.parent = (SELECT id FROM root) THEN NULL"
+    "        ELSE (SELECT a.parent FROM t AS a WHERE a.id = t.parent) END AS parent_id"
+    "   FROM t WHERE t.type = 'object' AND (t.parent = (SELECT id FROM root)"
+    "     OR (SELECT a.key FROM t AS a WHERE a.id = t.parent) = 'children'))"
     " INSERT INTO pt_env_node(source_id, job, node_id, parent_id, depth, name, uuid, node_type, version, ip,"
     "  hostname, cpus, ram_mb, disk_gb)"
     " SELECT ?2, ?3, coalesce(v ->> '$.id', n.id),"
     "  CASE WHEN parent_id IS NULL THEN NULL"
     "       ELSE coalesce((SELECT p.value ->> '$.id' FROM t AS p WHERE p.id = n.parent_id), n.parent_id) END,"
-    "  (length(path) - length(replace(path, '.children', ''))) / 9,"
+    "  (length(path) - length(replace(path, 'children', ''))) / 8,"
     "  v ->> '$.name', v ->> '$.uuid',"
     "  CASE WHEN json_type(v, '$.node_type') = 'object' THEN v ->> '$.node_type.name' ELSE v ->> '$.node_type' END,"
     "  v ->> '$.version', v ->> '$.ip', v ->> '$.hostname', v ->> '$.cpus', v ->> '$.ram_mb', v ->> '$.disk_gb'"
@@ -207,6 +210,7 @@ static const char *SQL_TESTS =
     "              THEN CAST(v ->> '$.duration' AS INTEGER) * 86400.0 + round((julianday('2000-01-01 ' ||"
     "                   substr(v ->> '$.duration', instr(v ->> '$.duration', ' ') + 1)) - 2451544.5) * 86400, 3)"
     "              ELSE round((julianday('2000-01-01 ' || (v ->> '$.duration')) - 2451544.5) * 86400, 3) END"
+    "       ELSE round((julianday(v ->> '$.end') - julianday(v ->> '$.begin')) * 86400, 3)"
     "  END,"
     "  " UTC("v ->> '$.begin'") ", " UTC("v ->> '$.end'") " FROM s ORDER BY pos";
 
@@ -271,12 +275,14 @@ int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const cha
   char *err = NULL;
   int st = load_begin(db, PT_KIND_JOB, uri, hash, replace, &ld, &err);
   if (st == LOAD_ERROR) {
+    load_free(&ld);
     *pzErr = err;
     return LOAD_ERROR;
   }
   if (st == LOAD_DUPLICATE) {
     *job_out = job_of_source(db, ld.existing_id);
     load_report(&ld, st, quiet);
+    load_free(&ld);
     return LOAD_DUPLICATE;
   }
   sqlite3_int64 n_jobs = 0, n_nodes = 0, n_tests = 0;
@@ -314,7 +320,7 @@ int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const cha
   if (rc == SQLITE_OK && is_client)
     rc = run_bound(db, SQL_CLIENT_COUNTS, text, len, ld.source_id, job, NULL, NULL, &err);
   if (rc != SQLITE_OK) {
-    load_rollback(&ld);
+    load_free(&ld);
     *pzErr = sqlite3_mprintf("%s: %s", uri, err ? err : "load failed");
     sqlite3_free(err);
     return LOAD_ERROR;
@@ -322,12 +328,14 @@ int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const cha
   load_count(&ld, "pt_job", n_jobs);
   load_count(&ld, "pt_env_node", n_nodes);
   load_count(&ld, "pt_test", n_tests);
-  if (load_commit(&ld, &err) != SQLITE_OK && err) {
-    *pzErr = sqlite3_mprintf("%s: %s", uri, err);
+  if (load_commit(&ld, &err) != SQLITE_OK) {
+    load_free(&ld);
+    *pzErr = sqlite3_mprintf("%s: %s", uri, err ? err : "commit failed");
     sqlite3_free(err);
     return LOAD_ERROR;
   }
   load_report(&ld, LOAD_NEW, quiet);
+  load_free(&ld);
   *job_out = job;
   return LOAD_NEW;
 }
@@ -370,18 +378,20 @@ int pt_load_listing(sqlite3 *db, const char *uri, const char *server, int projec
   char *err = NULL;
   int st = load_begin(db, PT_KIND_LIST, uri, hash, 0, &ld, &err);
   if (st == LOAD_ERROR) {
+    load_free(&ld);
     *pzErr = err;
     return LOAD_ERROR;
   }
   if (st == LOAD_DUPLICATE) {
     load_report(&ld, st, quiet);
+    load_free(&ld);
     return LOAD_DUPLICATE;
   }
   sqlite3_int64 total = 0;
   for (int i = 0; i < npages; i++) {
     sqlite3_int64 n = 0;
     if (run_bound(db, SQL_LISTING, pages[i], lens[i], ld.source_id, project_id, server, &n, &err) != SQLITE_OK) {
-      load_rollback(&ld);
+      load_free(&ld);
       *pzErr = sqlite3_mprintf("%s: %s", uri, err);
       sqlite3_free(err);
       return LOAD_ERROR;
@@ -389,11 +399,13 @@ int pt_load_listing(sqlite3 *db, const char *uri, const char *server, int projec
     total += n;
   }
   load_count(&ld, "pt_listed_job", total);
-  if (load_commit(&ld, &err) != SQLITE_OK && err) {
-    *pzErr = sqlite3_mprintf("%s: %s", uri, err);
+  if (load_commit(&ld, &err) != SQLITE_OK) {
+    load_free(&ld);
+    *pzErr = sqlite3_mprintf("%s: %s", uri, err ? err : "commit failed");
     sqlite3_free(err);
     return LOAD_ERROR;
   }
   load_report(&ld, LOAD_NEW, quiet);
+  load_free(&ld);
   return LOAD_NEW;
 }
