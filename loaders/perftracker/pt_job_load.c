@@ -193,7 +193,7 @@ static const char *SQL_TESTS =
     "  CASE json_type(v, '$.warnings') WHEN 'array' THEN json_array_length(v, '$.warnings')"
     "    WHEN 'integer' THEN v ->> '$.warnings' WHEN 'real' THEN CAST(v ->> '$.warnings' AS INTEGER) ELSE 0 END,"
     "  coalesce(CAST(v ->> '$.samples' AS INTEGER), json_array_length(scores)),"
-    "  v ->> '$.loops', scores,"
+    "  coalesce(v ->> '$.loops', CASE WHEN ?4 THEN 0 END), scores,"
     "  coalesce(deviations, CASE WHEN ?4 AND scores IS NOT NULL THEN"
     "    (SELECT json_group_array(0) FROM json_each(scores)) END),"
     "  CASE WHEN ?4 THEN (SELECT avg(value) FROM json_each(scores)) ELSE v ->> '$.avg_score' END,"
