@@ -152,6 +152,7 @@ done:
   sqlite3_finalize(s.line_st);
   buf_free(&s.line);
   buf_free(&s.text);
+  sqlite3_free(s.error);
   sqlite3_free(body);
   sqlite3_free(url);
   sqlite3_free(err);
