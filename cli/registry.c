@@ -18,6 +18,10 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
     usage_load[], usage_demo[], usage_version[], usage_help[];
 
 /* ---- charts -------------------------------------------------------------- */
+int cmd_plot(Cli *, int, char **);
+int cmd_report(Cli *, int, char **);
+int demo_charts(Cli *, const char *, const char *);
+extern const char usage_plot[], usage_report[];
 
 
 /* ---- traces -------------------------------------------------------------- */
@@ -33,7 +37,11 @@ int demo_perftracker(Cli *, const char *, const char *);
 extern const char usage_perftracker[], usage_load_perftracker[];
 
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
+int cmd_bench(Cli *, int, char **);
+int cmd_load_bench(Cli *, int, char **);
+int demo_bench(Cli *, const char *, const char *);
+extern const char usage_bench[], usage_load_bench[];
 
 
 /* ---- remote -------------------------------------------------------------- */
@@ -51,7 +59,8 @@ const CliCommand cli_commands[] = {
   {"help", cmd_help, "help on a command: perfsql help COMMAND", usage_help},
 
   /* charts */
-
+  {"plot", cmd_plot, "write the chart a query (or view) returns to a PNG file", usage_plot},
+  {"report", cmd_report, "render views as one self-contained HTML page (--html) or as rows", usage_report},
 
   /* traces */
 
@@ -64,6 +73,7 @@ const CliCommand cli_commands[] = {
    "compare two PerfTracker jobs (or auto-discover them) and write the regression report", usage_perftracker},
 
   /* bench */
+  {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
 
 
   /* remote */
@@ -85,6 +95,7 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* bench */
+  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
 
   /* remote */
@@ -99,6 +110,7 @@ int demo_core(Cli *, const char *, const char *);
 const CliDemoStep cli_demo_steps[] = {
   {"core", demo_core},
   /* charts */
+  {"charts", demo_charts},
 
 
   /* traces */
@@ -111,6 +123,7 @@ const CliDemoStep cli_demo_steps[] = {
   {"perftracker", demo_perftracker},
 
   /* bench */
+  {"bench", demo_bench},
 
 
   /* remote */

@@ -41,8 +41,19 @@ void sliding_median_final(sqlite3_context *);
 
 /* ---- traces: annotation (ext/annotate.c) -------------------------------- */
 void annotate_tid_func(sqlite3_context *, int, sqlite3_value **);
+void *annotate_tid_state_new(sqlite3 *);    /* per-connection task_map cache */
+void annotate_tid_state_free(void *);
 
 /* ---- charts (ext/chart_*.c) ---------------------------------------------- */
+void chart_line_step(sqlite3_context *, int, sqlite3_value **);
+void chart_line_final(sqlite3_context *);
+void chart_scatter_step(sqlite3_context *, int, sqlite3_value **);
+void chart_scatter_final(sqlite3_context *);
+void chart_bar_step(sqlite3_context *, int, sqlite3_value **);
+void chart_bar_final(sqlite3_context *);
+void chart_heatmap_step(sqlite3_context *, int, sqlite3_value **);
+void chart_heatmap_final(sqlite3_context *);
+void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
 
@@ -56,7 +67,12 @@ void pt_window_scan_final(sqlite3_context *);
 void pt_ttest_p_func(sqlite3_context *, int, sqlite3_value **);
 void pt_round_func(sqlite3_context *, int, sqlite3_value **);
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (ext/bench_stats.c, ext/changepoints.c, ext/bench_compare.c) -- */
+void mann_whitney_func(sqlite3_context *, int, sqlite3_value **);
+void geomean_step(sqlite3_context *, int, sqlite3_value **);
+void geomean_final(sqlite3_context *);
+extern const sqlite3_module changepoints_module;
+extern const sqlite3_module bench_compare_module;
 
 /* ---- remote -------------------------------------------------------------- */
 
@@ -86,7 +102,16 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"annotate_tid", 3, PF_READS, annotate_tid_func, 0, 0, 0, 0},
 
   /* charts */
-
+  {"chart_line", 3, PF_PURE, 0, chart_line_step, chart_line_final, 0, 0},
+  {"chart_line", 4, PF_PURE, 0, chart_line_step, chart_line_final, 0, 0},
+  {"chart_scatter", 3, PF_PURE, 0, chart_scatter_step, chart_scatter_final, 0, 0},
+  {"chart_scatter", 4, PF_PURE, 0, chart_scatter_step, chart_scatter_final, 0, 0},
+  {"chart_bar", 3, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_bar", 4, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_bar", 5, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_heatmap", 3, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"chart_heatmap", 4, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"write_file", 2, PF_IO, write_file_func, 0, 0, 0, 0},
 
   /* traces */
 
@@ -102,11 +127,24 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"pt_round", 2, PF_PURE, pt_round_func, 0, 0, 0, 0},
 
   /* bench */
-
+  {"mann_whitney", 2, PF_PURE, mann_whitney_func, 0, 0, 0, 0},
+  {"geomean", 1, PF_PURE, 0, geomean_step, geomean_final, 0, 0},
 
   /* remote */
 
 
+};
+
+/* Functions whose pApp is per-connection state: for every row of
+** perfsql_functions[] whose x_func is listed here, init calls make(db) and
+** SQLite calls destroy(pApp) when the function is replaced or the connection
+** closes (sqlite3_create_function_v2). */
+static const struct {
+  void (*x_func)(sqlite3_context *, int, sqlite3_value **);
+  void *(*make)(sqlite3 *);
+  void (*destroy)(void *);
+} perfsql_function_state[] = {
+  {annotate_tid_func, annotate_tid_state_new, annotate_tid_state_free},
 };
 
 static const PerfsqlModule perfsql_modules[] = {
@@ -123,7 +161,8 @@ static const PerfsqlModule perfsql_modules[] = {
 
 
   /* bench */
-
+  {"changepoints", &changepoints_module},
+  {"bench_compare", &bench_compare_module},
 
   /* remote */
 
@@ -139,12 +178,19 @@ int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routine
   int rc = SQLITE_OK;
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof(perfsql_functions) / sizeof(perfsql_functions[0]); i++) {
     const PerfsqlFunction *f = &perfsql_functions[i];
-    if (f->x_value) {
-      rc = sqlite3_create_window_function(db, f->name, f->n_arg, f->flags, 0, f->x_step,
-                                          f->x_final, f->x_value, f->x_inverse, 0);
-    } else {
-      rc = sqlite3_create_function(db, f->name, f->n_arg, f->flags, 0, f->x_func, f->x_step,
-                                   f->x_final);
+    void *app = 0;
+    void (*destroy)(void *) = 0;
+    for (size_t j = 0; f->x_func && j < sizeof(perfsql_function_state) / sizeof(perfsql_function_state[0]); j++) {
+      if (perfsql_function_state[j].x_func != f->x_func) continue;
+      if (!(app = perfsql_function_state[j].make(db))) rc = SQLITE_NOMEM;
+      destroy = perfsql_function_state[j].destroy;
+    }
+    if (rc == SQLITE_OK && f->x_value) {
+      rc = sqlite3_create_window_function(db, f->name, f->n_arg, f->flags, app, f->x_step,
+                                          f->x_final, f->x_value, f->x_inverse, destroy);
+    } else if (rc == SQLITE_OK) {
+      rc = sqlite3_create_function_v2(db, f->name, f->n_arg, f->flags, app, f->x_func, f->x_step,
+                                      f->x_final, destroy);
     }
     if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("perfsql: cannot register %s()", f->name);
   }
