@@ -34,8 +34,10 @@
 **     (1.. in merged order, 0 when not kept). The merge is upstream's: stable
 **     sort of significant windows by start_idx; a window starting at or
 **     before the current one's end replaces it only when its |median| is
-**     strictly larger. Points are sorted by idx in C (aggregate input order
-**     does not matter). Empty input -> '[]'. Memory O(n), time
+**     strictly larger. Only significant windows are written (a 50-point
+**     curve has ~240 windows; the views need the significant ones). Points
+**     are sorted by idx in C (aggregate input order does not matter). No
+**     significant window (or no input) -> '[]'. Memory O(n), time
 **     O(n * max_window * log max_window). Numbers are printed with 17
 **     significant digits, so nothing is rounded here.
 **  4. pt_ttest_p(mean1, std1, n1, mean2, std2, n2) -> two-sided p-value of
@@ -338,9 +340,12 @@ void pt_window_scan_final(sqlite3_context *ctx) {
 
   PerfsqlBuf b = {0};
   buf_append(&b, "[", 1);
+  int first_out = 1;
   for (int i = 0; i < nw; i++) {
     ScanWindow *cw = &w[i];
-    if (i) buf_append(&b, ",", 1);
+    if (!cw->significant) continue;
+    if (!first_out) buf_append(&b, ",", 1);
+    first_out = 0;
     buf_appendf(&b, "{\"start_idx\":%d,\"end_idx\":%d,\"size\":%d,", cw->start_idx, cw->end_idx, cw->size);
     put_num(&b, "start_x", cw->start_x);
     buf_append(&b, ",", 1);

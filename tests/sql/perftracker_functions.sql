@@ -33,8 +33,10 @@ SELECT 'scan.kept', (SELECT json_group_array(w.value ->> 'start_idx' || '-' || (
   FROM json_each((SELECT pt_window_scan(i, x, p, 3, 7, 15, 0.7, 20) FROM (SELECT 0 i, 1000 x, 0.0 p UNION ALL SELECT 1, 2000, 0.0
   UNION ALL SELECT 2, 3000, 37.5 UNION ALL SELECT 3, 4000, 37.5 UNION ALL SELECT 4, 5000, 37.5 UNION ALL SELECT 5, 6000, 37.5))) AS w
   WHERE w.value ->> 'kept') = '["1-4:4"]';
-SELECT 'scan.counts', (SELECT json_array_length(pt_window_scan(i, i * 10, i, 3, 7, 15, 0.7, 20)) FROM (SELECT value AS i FROM generate_series(0, 9))) = 8 + 7 + 6 + 5 + 4;
+SELECT 'scan.counts', (SELECT json_array_length(pt_window_scan(i, i * 10, 50, 3, 7, 15, 0.7, 20)) FROM (SELECT value AS i FROM generate_series(0, 9))) = 8 + 7 + 6 + 5 + 4;
+-- 50 at points 0..4, 0 after: significant windows by hand (share of 50s >= 0.7): sizes 3:3, 4:3, 5:2, 6:1, 7:1
+SELECT 'scan.only_significant', (SELECT json_array_length(pt_window_scan(i, i * 10, CASE WHEN i < 5 THEN 50 ELSE 0 END, 3, 7, 15, 0.7, 20)) FROM (SELECT value AS i FROM generate_series(0, 9))) = 10;
 SELECT 'scan.nulls_skip', (SELECT json_array_length(pt_window_scan(i, i, CASE WHEN i % 2 THEN NULL ELSE 20 END, 3, 7, 15, 0.7, 20)) FROM (SELECT value AS i FROM generate_series(0, 5))) = 2;
 SELECT 'scan.empty', (SELECT pt_window_scan(i, i, i, 3, 7, 15, 0.7, 20) FROM (SELECT 1 AS i WHERE 0)) = '[]';
-SELECT 'scan.visual_sep', (SELECT round(json_extract(pt_window_scan(i, i, v, 3, 3, 15, 0.7, 20), '$[0].visual_sep'), 6) FROM (SELECT 0 i, 10.0 v UNION ALL SELECT 1, -40.0 UNION ALL SELECT 2, 70.0)) = round(40 + 0.5 * max(0, 20 - sqrt(((10 - 40) * (10 - 40) + 0 + (70 - 40) * (70 - 40)) / 3.0)), 6);
+SELECT 'scan.visual_sep', (SELECT round(json_extract(pt_window_scan(i, i, v, 3, 3, 15, 0.7, 20), '$[0].visual_sep'), 6) FROM (SELECT 0 i, 30.0 v UNION ALL SELECT 1, 40.0 UNION ALL SELECT 2, 50.0)) = round(40 + 0.5 * max(0, 20 - sqrt(((30 - 40) * (30 - 40) + 0 + (50 - 40) * (50 - 40)) / 3.0)), 6);
 SELECT 'tag.bad_part', pt_tag_part('x', 'nope');

@@ -27,7 +27,7 @@
 --   lower_is_better 1 when a smaller value is better for this point
 --   pct          change in percent, worse = positive; NULL when not computable
 CREATE VIEW pt_curve_point AS
-WITH keyed AS (
+WITH keyed AS MATERIALIZED (
   SELECT t.job, t.pos, t.category, t.avg_score, coalesce(t.samples, 1) AS samples, t.less_better,
          pt_tag_part(t.tag, 'endpoint') AS endpoint, pt_tag_part(t.tag, 'metric_type') AS metric_type,
          pt_tag_part(t.tag, 'threads') AS threads, pt_tag_part(t.tag, 'scenario') AS scenario,
@@ -36,23 +36,30 @@ WITH keyed AS (
   WHERE t.status = 'SUCCESS'
     AND t.job IN (SELECT baseline FROM pt_comparison UNION SELECT candidate FROM pt_comparison)
 ),
-last AS (
+last AS MATERIALIZED (
   SELECT *, row_number() OVER (PARTITION BY job, endpoint, metric_type, threads, scenario, category
                                ORDER BY pos DESC) AS dup,
          min(pos) OVER (PARTITION BY job, endpoint, metric_type, threads, scenario, category) AS first_pos
   FROM keyed
 ),
-pts AS (
-  SELECT c.id AS comparison, b.endpoint, b.metric_type, b.threads, b.scenario, b.x, b.category,
-         b.avg_score AS baseline, coalesce(d.avg_score, 0) AS candidate, b.samples, b.first_pos,
-         CASE WHEN c.honour_less_better AND b.direction IS NULL THEN b.less_better
-              ELSE b.metric_type <> 'rate' END AS lower_is_better
+pair AS (   -- one GROUP BY instead of a self-join: both jobs' rows of a (curve, category) meet here
+  SELECT c.id AS comparison, l.endpoint, l.metric_type, l.threads, l.scenario, l.category,
+         max(CASE WHEN l.job = c.baseline THEN l.x END) AS x,
+         max(CASE WHEN l.job = c.baseline THEN l.avg_score END) AS baseline,
+         max(CASE WHEN l.job = c.candidate THEN coalesce(l.avg_score, 0) END) AS candidate,
+         max(CASE WHEN l.job = c.baseline THEN l.samples END) AS samples,
+         max(CASE WHEN l.job = c.baseline THEN l.first_pos END) AS first_pos,
+         max(CASE WHEN l.job = c.baseline THEN
+               CASE WHEN c.honour_less_better AND l.direction IS NULL THEN l.less_better
+                    ELSE l.metric_type <> 'rate' END END) AS lower_is_better,
+         max(l.job = c.baseline) AS in_baseline, max(l.job = c.candidate) AS in_candidate,
+         min(c.min_baseline) AS min_baseline
   FROM pt_comparison AS c
-  JOIN last AS b ON b.job = c.baseline AND b.dup = 1
-  JOIN last AS d ON d.job = c.candidate AND d.dup = 1 AND d.endpoint = b.endpoint
-   AND d.metric_type = b.metric_type AND d.threads = b.threads AND d.scenario = b.scenario
-   AND d.category = b.category
-  WHERE b.avg_score >= c.min_baseline
+  JOIN last AS l ON l.job IN (c.baseline, c.candidate) AND l.dup = 1
+  GROUP BY c.id, l.endpoint, l.metric_type, l.threads, l.scenario, l.category
+),
+pts AS (
+  SELECT * FROM pair WHERE in_baseline AND in_candidate AND baseline >= min_baseline
 )
 SELECT comparison, endpoint, metric_type, threads, scenario,
        row_number() OVER (PARTITION BY comparison, endpoint, metric_type, threads, scenario

@@ -22,6 +22,7 @@
 --   severity                regress_severity(|median|, min_degradation, severe, critical)
 --   kept                    1 when the window survives the overlap merge
 --   merge_order             1.. in merged order (0 when not kept)
+--   points, median_pct_change, avg_samples, data_quality   the curve's (from pt_curve)
 CREATE VIEW pt_curve_window AS
 SELECT cu.comparison, cu.endpoint, cu.metric_type, cu.threads, cu.scenario,
        w.value ->> 'start_idx' AS start_idx, w.value ->> 'end_idx' AS end_idx,
@@ -33,7 +34,8 @@ SELECT cu.comparison, cu.endpoint, cu.metric_type, cu.threads, cu.scenario,
        w.value ->> 'visual_sep' AS visual_separation,
        regress_severity(abs(w.value ->> 'median'), c.min_degradation_pct, c.severe_pct, c.critical_pct)
          AS severity,
-       w.value ->> 'kept' AS kept, w.value ->> 'merge_order' AS merge_order
+       w.value ->> 'kept' AS kept, w.value ->> 'merge_order' AS merge_order,
+       cu.points, cu.median_pct_change, cu.avg_samples, cu.data_quality
 FROM pt_curve AS cu
 JOIN pt_comparison AS c ON c.id = cu.comparison
 JOIN json_each(cu.windows) AS w

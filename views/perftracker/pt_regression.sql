@@ -25,8 +25,8 @@
 --   all_windows               JSON array of the kept windows in merged order:
 --                             {location, median_degradation, consistency} (unrounded)
 CREATE VIEW pt_regression AS
-WITH kept AS (
-  SELECT w.*, cu.points, cu.median_pct_change, cu.avg_samples, cu.data_quality,
+WITH kept AS MATERIALIZED (
+  SELECT w.*,
          row_number() OVER (PARTITION BY w.comparison, w.endpoint, w.metric_type, w.threads, w.scenario
                             ORDER BY abs(w.median_degradation_pct) DESC, w.merge_order) AS worst,
          json_group_array(json_object('location', w.location, 'median_degradation', w.median_degradation_pct,
@@ -35,7 +35,6 @@ WITH kept AS (
                  ORDER BY w.merge_order ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
            AS all_windows
   FROM pt_curve_window AS w
-  JOIN pt_curve AS cu USING (comparison, endpoint, metric_type, threads, scenario)
   WHERE w.kept = 1
 ),
 scored AS (
