@@ -4,8 +4,9 @@ real jobs have ~8,000), in the server's ?as_json=1 shape.
 
 Measures, with the perfsql CLI (use a Release build):
   load     `perfsql load perftracker JOB` per job           target <= 0.5 s each
-  detect   every curve regression of the comparison (pt_regression + pt_summary
-           through `perfsql sql`, the comparison row already made)   target <= 1 s
+  detect   every curve regression of the comparison with severity and confidence
+           (the pt_regression view through `perfsql sql`, comparison row made)   target <= 1 s
+  summary  the pt_summary view (curves, regressions, verdict, PerfTracker's t-test)
   report   the whole `perfsql perftracker BASE CAND` (views, result.json,
            report.md, one PNG per regressed curve)
 Anchors, measured in the same run on the same files: Python's json.load of the
@@ -123,7 +124,7 @@ def main():
         db = fresh("cmp.db")
         run([a.perfsql, "-d", db, "--quiet", "load", "perftracker", files[0], files[1]])
         run([a.perfsql, "-d", db, "--quiet", "sql", "INSERT INTO pt_comparison(baseline, candidate) VALUES (1, 2)"])
-        q = ("SELECT count(*), sum(severity = 'critical'), (SELECT curves_analyzed FROM pt_summary) FROM pt_regression")
+        q = "SELECT count(*), sum(severity = 'critical') FROM pt_regression"
         out = run([a.perfsql, "-d", db, "--quiet", "sql", "--format", "csv", q]).stdout.strip().splitlines()[-1]
         tdw, td = best(lambda: run([a.perfsql, "-d", db, "--quiet", "sql", q]), a.repeat, child_cpu)
         jobs = []
@@ -134,8 +135,12 @@ def main():
         tpyw, tpy = best(lambda: pt_oracle.analyse(jobs[0], jobs[1]), a.repeat, self_cpu)
         print(f"detect:       CPU {td:.3f} s (wall {tdw:.3f} s)   anchor upstream algorithm (Python+numpy) CPU "
               f"{tpy:.3f} s   ratio {td / tpy:.2f}x   (target <= 1 s)")
-        print(f"   regressions, critical, curves: {out}   (Python: {len(want['regressions'])} regressions, "
-              f"{want['curves_analyzed']} curves)")
+        print(f"   regressions, critical: {out}   (Python: {len(want['regressions'])} regressions, "
+              f"{sum(r['severity'] == 'critical' for r in want['regressions'])} critical)")
+        qs = "SELECT curves_analyzed, regressions_detected, decision, tests_worse FROM pt_summary"
+        tsw, ts = best(lambda: run([a.perfsql, "-d", db, "--quiet", "sql", qs]), a.repeat, child_cpu)
+        print(f"summary:      CPU {ts:.3f} s (wall {tsw:.3f} s)   (pt_summary: curves, regressions, decision and "
+              f"PerfTracker's t-test over all 10,000 test pairs)")
         out_dir = os.path.join(tmp, "report")
         trw, tr = best(lambda: run([a.perfsql, "-d", db, "--quiet", "perftracker", "1", "2", "--out", out_dir]), 1,
                        child_cpu)

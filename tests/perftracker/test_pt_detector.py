@@ -58,6 +58,17 @@ class Detector(harness.TempDirTest):
         self.assertIn("**Recommendation: BLOCK**", md)   # severe + high confidence
         self.assertIn("Degradation of 60% during load range 4000-6000", md)
         self.assertIn("| GET /api/policies — rate, 4 th (list policies) | 2000-5000 | 37.51% | medium |", md)
+        # one PNG per regressed curve, in rank order, referenced by the report
+        import struct
+        pngs = sorted(f for f in os.listdir(out) if f.endswith(".png"))
+        self.assertEqual(pngs, ["01_get_api_policies_latency_4th_list_policies.png",
+                                "02_get_api_policies_rate_4th_list_policies.png"])
+        for name in pngs:
+            with open(os.path.join(out, name), "rb") as f:
+                head = f.read(24)
+            self.assertEqual(head[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertEqual(struct.unpack(">II", head[16:24]), (1200, 600))
+            self.assertIn(f"({name})", md)
 
     def test_fixture_ttest_equals_server_table_and_scipy(self):
         for n in ("baseline", "candidate"):
