@@ -159,7 +159,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             assert isinstance(links, list)
         except Exception:
             return self.send(400, json.dumps({"message": "linked_uuids must be a JSON list"}))
-        self.send(200, json.dumps({"message": f"Artifact has been created, uuid: {uuid}", "uuid": uuid}, indent=2))
+        recorded = json.loads(read("api_artifact_upload_response.json"))   # the real server's answer
+        old = recorded["uuid"]
+        self.send(200, read("api_artifact_upload_response.json").replace(old.encode(), uuid.encode()))
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
