@@ -217,6 +217,38 @@ class Detector(harness.TempDirTest):
         self.assertEqual(got["regressions"], [])
         self.assertEqual(got["config"]["min_degradation_pct"], 25.0)
 
+    def verdict(self, out):
+        with open(os.path.join(out, "report.md")) as f:
+            md = f.read()
+        for v in ("BLOCK", "INVESTIGATE", "APPROVE"):
+            if f"**Recommendation: {v}**" in md:
+                return v
+        self.fail("no recommendation in report.md")
+
+    def test_decision_rule(self):
+        b = [10.0] * 8
+        mod = [10, 10, 12, 12, 12, 12, 10, 10]       # +20%: moderate
+        sev = [10, 10, 16, 16, 16, 16, 10, 10]       # +60%: severe
+        cases = [
+            # (0.4 + 1.0 + 1.0) / 3 is 0.7999999999999999: medium, never high (as upstream)
+            (mod, 3, "moderate", "medium", "INVESTIGATE"),
+            # 1 sample: (0.4 + 1.0 + 0.4) / 3 is 0.5999999999999999 in binary, as in Python: low
+            (mod, 1, "moderate", "low", "APPROVE"),
+            (sev, 1, "severe", "medium", "INVESTIGATE"),   # (0.7 + 1 + 0.4) / 3 = 0.7
+            (sev, 3, "severe", "high", "BLOCK"),
+            (b, 3, None, None, "APPROVE"),
+        ]
+        for k, (c, samples, severity, confidence, decision) in enumerate(cases):
+            base = pt_jobs.job(100 + 2 * k, "1", pt_jobs.curve(LAT, XS, b, samples=samples))
+            cand = pt_jobs.job(101 + 2 * k, "2", pt_jobs.curve(LAT, XS, c, samples=samples))
+            got, out, _ = self.check_oracle(base, cand)
+            if severity:
+                self.assertEqual((got["regressions"][0]["severity"], got["regressions"][0]["confidence"]),
+                                 (severity, confidence))
+            else:
+                self.assertEqual(got["regressions"], [])
+            self.assertEqual(self.verdict(out), decision, (samples, severity))
+
     def test_random_curves_match_oracle(self):
         import random
         rnd = random.Random(11)
