@@ -3,9 +3,9 @@
 -- Question: which curves does the detector analyse, and what does each look
 -- like overall? A curve needs at least min_curve_points aligned points
 -- (pt_curve_point); fewer and it is not analysed and not counted. windows is
--- pt_window_scan()'s JSON: every window of min_window_size..max_window_size
--- points with its median/mean/max degradation, consistency, visual
--- separation, significance and whether it survives the overlap merge.
+-- pt_window_scan()'s JSON: every significant window of min_window_size..
+-- max_window_size points with its median/mean/max degradation, consistency,
+-- visual separation and whether it survives the overlap merge.
 -- Columns:
 --   comparison                pt_comparison.id
 --   endpoint, metric_type, threads, scenario   the curve key (see pt_curve_point)
@@ -14,7 +14,7 @@
 --   median_pct_change         median of the non-NULL point changes (0 when none)
 --   avg_samples               mean baseline samples per point
 --   data_quality              'good' (avg_samples >= 3), 'fair' (>= 2), 'poor'
---   windows                   JSON array from pt_window_scan()
+--   windows                   JSON array of the significant windows (pt_window_scan())
 CREATE VIEW pt_curve AS
 SELECT p.comparison, p.endpoint, p.metric_type, p.threads, p.scenario,
        count(*) AS points, min(p.x) AS x_first, max(p.x) AS x_last,
