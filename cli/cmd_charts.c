@@ -5,10 +5,12 @@
 **     when the argument names a table or view) and writes the first PNG
 **     blob it returns (first row, first PNG column, or --column NAME).
 **     No PNG -> error; more charts than one -> a note on stderr.
+**     plot --each DIR writes every chart, named after the row's first text
+**     value (made file-name safe; "-2", "-3" appended to repeats).
 **  2. report NAME... [--html OUT.html] [--title T] [--max-rows N]: each NAME
 **     is a view or table; with --html one self-contained page (cli/html.h):
-**     the view's documentation from perfsql_view, then its rows with chart
-**     cells inlined as images. Without --html the rows are printed
+**     the view's documentation from perfsql_view, then its rows (at most
+**     --max-rows, default 1000, 0 = all) with chart cells inlined as images. Without --html the rows are printed
 **     (--format table|csv|json|markdown).
 **  3. Errors: one line naming the view/query and SQLite's message; exit 1.
 **     Usage errors exit 2.
@@ -20,8 +22,9 @@
 #include <string.h>
 
 const char usage_plot[] =
-    "usage: perfsql [-d DB] plot -o OUT.png [--column NAME] (SQL | VIEW)\n"
-    "Runs SQL (or SELECT * FROM VIEW) and writes the first PNG chart it returns to OUT.png.\n"
+    "usage: perfsql [-d DB] plot (-o OUT.png | --each DIR) [--column NAME] (SQL | VIEW)\n"
+    "Runs SQL (or SELECT * FROM VIEW) and writes the first PNG chart it returns to OUT.png;\n"
+    "with --each DIR, every chart it returns, as DIR/<the row's first text value>.png.\n"
     "The chart functions are chart_line, chart_bar, chart_heatmap and chart_scatter.\n"
     "example: perfsql plot -o load.png \"SELECT chart_line(source_id, total_rows, kind,\n"
     "         '{\\\"title\\\":\\\"rows per load\\\"}') FROM load_history\"\n";
@@ -30,7 +33,8 @@ const char usage_report[] =
     "usage: perfsql [-d DB] report NAME... [--html OUT.html] [--title TITLE] [--max-rows N]\n"
     "       [--format table|csv|json|markdown]\n"
     "Renders views (or tables): with --html, one self-contained HTML page (charts inline as\n"
-    "PNG data URIs, tables, no scripts, opens offline); otherwise prints the rows.\n"
+    "PNG data URIs, tables, no scripts, opens offline; at most 1000 rows per view unless\n"
+    "--max-rows N, 0 = all); otherwise prints the rows.\n"
     "example: perfsql report load_history --html out/history.html\n";
 
 static int is_identifier(const char *s) {
@@ -53,16 +57,59 @@ static int relation_exists(sqlite3 *db, const char *name) {
   return found;
 }
 
+/* The paths `plot --each` wrote in this run (a rerun overwrites its files). */
+typedef struct Seen { char **paths; int n, cap; } Seen;
+
+static int seen_before(const Seen *s, const char *path) {
+  for (int i = 0; i < s->n; i++)
+    if (strcmp(s->paths[i], path) == 0) return 1;
+  return 0;
+}
+
+static int remember(Seen *s, const char *path) {
+  if (s->n == s->cap) {
+    int nc = s->cap ? s->cap * 2 : 32;
+    char **np = sqlite3_realloc64(s->paths, sizeof(char *) * nc);
+    if (!np) return cli_fail("out of memory"), -1;
+    s->paths = np;
+    s->cap = nc;
+  }
+  if (!(s->paths[s->n] = sqlite3_mprintf("%s", path))) return cli_fail("out of memory"), -1;
+  s->n++;
+  return 0;
+}
+
+/* File name for one chart of `plot --each`: the row's first text value made
+** safe (letters, digits, '.', '-', '_'; others become '_'), else "chart-N". */
+static char *each_name(sqlite3_stmt *st, int row, int chart_col, int n_in_row) {
+  const char *base = 0;
+  for (int i = 0; i < sqlite3_column_count(st) && !base; i++)
+    if (sqlite3_column_type(st, i) == SQLITE_TEXT) base = (const char *)sqlite3_column_text(st, i);
+  char *name = base && *base ? sqlite3_mprintf("%.80s", base) : sqlite3_mprintf("chart-%d", row);
+  if (!name) return 0;
+  for (char *p = name; *p; p++)
+    if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_')) *p = '_';
+  if (name[0] == '.') name[0] = '_';
+  if (n_in_row > 1) {
+    char *with_col = sqlite3_mprintf("%s-%s", name, sqlite3_column_name(st, chart_col));
+    sqlite3_free(name);
+    name = with_col;
+  }
+  return name;
+}
+
 int cmd_plot(Cli *cli, int argc, char **argv) {
-  const char *out = 0, *query = 0, *column = 0, *v;
+  const char *out = 0, *query = 0, *column = 0, *each = 0, *v;
   for (int i = 1; i < argc; i++) {
     if (arg_value(argc, argv, &i, "-o", &v) || arg_value(argc, argv, &i, "--out", &v)) out = v;
+    else if (arg_value(argc, argv, &i, "--each", &v)) each = v;
     else if (arg_value(argc, argv, &i, "--column", &v)) column = v;
     else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("plot", "unknown option %s", argv[i]);
     else if (query) return cli_usage("plot", "give the SQL as one argument (quote it)");
     else query = argv[i];
   }
-  if (!out) return cli_usage("plot", "missing -o OUT.png");
+  if (!out && !each) return cli_usage("plot", "missing -o OUT.png (or --each DIR)");
+  if (out && each) return cli_usage("plot", "give -o OUT.png or --each DIR, not both");
   if (!query) return cli_usage("plot", "missing SQL or VIEW");
   if (cli_open(cli)) return EXIT_FAIL;
   char *sql = 0;
@@ -91,14 +138,41 @@ int cmd_plot(Cli *cli, int argc, char **argv) {
       return cli_fail("%s: no column named %s", what, column);
     }
   }
-  int rc, written = 0, more = 0, result = EXIT_OK;
+  int rc, written = 0, more = 0, result = EXIT_OK, row = 0;
+  Seen seen = {0, 0, 0};
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    row++;
+    int charts_in_row = 0;
+    for (int i = 0; i < sqlite3_column_count(st); i++) {
+      if ((col < 0 || i == col) && sqlite3_column_type(st, i) == SQLITE_BLOB &&
+          html_is_png(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i)))
+        charts_in_row++;
+    }
     for (int i = 0; i < sqlite3_column_count(st); i++) {
       if (col >= 0 && i != col) continue;
       if (sqlite3_column_type(st, i) != SQLITE_BLOB) continue;
       const void *b = sqlite3_column_blob(st, i);
       int n = sqlite3_column_bytes(st, i);
       if (!html_is_png(b, (size_t)n)) continue;
+      if (each) {
+        char *name = each_name(st, row, i, charts_in_row);
+        char *path = name ? sqlite3_mprintf("%s/%s.png", each, name) : 0;
+        /* two charts with the same name in this run: keep both */
+        for (int k = 2; path && seen_before(&seen, path) && k < 100000; k++) {
+          sqlite3_free(path);
+          path = sqlite3_mprintf("%s/%s-%d.png", each, name, k);
+        }
+        int bad = !path || remember(&seen, path) || write_file_path(path, b, (size_t)n);
+        if (!bad && !cli->quiet) printf("wrote %s (%d bytes)\n", path, n);
+        sqlite3_free(name);
+        sqlite3_free(path);
+        if (bad) {
+          result = EXIT_FAIL;
+          break;
+        }
+        written++;
+        continue;
+      }
       if (written) {
         more++;
         continue;
@@ -121,13 +195,15 @@ int cmd_plot(Cli *cli, int argc, char **argv) {
     fprintf(stderr, "perfsql plot: note: %d more chart(s) returned; wrote the first\n", more);
   sqlite3_finalize(st);
   sqlite3_free(sql);
+  for (int i = 0; i < seen.n; i++) sqlite3_free(seen.paths[i]);
+  sqlite3_free(seen.paths);
   return result;
 }
 
 /* One view (or table) as a section of an HTML page. */
 static int report_section(Cli *cli, HtmlDoc *h, const char *name, int level, int max_rows) {
   sqlite3_stmt *st = 0;
-  html_heading(h, level, name);
+  html_heading_id(h, level, name, name);
   if (sqlite3_prepare_v2(cli->db, "SELECT summary, doc FROM perfsql_view WHERE name = ?1", -1, &st,
                          0) == SQLITE_OK) {
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -162,7 +238,7 @@ static int report_section(Cli *cli, HtmlDoc *h, const char *name, int level, int
 int cmd_report(Cli *cli, int argc, char **argv) {
   const char *html = 0, *title = 0, *v;
   const char *names[64];
-  int n = 0, max_rows = 0;
+  int n = 0, max_rows = 1000;   /* a page, not a dump: --max-rows 0 for every row */
   OutFormat fmt = FMT_TABLE;
   for (int i = 1; i < argc; i++) {
     if (arg_value(argc, argv, &i, "--html", &v)) html = v;
@@ -202,6 +278,7 @@ int cmd_report(Cli *cli, int argc, char **argv) {
   HtmlDoc *h = html_open(html, title ? title : def_title);
   sqlite3_free(def_title);
   int failed = 0;
+  if (n > 1) html_toc(h, names, names, n);
   for (int i = 0; i < n; i++) failed |= report_section(cli, h, names[i], 2, max_rows) != 0;
   html_paragraph(h, "Generated by perfsql.");
   if (html_close(h) != 0) return EXIT_FAIL;

@@ -1,11 +1,16 @@
 /*
-** demo_charts.c — the charts step of `perfsql demo`: one PNG of every chart
-** kind under out_dir/charts/ and one self-contained HTML page with all of
-** them (out_dir/charts/index.html).
+** demo_charts.c — the charts step of `perfsql demo`.
 **
-** The data is generated in TEMP tables (deterministic, no random()) so the
-** step needs nothing loaded; the release markers come from the bundled
-** data_dir/charts/kubevirt_markers.json (KubeVirt's shape.yaml lineShapes).
+**  1. Writes one PNG of every chart kind under out_dir/charts/ (weekly_line
+**     with KubeVirt's release markers, trace_line with 200,000 points,
+**     compare_bar, sched_heatmap, latency_scatter) and one self-contained
+**     HTML page showing all of them, plus a table with a chart per row
+**     (out_dir/charts/index.html).
+**  2. Its data is generated in TEMP tables (deterministic, no random()), so
+**     the step needs nothing loaded and leaves nothing in the database; the
+**     markers are data_dir/charts/kubevirt_markers.json (shape.yaml's
+**     lineShapes). A missing markers file is an error naming it.
+**  3. Returns 0 or an EXIT_ code after printing a one-line error.
 */
 #include "cli.h"
 #include "html.h"
@@ -93,13 +98,16 @@ static const DemoChart charts[] = {
    "\"x_label\":\"time since capture start (ms)\",\"z_label\":\"switches\"}') FROM demo_sched"},
   {"latency_scatter.png", "Request size vs latency (chart_scatter)",
    "Two builds as two point sets.",
-   "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 599) "
+   "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 599), "
+   " r AS (SELECT i, (i * 0.6180339887) - floor(i * 0.6180339887) AS u, "
+   "              abs(sin(i * 12.9898) * 43758.5453) - floor(abs(sin(i * 12.9898) * 43758.5453))"
+   "              AS v FROM s) "
    "SELECT chart_scatter(size_kb, latency_ms, build, '{\"title\":\"Latency by request size\","
    "\"x_label\":\"request size (KiB)\",\"y_label\":\"latency (ms)\"}') FROM ("
-   " SELECT 4 + (i * 37) % 1020 AS size_kb,"
-   "  (0.8 + ((i * 37) % 1020) / 300.0) * (1 + ((i * 7919) % 101) / 250.0)"
-   "  * CASE i % 2 WHEN 0 THEN 1.0 ELSE 1.35 END AS latency_ms,"
-   "  CASE i % 2 WHEN 0 THEN 'baseline' ELSE 'candidate' END AS build FROM s)"},
+   " SELECT 4 + u * 1020 AS size_kb,"
+   "  (0.6 + u * 1020 / 280.0) * (0.85 + 0.3 * v) * CASE i % 2 WHEN 0 THEN 1.0 ELSE 1.3 END"
+   "  AS latency_ms,"
+   "  CASE i % 2 WHEN 0 THEN 'baseline' ELSE 'candidate' END AS build FROM r)"},
 };
 
 static int run_chart(Cli *cli, const DemoChart *c, const char *markers, const char *dir,

@@ -109,6 +109,28 @@ void html_heading(HtmlDoc *h, int level, const char *text) {
   putf(h, "</h%d>\n", level);
 }
 
+void html_heading_id(HtmlDoc *h, int level, const char *id, const char *text) {
+  if (level < 1) level = 1;
+  if (level > 6) level = 6;
+  putf(h, "<h%d id=\"", level);
+  html_text(h, id);
+  puts_(h, "\">");
+  html_text(h, text);
+  putf(h, "</h%d>\n", level);
+}
+
+void html_toc(HtmlDoc *h, const char *const *ids, const char *const *texts, int n) {
+  puts_(h, "<ul class=\"toc\">\n");
+  for (int i = 0; i < n; i++) {
+    puts_(h, "<li><a href=\"#");
+    html_text(h, ids[i]);
+    puts_(h, "\">");
+    html_text(h, texts[i]);
+    puts_(h, "</a></li>\n");
+  }
+  puts_(h, "</ul>\n");
+}
+
 void html_paragraph(HtmlDoc *h, const char *text) {
   puts_(h, "<p>");
   html_text(h, text);

@@ -25,6 +25,10 @@ typedef struct HtmlDoc HtmlDoc;
 
 HtmlDoc *html_open(const char *path, const char *title);
 void html_heading(HtmlDoc *h, int level, const char *text);      /* level 1..6 */
+/* The same with an id, for links within the page (href="#id"). */
+void html_heading_id(HtmlDoc *h, int level, const char *id, const char *text);
+/* A list of links to headings of this page: ids[i] labelled texts[i]. */
+void html_toc(HtmlDoc *h, const char *const *ids, const char *const *texts, int n);
 void html_paragraph(HtmlDoc *h, const char *text);              /* newlines kept */
 void html_preformatted(HtmlDoc *h, const char *text);            /* <pre> block */
 /* An <img> with the PNG inline (base64 data: URI). Non-PNG data is shown as

@@ -38,7 +38,11 @@ extern const char usage_capture[], usage_traces[];
 /* ---- kubevirt ------------------------------------------------------------ */
 
 
-/* ---- perftracker --------------------------------------------------------- */
+/* ---- perftracker (cli/cmd_perftracker.c) -------------------------------- */
+int cmd_perftracker(Cli *, int, char **);
+int load_perftracker(Cli *, int, char **);
+int demo_perftracker(Cli *, const char *, const char *);
+extern const char usage_perftracker[], usage_load_perftracker[];
 
 
 /* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
@@ -82,7 +86,8 @@ const CliCommand cli_commands[] = {
 
 
   /* perftracker */
-
+  {"perftracker", cmd_perftracker,
+   "compare two PerfTracker jobs (or auto-discover them) and write the regression report", usage_perftracker},
 
   /* bench */
   {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
@@ -103,6 +108,8 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* perftracker */
+  {"perftracker", load_perftracker, "PerfTracker job files (?as_json=1 exports or client upload bodies)",
+   usage_load_perftracker},
 
 
   /* bench */
@@ -145,7 +152,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* perftracker */
-
+  {"perftracker", demo_perftracker},
 
   /* bench */
   {"bench", demo_bench},

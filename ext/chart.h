@@ -64,6 +64,7 @@ typedef struct ChartOptions {
   int line_width;            /* px, default 2 */
   int point_size;            /* marker radius px, default 3 */
   int bar_labels;            /* print values above bars (default 1 when they fit) */
+  int cell_labels;           /* print values in heatmap cells (default 1 when they fit) */
   int *colors; int n_colors; /* palette override */
   ChartMarker *markers; int n_markers;
   ChartBand *bands; int n_bands;
@@ -78,6 +79,16 @@ int chart_options_parse(sqlite3 *db, const char *json, const char *fname, int ki
 void chart_options_free(ChartOptions *o);
 /* Resolves time-typed marker/band positions once the x type is known. */
 void chart_options_fix_x(ChartOptions *o, int x_type);
+
+/* ---- distinct labels in order of appearance (ext/chart_labels.c) ------- */
+typedef struct LabelSet {
+  char **names; int n, cap;  /* names[i]: the i-th distinct label */
+  int *slots; int nslots;    /* hash table of indexes into names */
+  int last;                  /* last label found (fast path) */
+} LabelSet;
+/* Index of s (NULL = ""), added if new: >= 0, -2 beyond max labels, -1 OOM. */
+int label_index(LabelSet *ls, const char *s, int max);
+void label_set_free(LabelSet *ls);
 
 /* ---- colours and formatting (ext/chart_format.c) ---------------------- */
 /* "#rgb", "#rrggbb", "rgb(r,g,b)" or a CSS colour name. 0 ok, -1 unknown. */
@@ -94,8 +105,12 @@ double chart_nice_step(double range, int target);
 /* Number label: thousands separators from 1e4, SI suffixes from 1e6 (and
 ** below 1e-3); decimals follow the step. amax = largest |value| on the axis. */
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n);
+/* A data value printed on its own (bar tops, heatmap cells): integers as
+** they are, others with 3 significant digits, no trailing zeros. */
+void chart_fmt_value(double v, char *out, size_t n);
 /* Date ticks for [lo, hi] (unix seconds): picks the smallest calendar unit
 ** giving at most max_ticks ticks; writes ticks and labels. Returns count. */
+int chart_time_ok(double lo, double hi);      /* within the years a time axis can label */
 int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*labels)[40], int max);
 /* The label of the widest format a time axis over [lo,hi] could use with
 ** max_ticks ticks (used to measure before choosing). */
@@ -169,7 +184,8 @@ typedef struct Frame {
   int x_rot;                 /* category labels rotated 90 degrees */
   int x_cat_every;           /* label every k-th category */
   int y_cat_every;
-  LegendEntry *legend; int n_legend;
+  LegendEntry *legend; int n_legend;   /* mode -1 = box (bars), -2 = text only */
+  char legend_more[48];      /* "+N more series" when the legend is cut */
   int right_reserve;         /* px kept free on the right (heatmap colour bar) */
   int lane_h, n_lanes;       /* marker label lanes above the plot */
   int *marker_lane;          /* lane of each marker label (-1 = not shown) */
@@ -188,6 +204,14 @@ double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous)
 double frame_ypix(const Frame *f, double y);
 /* A chart with no data: frame, title and "no data" in the middle. */
 void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr);
+
+/* A pixel coordinate clamped to [lo, hi] (NaN -> lo): keeps double -> int
+** conversions defined whatever the data. */
+static inline int clamp_px(double v, int lo, int hi) {
+  if (!(v >= lo)) return lo;
+  if (!(v <= hi)) return hi;
+  return (int)(v + 0.5);
+}
 
 /* Shared by the aggregates. */
 void chart_result_png(sqlite3_context *ctx, void *png, int size);

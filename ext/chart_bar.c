@@ -6,13 +6,15 @@
 **     order in which they first appear (ORDER BY the query to choose it).
 **  2. value: a number (numeric text accepted); NULL/NaN rows are skipped;
 **     other text is an error naming the row. One value per (category,
-**     series): a second one is an error naming the row.
+**     series): a second one is an error naming its row (raised when the
+**     chart is drawn, after one sort).
 **  3. error (5-argument form): NULL = none; a number e = a +/- e error bar;
 **     JSON text '[lo, hi]' = absolute bounds (read with json_extract).
 **  4. The y axis always includes 0 (bars start at 0) unless log_y, where
 **     bars start at the bottom of the axis. Values are printed above the
 **     bars when the bars are wide enough (options.bar_labels, default true).
-**  5. Limits: 256 series, 4096 categories. Memory O(categories x series).
+**  5. Limits: 256 series, 4096 categories, 16384 bars. Memory O(bars);
+**     time O(rows + bars log bars).
 */
 #include "chart.h"
 #include <math.h>
@@ -23,14 +25,13 @@
 #define BAR_MAX_SERIES 256
 #define BAR_MAX_CATS 4096
 
-typedef struct BarCell { int cat, s; double v, lo, hi; int has_err; } BarCell;
+typedef struct BarCell { int cat, s; double v, lo, hi; int has_err; sqlite3_int64 row; } BarCell;
 
 typedef struct BarAcc {
   int init, failed;
   ChartOptions o;
   sqlite3_int64 row;
-  char **cats; int n_cats, cap_cats;
-  char *series[BAR_MAX_SERIES]; int n_series;
+  LabelSet cats, series;
   BarCell *cells; int n_cells, cap_cells;
   sqlite3_stmt *json;            /* json_extract of '[lo, hi]' errors */
 } BarAcc;
@@ -39,22 +40,6 @@ static void bar_error(sqlite3_context *ctx, BarAcc *a, char *msg) {
   a->failed = 1;
   sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
   sqlite3_free(msg);
-}
-
-static int find_or_add(char ***arr, int *n, int *cap, int max, const char *s) {
-  for (int i = *n - 1; i >= 0; i--)
-    if (strcmp((*arr)[i], s) == 0) return i;
-  if (*n >= max) return -2;
-  if (*n == *cap) {
-    int nc = *cap ? *cap * 2 : 16;
-    char **na = sqlite3_realloc64(*arr, sizeof(char *) * nc);
-    if (!na) return -1;
-    *arr = na;
-    *cap = nc;
-  }
-  (*arr)[*n] = sqlite3_mprintf("%s", s);
-  if (!(*arr)[*n]) return -1;
-  return (*n)++;
 }
 
 void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -93,10 +78,8 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (a->o.log_y && v <= 0) return;
   const char *cs = (const char *)sqlite3_value_text(argv[0]);
   const char *ss = (const char *)sqlite3_value_text(argv[2]);
-  int ci = find_or_add(&a->cats, &a->n_cats, &a->cap_cats, BAR_MAX_CATS, cs ? cs : "");
-  char **sp = a->series;
-  int scap = BAR_MAX_SERIES;
-  int si = ci < 0 ? ci : find_or_add(&sp, &a->n_series, &scap, BAR_MAX_SERIES, ss ? ss : "");
+  int ci = label_index(&a->cats, cs, BAR_MAX_CATS);
+  int si = ci < 0 ? ci : label_index(&a->series, ss, BAR_MAX_SERIES);
   if (ci < 0 || si < 0) {
     bar_error(ctx, a, ci == -2 || si == -2
                           ? sqlite3_mprintf("%s: row %lld: more than %d %s", fname, a->row,
@@ -105,7 +88,7 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                           : 0);
     return;
   }
-  BarCell cell = {ci, si, v, v, v, 0};
+  BarCell cell = {ci, si, v, v, v, 0, a->row};
   if (argc == 5 && sqlite3_value_type(argv[3]) != SQLITE_NULL) {
     sqlite3_value *e = argv[3];
     int et = sqlite3_value_type(e);
@@ -113,7 +96,8 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       double d = fabs(sqlite3_value_double(e));
       cell.lo = v - d;
       cell.hi = v + d;
-      cell.has_err = isfinite(d);
+      if (a->o.log_y && cell.lo <= 0) cell.lo = v / 10;   /* a log axis cannot show <= 0 */
+      cell.has_err = isfinite(cell.lo) && isfinite(cell.hi);
     } else {
       if (!a->json && sqlite3_prepare_v2(sqlite3_context_db_handle(ctx),
                                          "SELECT json_extract(?1,'$[0]'), json_extract(?1,'$[1]'), "
@@ -131,7 +115,8 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       if (ok) {
         cell.lo = sqlite3_column_double(a->json, 0);
         cell.hi = sqlite3_column_double(a->json, 1);
-        cell.has_err = 1;
+        cell.has_err = isfinite(cell.lo) && isfinite(cell.hi);
+        if (a->o.log_y && (cell.lo <= 0 || cell.hi <= 0)) cell.has_err = 0;
       }
       sqlite3_reset(a->json);
       if (!ok) {
@@ -141,12 +126,12 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       }
     }
   }
-  for (int i = 0; i < a->n_cells; i++) {
-    if (a->cells[i].cat == ci && a->cells[i].s == si) {
-      bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: second value for category '%s' series '%s'",
-                                        fname, a->row, a->cats[ci], a->series[si]));
-      return;
-    }
+  /* (a second value for the same category and series is found after sorting,
+  ** in bar_render: one pass instead of a scan per row) */
+  if (a->n_cells >= BAR_MAX_CATS * 4) {
+    bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: more than %d bars", fname, a->row,
+                                      BAR_MAX_CATS * 4));
+    return;
   }
   if (a->n_cells == a->cap_cells) {
     int nc = a->cap_cells ? a->cap_cells * 2 : 64;
@@ -161,6 +146,12 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   a->cells[a->n_cells++] = cell;
 }
 
+static int cmp_cell(const void *pa, const void *pb) {
+  const BarCell *a = pa, *b = pb;
+  if (a->cat != b->cat) return a->cat < b->cat ? -1 : 1;
+  return a->s < b->s ? -1 : a->s > b->s;
+}
+
 static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   const char *fname = "chart_bar";
   ChartOptions *o = &a->o;
@@ -172,6 +163,9 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     hi = fmax(hi, fmax(c->v, c->has_err ? c->hi : c->v));
   }
   if (o->log_y && lo <= 0) lo = hi / 1000;
+  /* room above the tallest bar for its value label */
+  if (o->bar_labels && !o->has_y_max && !o->log_y && hi > 0) hi += (hi - lo) * 0.06;
+  if (o->bar_labels && !o->has_y_max && o->log_y) hi *= 1.5;
   if (o->has_y_min) lo = o->y_min;
   if (o->has_y_max) hi = o->y_max;
   if (!(hi > lo)) hi = lo + 1;
@@ -181,8 +175,8 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   memset(&f, 0, sizeof f);
   f.c = &cv;
   f.o = o;
-  f.x_cats = (const char **)a->cats;
-  f.n_x_cats = a->n_cats;
+  f.x_cats = (const char **)a->cats.names;
+  f.n_x_cats = a->cats.n;
   f.y.lo = lo;
   f.y.hi = hi;
   f.y.log = o->log_y;
@@ -191,36 +185,79 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   f.y.fix_hi = o->has_y_max || (!o->log_y && hi == 0);
   LegendEntry legend[BAR_MAX_SERIES];
   int colors[BAR_MAX_SERIES], named = 0;
-  for (int s = 0; s < a->n_series; s++) {
+  for (int s = 0; s < a->series.n; s++) {
     colors[s] = chart_palette(o, s);
     for (int k = 0; k < o->n_series; k++)
-      if (strcmp(o->series[k].name, a->series[s]) == 0 && o->series[k].color >= 0)
+      if (strcmp(o->series[k].name, a->series.names[s]) == 0 && o->series[k].color >= 0)
         colors[s] = o->series[k].color;
-    legend[s] = (LegendEntry){a->series[s], colors[s], -1, 0};
-    if (a->series[s][0]) named = 1;
+    legend[s] = (LegendEntry){a->series.names[s], colors[s], -1, 0};
+    if (a->series.names[s][0]) named = 1;
   }
-  if (o->legend && (a->n_series > 1 || named)) {
+  if (o->legend && (a->series.n > 1 || named)) {
     f.legend = legend;
-    f.n_legend = a->n_series;
+    f.n_legend = a->series.n;
   }
   frame_layout(&f);
   frame_draw(&f);
-  double slot = (double)(f.px1 - f.px0) / a->n_cats;
-  double group = slot * 0.8, bw = group / a->n_series;
+  /* Each category shows only the series it has, in series order, centred:
+  ** dense data keeps one position per series, sparse data has no holes. */
+  int *rank = sqlite3_malloc64(sizeof(int) * (a->n_cells + 1));
+  int *count = sqlite3_malloc64(sizeof(int) * (a->cats.n + 1));
+  if (!rank || !count) {
+    sqlite3_free(rank);
+    sqlite3_free(count);
+    canvas_close(&cv);
+    *pzErr = sqlite3_mprintf("%s: out of memory", fname);
+    return 0;
+  }
+  memset(count, 0, sizeof(int) * a->cats.n);
+  int per_cat = 1;
+  /* rank of a cell = how many cells of its category have a lower series
+  ** index: sort (category, series) once, O(n log n) */
+  qsort(a->cells, (size_t)a->n_cells, sizeof(BarCell), cmp_cell);
+  for (int i = 1; i < a->n_cells; i++) {
+    BarCell *p = &a->cells[i - 1], *c = &a->cells[i];
+    if (p->cat == c->cat && p->s == c->s) {
+      *pzErr = sqlite3_mprintf("%s: row %lld: second value for category '%s' series '%s'", fname,
+                               p->row > c->row ? p->row : c->row, a->cats.names[c->cat], a->series.names[c->s]);
+      sqlite3_free(rank);
+      sqlite3_free(count);
+      canvas_close(&cv);
+      return 0;
+    }
+  }
+  for (int i = 0; i < a->n_cells; i++) {
+    rank[i] = count[a->cells[i].cat]++;
+    if (count[a->cells[i].cat] > per_cat) per_cat = count[a->cells[i].cat];
+  }
+  double slot = (double)(f.px1 - f.px0) / a->cats.n;
+  double group = slot * 0.8, bw = group / per_cat;
+  if (bw > slot * 0.45 && per_cat == 1) bw = slot * 0.45;   /* no fat lone bars */
   double base = f.y.log ? f.py1 : frame_ypix(&f, 0);
   if (base > f.py1) base = f.py1;
   if (base < f.py0) base = f.py0;
   int lw, lh;
   text_size(&cv, 8, 0, "0", &lw, &lh);
+  /* value labels on every bar or on none (a chart with some labelled bars
+  ** reads as if the others were missing): all must fit their room */
+  double room = per_cat == 1 ? slot - 6 : bw - 2;   /* a lone bar may use its whole slot */
+  int labels = o->bar_labels && a->n_cells <= 80;
+  for (int i = 0; labels && i < a->n_cells; i++) {
+    char buf[48];
+    int tw, th;
+    chart_fmt_value(a->cells[i].v, buf, sizeof buf);
+    text_size(&cv, 8, 0, buf, &tw, &th);
+    if (tw + 2 > room) labels = 0;
+  }
   for (int i = 0; i < a->n_cells; i++) {
     BarCell *c = &a->cells[i];
-    double x0 = f.px0 + c->cat * slot + (slot - group) / 2 + c->s * bw;
+    double x0 = f.px0 + c->cat * slot + (slot - count[c->cat] * bw) / 2 + rank[i] * bw;
     int ix0 = (int)lround(x0), ix1 = (int)lround(x0 + bw) - (bw >= 4 ? 1 : 0);
     if (ix1 <= ix0) ix1 = ix0 + 1;
     double yv = frame_ypix(&f, c->v);
     if (yv < f.py0) yv = f.py0;
     if (yv > f.py1) yv = f.py1;
-    int ya = (int)lround(fmin(yv, base)), yb = (int)lround(fmax(yv, base));
+    int ya = clamp_px(fmin(yv, base), f.py0, f.py1), yb = clamp_px(fmax(yv, base), f.py0, f.py1);
     if (yb == ya) yb = ya + 1;
     fill_rect(&cv, ix0, ya, ix1, yb, colors[c->s]);
     int label_top = ya;
@@ -228,22 +265,18 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       double ylo = frame_ypix(&f, c->lo), yhi = frame_ypix(&f, c->hi);
       int xm = (ix0 + ix1) / 2, cap = (ix1 - ix0) / 8 + 2;
       if (cap > 10) cap = 10;
-      int a0 = (int)lround(fmax(fmin(yhi, ylo), f.py0)), a1 = (int)lround(fmin(fmax(yhi, ylo), f.py1));
+      int a0 = clamp_px(fmin(yhi, ylo), f.py0, f.py1), a1 = clamp_px(fmax(yhi, ylo), f.py0, f.py1);
       fill_rect(&cv, xm, a0, xm + 1, a1 + 1, 0x222222);
       fill_rect(&cv, xm - cap, a0, xm + cap + 1, a0 + 1, 0x222222);
       fill_rect(&cv, xm - cap, a1, xm + cap + 1, a1 + 1, 0x222222);
       if (a0 < label_top) label_top = a0;
     }
-    if (o->bar_labels) {
+    if (labels) {
       char buf[48];
-      /* integers as they are, others with 3 significant digits */
-      double av = fabs(c->v), step = 1;
-      if (c->v != floor(c->v) && av > 0) step = pow(10, floor(log10(av)) - 2);
-      if (step > 1) step = 1;
-      chart_fmt_number(c->v, step, fmax(fabs(f.y.lo), fabs(f.y.hi)), buf, sizeof buf);
+      chart_fmt_value(c->v, buf, sizeof buf);
       int tw, th;
       text_size(&cv, 8, 0, buf, &tw, &th);
-      if (tw + 2 <= ix1 - ix0 + 4 && label_top - th - 2 >= f.py0 - 2) {
+      if (label_top - th - 2 >= f.py0 - 2) {
         if (c->v >= 0 || f.y.log)
           text_draw(&cv, 8, 0, 0x333333, 0, (ix0 + ix1) / 2, label_top - 2, TA_CENTER | TV_BOTTOM, buf);
         else
@@ -251,6 +284,8 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       }
     }
   }
+  sqlite3_free(rank);
+  sqlite3_free(count);
   frame_finish(&f);
   /* the zero line over the bars */
   if (!f.y.log && base > f.py0 && base < f.py1) fill_rect(&cv, f.px0, (int)base, f.px1, (int)base + 1, 0x444444);
@@ -279,9 +314,8 @@ void chart_bar_final(sqlite3_context *ctx) {
   sqlite3_free(err);
   if (a) {
     chart_options_free(&a->o);
-    for (int i = 0; i < a->n_cats; i++) sqlite3_free(a->cats[i]);
-    sqlite3_free(a->cats);
-    for (int i = 0; i < a->n_series; i++) sqlite3_free(a->series[i]);
+    label_set_free(&a->cats);
+    label_set_free(&a->series);
     sqlite3_free(a->cells);
     sqlite3_finalize(a->json);
     memset(a, 0, sizeof *a);

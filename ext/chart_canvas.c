@@ -259,7 +259,7 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
   ** area so that a huge coordinate cannot loop for long. */
   double minx = fmin(x0, x1) - R, maxx = fmax(x0, x1) + R;
   double miny = fmin(y0, y1) - R, maxy = fmax(y0, y1) + R;
-  int ya = (int)floor(fmax(miny, cy0)), yb = (int)ceil(fmin(maxy, cy1));
+  int ya = (int)floor(fmin(fmax(miny, cy0), cy1)), yb = (int)ceil(fmax(fmin(maxy, cy1), cy0));
   if (ya >= yb || maxx < cx0 || minx > cx1) return;
   double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy, len = sqrt(len2);
   int tx0 = cx1, tx1 = cx0;
@@ -271,7 +271,7 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
       if (base - half > xa) xa = base - half;
       if (base + half < xb) xb = base + half;
     }
-    int ia = (int)floor(fmax(xa, cx0)), ib = (int)ceil(fmin(xb, cx1));
+    int ia = (int)floor(fmin(fmax(xa, cx0), cx1)), ib = (int)ceil(fmax(fmin(xb, cx1), cx0));
     for (int x = ia; x < ib; x++) {
       double px = x + 0.5 - x0, py = yc - y0;
       double t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
@@ -290,7 +290,7 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
 }
 
 void cov_disc(Canvas *c, double cx, double cy, double r) {
-  if (!isfinite(cx) || !isfinite(cy)) return;
+  if (!isfinite(cx) || !isfinite(cy) || fabs(cx) > 1e7 || fabs(cy) > 1e7) return;
   int xa = (int)floor(cx - r - 1), xb = (int)ceil(cx + r + 1);
   int ya = (int)floor(cy - r - 1), yb = (int)ceil(cy + r + 1);
   if (xa < 0) xa = 0;

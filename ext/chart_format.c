@@ -206,6 +206,22 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
   snprintf(out, n, "%.*f", decimals_for(step), v);
 }
 
+void chart_fmt_value(double v, char *out, size_t n) {
+  double av = fabs(v), step = 1;
+  if (v != floor(v) && av > 0) step = pow(10, floor(log10(av)) - 2);   /* 3 significant digits */
+  if (step > 1) step = 1;
+  chart_fmt_number(v, step, av, out, n);
+  /* "0.500" -> "0.5", "2.50M" -> "2.5M", "3.00" -> "3" */
+  char *dot = strchr(out, '.');
+  if (!dot) return;
+  char *end = dot + 1;
+  while (*end >= '0' && *end <= '9') end++;
+  char *last = end;
+  while (last > dot + 1 && last[-1] == '0') last--;
+  if (last == dot + 1) last = dot;
+  memmove(last, end, strlen(end) + 1);
+}
+
 /* ---- time ticks ---------------------------------------------------------- */
 
 enum { U_SUBSEC, U_SEC, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_YEAR };
@@ -224,10 +240,16 @@ static const struct { int unit; double count; double approx; } time_steps[] = {
 };
 #define N_TIME_STEPS ((int)(sizeof(time_steps) / sizeof(time_steps[0])))
 
+/* Times beyond +/- 1e11 s (year ~5000) are clamped: callers check
+** chart_time_ok() first; this only keeps the conversion defined. */
 static void utc(double t, struct tm *tm) {
+  if (!(t > -1e11)) t = -1e11;
+  if (!(t < 1e11)) t = 1e11;
   time_t s = (time_t)floor(t);
-  gmtime_r(&s, tm);
+  if (!gmtime_r(&s, tm)) memset(tm, 0, sizeof *tm);
 }
+
+int chart_time_ok(double lo, double hi) { return lo > -1e11 && hi < 1e11 && hi >= lo; }
 
 void chart_fmt_time(double t, int si, char *out, size_t n) {
   struct tm tm;
@@ -277,7 +299,7 @@ static double time_first(double lo, int si) {
     tm.tm_year = y - 1900;
   }
   double t = (double)timegm(&tm);
-  while (t < lo - 1e-6) {
+  for (int guard = 0; t < lo - 1e-6 && guard < 1000; guard++) {
     struct tm a;
     utc(t, &a);
     if (unit == U_WEEK) a.tm_mday += 7 * (int)cnt;
@@ -308,12 +330,22 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
     if (floor((hi - lo) / time_steps[si].approx) + 1 <= max_ticks) break;
   }
   int n = 0;
+  if (!chart_time_ok(lo, hi)) return 0;
   for (double t = time_first(lo, si); t <= hi + 1e-6 && n < max; t = time_next(t, si)) {
     ticks[n] = t;
     chart_fmt_time(t, si, labels[n], 40);
     n++;
   }
-  /* Labels of one unit that repeat (e.g. "%m-%d %H:%M" cannot repeat, but
-  ** the sub-day units never need the date twice): nothing else to fix. */
+  /* Hours and minutes: the date only on the first tick and where the day
+  ** changes ("03-25 22:00", "23:00", "03-26 00:00", "01:00"). */
+  if (time_steps[si].unit == U_HOUR || time_steps[si].unit == U_MIN) {
+    int prev_yday = -1;
+    for (int i = 0; i < n; i++) {
+      struct tm tm;
+      utc(ticks[i], &tm);
+      if (tm.tm_yday == prev_yday) strftime(labels[i], 40, "%H:%M", &tm);
+      prev_yday = tm.tm_yday;
+    }
+  }
   return n;
 }

@@ -31,6 +31,7 @@
 #define C_GRID 0xE3E3E3
 #define C_MUTED 0x666666
 #define MAX_LANES 6
+#define LANE_FLIPPED 256     /* in marker_lane[]: label on the other side of its line */
 
 double frame_xpix(const Frame *f, double x) {
   const Axis *a = &f->x;
@@ -88,7 +89,15 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
     if (!a->fix_lo) a->lo = floor(a->lo / step + 1e-9) * step;
     if (!a->fix_hi) a->hi = ceil(a->hi / step - 1e-9) * step;
   }
-  a->n = chart_nice_ticks(a->lo, a->hi, target, a->ticks, AXIS_MAX_TICKS, &a->step);
+  /* the ticks use the step the ends were widened to (recomputing it on the
+  ** widened range could pick a coarser one and leave an end unlabelled) */
+  a->step = step;
+  a->n = 0;
+  for (double k = ceil(a->lo / step - 1e-9); a->n < AXIS_MAX_TICKS; k++) {
+    double v = k * step;
+    if (v > a->hi + step * 1e-9) break;
+    a->ticks[a->n++] = fabs(v) < step * 1e-9 ? 0 : v;
+  }
   double amax = fmax(fabs(a->lo), fabs(a->hi));
   for (int i = 0; i < a->n; i++) chart_fmt_number(a->ticks[i], a->step, amax, a->labels[i], 40);
 }
@@ -166,17 +175,21 @@ static int legend_rows(Frame *f, int avail_w, int *row_h) {
 
 typedef struct LaneLabel { double left, right; int idx; } LaneLabel;
 
+/* Lane 0 is the top one. A marker's dotted line runs from the plot up to
+** its own label, so it crosses every lane below its own: a label may not sit
+** on such a line, nor may a new line cross a label already placed. */
 static void lanes_assign(Frame *f) {
   const ChartOptions *o = f->o;
   int n = o->n_markers + o->n_bands;
   f->n_lanes = 0;
   if (!f->marker_lane || n == 0 || f->x_cats) return;
-  double lane_right[MAX_LANES];
-  for (int l = 0; l < MAX_LANES; l++) lane_right[l] = -1e9;
   /* place in x order so that stacking is predictable */
   int order[256];
   int m = n < 256 ? n : 256;
   double xs[256];
+  struct { double l, r, line; int lane; } placed[256];
+  int np = 0;
+  for (int i = 0; i < n; i++) f->marker_lane[i] = -1;
   for (int i = 0; i < m; i++) {
     order[i] = i;
     xs[i] = i < o->n_markers ? o->markers[i].x : o->bands[i - o->n_markers].x0;
@@ -186,29 +199,45 @@ static void lanes_assign(Frame *f) {
       int t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
     }
   for (int k = 0; k < m; k++) {
-    int i = order[k];
-    f->marker_lane[i] = -1;
-    const char *label = i < o->n_markers ? o->markers[i].label : o->bands[i - o->n_markers].label;
+    int i = order[k], is_marker = i < o->n_markers;
+    const char *label = is_marker ? o->markers[i].label : o->bands[i - o->n_markers].label;
     double x = xs[i];
     if (!label || !*label) continue;
     if (!(x >= f->x.lo && x <= f->x.hi)) {
-      if (i < o->n_markers) continue;
+      if (is_marker) continue;
       x = f->x.lo;                          /* a band starting left of the axis */
     }
     int w, h;
     text_size(f->c, PT_LANE, 0, label, &w, &h);
     double px = frame_xpix(f, x);
-    int left_anchor = i >= o->n_markers || o->markers[i].anchor_left;
-    double l = left_anchor ? px + 3 : px - 3 - w, r = l + w;
-    if (l < PAD) { r += PAD - l; l = PAD; }
-    if (r > f->c->w - PAD) { l -= r - (f->c->w - PAD); r = f->c->w - PAD; }
-    for (int lane = 0; lane < MAX_LANES; lane++) {
-      if (l >= lane_right[lane] + 6) {
-        lane_right[lane] = r;
-        f->marker_lane[i] = lane;
-        if (lane + 1 > f->n_lanes) f->n_lanes = lane + 1;
-        break;
+    double line = is_marker ? px : NAN;
+    int placed_here = 0;
+    /* each lane from the top, the label on its preferred side of the line,
+    ** then on the other side (a marker only) */
+    for (int attempt = 0; attempt < 2 * MAX_LANES && !placed_here; attempt++) {
+      int lane = attempt / 2, flip = attempt & 1;
+      if (flip && !is_marker) continue;
+      int left_anchor = (!is_marker || o->markers[i].anchor_left) ^ flip;
+      double l = left_anchor ? px + 3 : px - 3 - w, r = l + w;
+      if (l < PAD) { r += PAD - l; l = PAD; }
+      if (r > f->c->w - PAD) { l -= r - (f->c->w - PAD); r = f->c->w - PAD; }
+      int ok = 1;
+      for (int j = 0; j < np && ok; j++) {
+        if (placed[j].lane == lane && l < placed[j].r + 6 && r > placed[j].l - 6) ok = 0;
+        /* an earlier marker's line, from a lane above, crossing this label */
+        if (placed[j].lane < lane && placed[j].line >= l - 3 && placed[j].line <= r + 3) ok = 0;
+        /* this marker's line crossing a label placed in a lane below */
+        if (is_marker && placed[j].lane > lane && line >= placed[j].l - 3 && line <= placed[j].r + 3) ok = 0;
       }
+      if (!ok) continue;
+      placed[np].l = l;
+      placed[np].r = r;
+      placed[np].line = line;
+      placed[np].lane = lane;
+      np++;
+      f->marker_lane[i] = lane | (flip ? LANE_FLIPPED : 0);
+      if (lane + 1 > f->n_lanes) f->n_lanes = lane + 1;
+      placed_here = 1;
     }
   }
 }
@@ -226,6 +255,16 @@ void frame_layout(Frame *f) {
   f->lane_h = lane_h + 4;
   if (o->title && *o->title) text_size(c, PT_TITLE, 1, "Ag", &w, &title_h);
   int row_h, rows = legend_rows(f, W - 2 * PAD, &row_h);
+  /* at most a quarter of the height for the legend: cut it, say how many are left out */
+  if (rows > 1 && rows * row_h > H / 4) {
+    int total = f->n_legend;
+    while (f->n_legend > 1 && rows * row_h > H / 4) {
+      f->n_legend--;
+      snprintf(f->legend_more, sizeof f->legend_more, "+%d more series", total - f->n_legend + 1);
+      f->legend[f->n_legend - 1] = (LegendEntry){f->legend_more, C_MUTED, -2, 0};
+      rows = legend_rows(f, W - 2 * PAD, &row_h);
+    }
+  }
   int top_fixed = PAD + (title_h ? title_h + 10 : 0);
   int bottom_fixed = PAD + (o->x_label && *o->x_label ? axis_h + 8 : 0) + (rows ? rows * row_h + 8 : 0);
   int left_fixed = PAD + (o->y_label && *o->y_label ? axis_h + 8 : 0);
@@ -327,7 +366,8 @@ static void draw_legend(Frame *f) {
     for (int k = i; k < j; k++) {
       LegendEntry *e = &f->legend[k];
       int my = y + row_h / 2;
-      if (e->mode == MODE_MARKERS) {
+      if (e->mode == -2) {              /* "+N more": text only */
+      } else if (e->mode == MODE_MARKERS) {
         cov_disc(c, cx + SWATCH / 2.0, my + 0.5, 3.5);
       } else if (e->mode == -1) {        /* a filled box (bars) */
         fill_rect(c, cx + 4, my - 6, cx + SWATCH - 4, my + 7, e->color);
@@ -466,7 +506,11 @@ void frame_finish(Frame *f) {
     if (is_marker && !(x >= f->x.lo && x <= f->x.hi)) continue;
     int xr = (int)floor(frame_xpix(f, x));
     if (xr >= f->px1) xr = f->px1 - 1;
-    int lane = f->marker_lane ? f->marker_lane[i] : -1;
+    int lane = f->marker_lane ? f->marker_lane[i] : -1, flipped = 0;
+    if (lane >= 0) {
+      flipped = (lane & LANE_FLIPPED) != 0;
+      lane &= LANE_FLIPPED - 1;
+    }
     int lane_y = f->py0 - (f->n_lanes - lane) * f->lane_h - 4;   /* top of the lane */
     if (is_marker) {
       int ytop = lane >= 0 ? lane_y + f->lane_h / 2 : f->py0;
@@ -476,7 +520,7 @@ void frame_finish(Frame *f) {
     if (lane < 0 || !label || !*label) continue;
     int w, h;
     text_size(c, PT_LANE, 0, label, &w, &h);
-    int left_anchor = !is_marker || m->anchor_left;
+    int left_anchor = (!is_marker || m->anchor_left) ^ flipped;
     int off = is_marker ? (m->width + 1) / 2 + 3 : 3;
     int l = left_anchor ? xr + off : xr - off - w;
     if (l < PAD) l = PAD;

@@ -33,8 +33,7 @@ typedef struct HmAcc {
   ChartOptions o;
   sqlite3_int64 row;
   int x_class;                 /* 1 number, 2 text */
-  char **ylab; int n_y, cap_y, last_y;
-  char **xcat; int n_xc, cap_xc;
+  LabelSet ylab, xcat;          /* row labels, x categories */
   HmCell *cells; sqlite3_int64 n, cap;
 } HmAcc;
 
@@ -42,23 +41,6 @@ static void hm_error(sqlite3_context *ctx, HmAcc *a, char *msg) {
   a->failed = 1;
   sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
   sqlite3_free(msg);
-}
-
-static int label_index(char ***arr, int *n, int *cap, int max, int *last, const char *s) {
-  if (last && *n > 0 && strcmp((*arr)[*last], s) == 0) return *last;
-  for (int i = 0; i < *n; i++)
-    if (strcmp((*arr)[i], s) == 0) return last ? (*last = i) : i;
-  if (*n >= max) return -2;
-  if (*n == *cap) {
-    int nc = *cap ? *cap * 2 : 32;
-    char **na = sqlite3_realloc64(*arr, sizeof(char *) * nc);
-    if (!na) return -1;
-    *arr = na;
-    *cap = nc;
-  }
-  if (!((*arr)[*n] = sqlite3_mprintf("%s", s))) return -1;
-  if (last) *last = *n;
-  return (*n)++;
 }
 
 void chart_heatmap_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -112,7 +94,7 @@ void chart_heatmap_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   HmCell c = {0, -1, 0, v};
   if (a->o.x_type == XT_CATEGORY) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
-    c.xc = label_index(&a->xcat, &a->n_xc, &a->cap_xc, HM_MAX_XCATS, 0, t ? t : "");
+    c.xc = label_index(&a->xcat, t, HM_MAX_XCATS);
     if (c.xc < 0) {
       hm_error(ctx, a, c.xc == -2 ? sqlite3_mprintf("%s: row %lld: more than %d x categories", fname,
                                                     a->row, HM_MAX_XCATS) : 0);
@@ -132,7 +114,7 @@ void chart_heatmap_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (!isfinite(c.x)) return;
   }
   const char *yl = (const char *)sqlite3_value_text(argv[1]);
-  c.y = label_index(&a->ylab, &a->n_y, &a->cap_y, HM_MAX_Y, &a->last_y, yl ? yl : "");
+  c.y = label_index(&a->ylab, yl, HM_MAX_Y);
   if (c.y < 0) {
     hm_error(ctx, a, c.y == -2 ? sqlite3_mprintf("%s: row %lld: more than %d y labels", fname, a->row,
                                                  HM_MAX_Y) : 0);
@@ -209,22 +191,22 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   f.c = &cv;
   f.o = o;
   /* y labels: first seen at the top; the frame counts categories from the bottom */
-  const char **yrev = sqlite3_malloc64(sizeof(char *) * (a->n_y + 1));
+  const char **yrev = sqlite3_malloc64(sizeof(char *) * (a->ylab.n + 1));
   if (!yrev) {
     canvas_close(&cv);
     *pzErr = sqlite3_mprintf("%s: out of memory", fname);
     return 0;
   }
-  for (int i = 0; i < a->n_y; i++) yrev[i] = a->ylab[a->n_y - 1 - i];
+  for (int i = 0; i < a->ylab.n; i++) yrev[i] = a->ylab.names[a->ylab.n - 1 - i];
   f.y_cats = yrev;
-  f.n_y_cats = a->n_y;
+  f.n_y_cats = a->ylab.n;
   if (cat) {
-    f.x_cats = (const char **)a->xcat;
-    f.n_x_cats = a->n_xc;
+    f.x_cats = (const char **)a->xcat.names;
+    f.n_x_cats = a->xcat.n;
   } else {
     f.x.lo = xlo;
     f.x.hi = xhi;
-    f.x.time = o->x_type == XT_TIME || o->x_type == XT_TIME_NS;
+    f.x.time = (o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(xlo, xhi);
     f.x.fix_lo = f.x.fix_hi = 1;
   }
   int zlab_w = 0, zlab_h = 0;
@@ -259,8 +241,8 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   frame_draw(&f);
   /* cells */
   int ph = f.py1 - f.py0;
-  double slot_y = (double)ph / a->n_y;
-  double slot_x = cat ? (double)(f.px1 - f.px0) / a->n_xc : 0;
+  double slot_y = (double)ph / a->ylab.n;
+  double slot_x = cat ? (double)(f.px1 - f.px0) / a->xcat.n : 0;
   for (sqlite3_int64 i = 0; i < a->n; i++) {
     HmCell *c = &a->cells[i];
     if (o->log_z && c->v <= 0) continue;
@@ -269,12 +251,22 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     double x0 = cat ? f.px0 + c->xc * slot_x : frame_xpix(&f, c->x);
     double x1 = cat ? x0 + slot_x : frame_xpix(&f, c->x + binw);
     double y0 = f.py0 + c->y * slot_y, y1 = y0 + slot_y;
-    int ix0 = (int)lround(x0), ix1 = (int)lround(x1), iy0 = (int)lround(y0), iy1 = (int)lround(y1);
+    int ix0 = clamp_px(x0, f.px0, f.px1), ix1 = clamp_px(x1, f.px0, f.px1);
+    int iy0 = clamp_px(y0, f.py0, f.py1), iy1 = clamp_px(y1, f.py0, f.py1);
     if (ix1 - ix0 >= 8) ix1--;          /* a hairline gap between big cells */
     if (iy1 - iy0 >= 8) iy1--;
     if (ix1 <= ix0) ix1 = ix0 + 1;
     if (iy1 <= iy0) iy1 = iy0 + 1;
     fill_rect(&cv, ix0, iy0, ix1, iy1, col);
+    if (o->cell_labels && ix1 - ix0 >= 30 && iy1 - iy0 >= 15) {
+      char buf[48];
+      chart_fmt_value(c->v, buf, sizeof buf);
+      int tw, th;
+      text_size(&cv, 8, 0, buf, &tw, &th);
+      if (tw + 4 <= ix1 - ix0)       /* light text on the dark half of viridis */
+        text_draw(&cv, 8, 0, t < 0.55 ? 0xFFFFFF : 0x222222, 0, (ix0 + ix1) / 2, (iy0 + iy1) / 2,
+                  TA_CENTER | TV_MIDDLE, buf);
+    }
   }
   frame_finish(&f);
   /* colour bar */
@@ -287,7 +279,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     double t = (z.ticks[i] - vlo) / (vhi > vlo ? vhi - vlo : 1);
     if (!(vhi > vlo)) t = 1;
     if (t < -1e-9 || t > 1 + 1e-9) continue;
-    int y = (int)lround(f.py1 - 1 - t * (ph - 1));
+    int y = clamp_px(f.py1 - 1 - t * (ph - 1), f.py0, f.py1 - 1);
     fill_rect(&cv, bx1, y, bx1 + 4, y + 1, 0x444444);
     text_draw(&cv, 9, 0, 0x222222, 0, bx1 + 6, y, TA_LEFT | TV_MIDDLE, z.labels[i]);
   }
@@ -320,10 +312,8 @@ void chart_heatmap_final(sqlite3_context *ctx) {
   sqlite3_free(err);
   if (a) {
     chart_options_free(&a->o);
-    for (int i = 0; i < a->n_y; i++) sqlite3_free(a->ylab[i]);
-    sqlite3_free(a->ylab);
-    for (int i = 0; i < a->n_xc; i++) sqlite3_free(a->xcat[i]);
-    sqlite3_free(a->xcat);
+    label_set_free(&a->ylab);
+    label_set_free(&a->xcat);
     sqlite3_free(a->cells);
     memset(a, 0, sizeof *a);
   }

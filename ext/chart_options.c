@@ -354,6 +354,7 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   if (p->kind == CHART_HEATMAP) {
     if (strcmp(k, "z_label") == 0) return get_text(p, k, it, &o->z_label);
     if (strcmp(k, "log_z") == 0) return get_bool(p, k, it, &o->log_z);
+    if (strcmp(k, "cell_labels") == 0) return get_bool(p, k, it, &o->cell_labels);
     if (strcmp(k, "x_type") == 0) {
       char *t = 0;
       if (get_text(p, k, it, &t) != 0) return -1;
@@ -387,9 +388,10 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
       if (get_text(p, k, it, &t) != 0) return -1;
       o->x_type = strcmp(t, "number") == 0 ? XT_NUMBER
                   : strcmp(t, "time") == 0 ? XT_TIME
-                  : strcmp(t, "time_ns") == 0 ? XT_TIME_NS : -1;
+                  : strcmp(t, "time_ns") == 0 ? XT_TIME_NS
+                  : strcmp(t, "category") == 0 ? XT_CATEGORY : -1;
       sqlite3_free(t);
-      return o->x_type >= 0 ? 0 : fail(p, k, "expected number, time or time_ns");
+      return o->x_type >= 0 ? 0 : fail(p, k, "expected number, time, time_ns or category");
     }
     if (strcmp(k, "markers") == 0) {
       if (strcmp(it->type, "array") != 0) return fail(p, k, "expected an array of objects");
@@ -410,8 +412,9 @@ int chart_options_parse(sqlite3 *db, const char *json, const char *fname, int ki
   o->height = 600;
   o->legend = 1;
   o->line_width = 2;
-  o->point_size = kind == CHART_SCATTER ? 3 : 3;
+  o->point_size = 3;
   o->bar_labels = 1;
+  o->cell_labels = 1;
   if (!json || !*json) return 0;
   OptParser p = {db, fname, kind, o, 0};
   if (json_walk(&p, 0, json, "object", top_item, 0) != 0) {

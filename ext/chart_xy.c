@@ -3,7 +3,9 @@
 ** chart_scatter(x, y, series [, options]): aggregates returning a PNG blob.
 **
 **  1. x: numbers, or times when options.x_type is "time" (ISO-8601 text or
-**     unix seconds) or "time_ns" (integer nanoseconds, or ISO text). Without
+**     unix seconds) or "time_ns" (integer nanoseconds, or ISO text), or any
+**     labels with "category" (one slot per distinct x, in order of first
+**     appearance; markers and bands do not apply). Without
 **     x_type, text x means time and numbers mean numbers. All non-NULL x of
 **     one chart must have the same type: a text x after numbers (or the
 **     reverse) is the error "chart_line: row N: mixed x types ...", N being
@@ -30,11 +32,12 @@
 #include <strings.h>
 
 #define MAX_SERIES 256
+#define MAX_XCATS 4096
 
 typedef struct XyPoint { double x, y; int s; } XyPoint;
 
 typedef struct XySeries {
-  char *name;
+  const char *name;             /* owned by XyAcc.names */
   sqlite3_int64 n;
   int unsorted;
   double last_x;
@@ -48,7 +51,9 @@ typedef struct XyAcc {
   XyPoint *pts;
   sqlite3_int64 n, cap;
   XySeries series[MAX_SERIES];
-  int n_series, last;
+  int n_series;
+  LabelSet names;               /* series names (owns the strings) */
+  LabelSet xcats;               /* x labels with x_type "category" */
 } XyAcc;
 
 static const char *xy_name(int kind) { return kind == CHART_SCATTER ? "chart_scatter" : "chart_line"; }
@@ -60,19 +65,14 @@ static void xy_error(sqlite3_context *ctx, XyAcc *a, char *msg) {
 }
 
 static int xy_series(XyAcc *a, sqlite3_value *v) {
-  const char *s = (const char *)sqlite3_value_text(v);
-  if (!s) s = "";
-  if (a->n_series > 0 && strcmp(a->series[a->last].name, s) == 0) return a->last;
-  for (int i = 0; i < a->n_series; i++) {
-    if (strcmp(a->series[i].name, s) == 0) return a->last = i;
+  int s = label_index(&a->names, (const char *)sqlite3_value_text(v), MAX_SERIES);
+  if (s >= 0 && s == a->n_series) {       /* a new one */
+    XySeries *ns = &a->series[a->n_series++];
+    ns->name = a->names.names[s];
+    ns->n = 0;
+    ns->unsorted = 0;
   }
-  if (a->n_series >= MAX_SERIES) return -2;
-  XySeries *ns = &a->series[a->n_series];
-  ns->name = sqlite3_mprintf("%s", s);
-  if (!ns->name) return -1;
-  ns->n = 0;
-  ns->unsorted = 0;
-  return a->last = a->n_series++;
+  return s;
 }
 
 static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int kind) {
@@ -132,7 +132,15 @@ static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int ki
     return;
   }
   double x;
-  if (cls == 2) {
+  if (a->o.x_type == XT_CATEGORY) {
+    int k = label_index(&a->xcats, (const char *)sqlite3_value_text(argv[0]), MAX_XCATS);
+    if (k < 0) {
+      xy_error(ctx, a, k == -2 ? sqlite3_mprintf("%s: row %lld: more than %d x categories", fname,
+                                                 a->row, MAX_XCATS) : 0);
+      return;
+    }
+    x = k;
+  } else if (cls == 2) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
     if (a->o.x_type == XT_NUMBER) {
       xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is text but x_type is number", fname,
@@ -140,8 +148,8 @@ static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int ki
       return;
     }
     if (perfsql_parse_time(t, &x) != 0) {
-      xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is not an ISO-8601 time", fname,
-                                       a->row, t));
+      xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is not an ISO-8601 time (x_type "
+                                       "\"category\" takes any labels)", fname, a->row, t));
       return;
     }
   } else {
@@ -220,6 +228,11 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
     if (i < n) {
       X = f->px0 + ((ax->log ? log10(p[i].x) : p[i].x) - xl) * xs;
       Y = f->py1 - ((ay->log ? log10(p[i].y) : p[i].y) - yl) * ys;
+      /* far outside a user-fixed range: clamp so the conversions stay defined */
+      if (!(X > -1e7)) X = -1e7;
+      if (!(X < 1e7)) X = 1e7;
+      if (!(Y > -1e7)) Y = -1e7;
+      if (!(Y < 1e7)) Y = 1e7;
       c = (long)floor(X);
     }
     if (open && (i == n || c != col)) {
@@ -252,6 +265,7 @@ static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, u
   memset(seen, 0, ((size_t)pw * ph + 7) / 8);
   for (sqlite3_int64 i = 0; i < n; i++) {
     double X = frame_xpix(f, p[i].x), Y = frame_ypix(f, p[i].y);
+    if (!(fabs(X) < 1e7 && fabs(Y) < 1e7)) continue;       /* far outside a fixed range */
     long ix = (long)floor(X) - f->px0, iy = (long)floor(Y) - f->py0;
     if (ix < -2 || iy < -2 || ix > pw + 1 || iy > ph + 1) continue;
     if (ix >= 0 && iy >= 0 && ix < pw && iy < ph) {
@@ -302,13 +316,17 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     xlo = fmin(xlo, fmin(o->bands[i].x0, o->bands[i].x1));
     xhi = fmax(xhi, fmax(o->bands[i].x0, o->bands[i].x1));
   }
-  if (a->kind == CHART_SCATTER && xhi > xlo) {
+  int cat = o->x_type == XT_CATEGORY;
+  if (cat) {                     /* category i sits in the middle of slot i */
+    xlo = -0.5;
+    xhi = a->xcats.n - 0.5;
+  } else if (a->kind == CHART_SCATTER && xhi > xlo) {
     double pad = (xhi - xlo) * 0.03;
     xlo -= pad;
     xhi += pad;
   }
-  if (o->has_x_min) xlo = o->x_min;
-  if (o->has_x_max) xhi = o->x_max;
+  if (o->has_x_min && !cat) xlo = o->x_min;
+  if (o->has_x_max && !cat) xhi = o->x_max;
   if (!(xhi > xlo)) {
     double d = o->x_type == XT_TIME || o->x_type == XT_TIME_NS ? 43200 : xlo == 0 ? 1 : fabs(xlo) * 0.05;
     xlo -= d;
@@ -334,9 +352,13 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   f.o = o;
   f.x.lo = xlo;
   f.x.hi = xhi;
-  f.x.time = o->x_type == XT_TIME || o->x_type == XT_TIME_NS;
+  f.x.time = (o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(xlo, xhi);
   f.x.fix_lo = f.x.fix_hi = 1;
   f.x.nice = 0;
+  if (cat) {
+    f.x_cats = (const char **)a->xcats.names;
+    f.n_x_cats = a->xcats.n;
+  }
   f.y.lo = ylo;
   f.y.hi = yhi;
   f.y.log = o->log_y;
@@ -370,6 +392,9 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     if (modes[s] != MODE_MARKERS) {
       if (a->series[s].unsorted) qsort(sp, (size_t)n, sizeof(XyPoint), cmp_x);
       draw_line(&f, sp, n, widths[s]);
+      /* a line of one point would be invisible: show the point */
+      if (n == 1 && modes[s] == MODE_LINES)
+        cov_disc(&c, frame_xpix(&f, sp[0].x), frame_ypix(&f, sp[0].y), o->point_size);
     }
     if (modes[s] == MODE_MARKERS || modes[s] == MODE_LINES_MARKERS) {
       if (!seen) {
@@ -412,7 +437,8 @@ static void xy_final(sqlite3_context *ctx) {
   sqlite3_free(err);
   if (a) {
     chart_options_free(&a->o);
-    for (int s = 0; s < a->n_series; s++) sqlite3_free(a->series[s].name);
+    label_set_free(&a->names);
+    label_set_free(&a->xcats);
     sqlite3_free(a->pts);
     a->pts = 0;
     a->n_series = 0;

@@ -62,6 +62,12 @@ extern const sqlite3_module perf_events_module;
 /* ---- kubevirt ------------------------------------------------------------ */
 
 /* ---- perftracker --------------------------------------------------------- */
+void pt_tag_part_func(sqlite3_context *, int, sqlite3_value **);
+void pt_load_value_func(sqlite3_context *, int, sqlite3_value **);
+void pt_window_scan_step(sqlite3_context *, int, sqlite3_value **);
+void pt_window_scan_final(sqlite3_context *);
+void pt_ttest_p_func(sqlite3_context *, int, sqlite3_value **);
+void pt_round_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- bench (ext/bench_stats.c, ext/changepoints.c, ext/bench_compare.c) -- */
 void mann_whitney_func(sqlite3_context *, int, sqlite3_value **);
@@ -121,7 +127,11 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 
   /* perftracker */
-
+  {"pt_tag_part", 2, PF_PURE, pt_tag_part_func, 0, 0, 0, 0},
+  {"pt_load_value", 1, PF_PURE, pt_load_value_func, 0, 0, 0, 0},
+  {"pt_window_scan", 8, PF_PURE, 0, pt_window_scan_step, pt_window_scan_final, 0, 0},
+  {"pt_ttest_p", 6, PF_PURE, pt_ttest_p_func, 0, 0, 0, 0},
+  {"pt_round", 2, PF_PURE, pt_round_func, 0, 0, 0, 0},
 
   /* bench */
   {"mann_whitney", 2, PF_PURE, mann_whitney_func, 0, 0, 0, 0},

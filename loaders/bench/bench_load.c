@@ -732,7 +732,13 @@ int bench_load_buffer(sqlite3 *db, const char *path, const char *text, size_t le
   sqlite3_finalize(w.ins);
   w.ins = 0;
   progress_done();
-  if (rc != SQLITE_OK) { load_rollback(ld); goto done; }
+  if (rc != SQLITE_OK) {
+    /* A reader that stopped on an SQLite error (e.g. inside json_each) has not
+    ** always said why: the error names the file like every other. */
+    if (!*pzErr) *pzErr = sqlite3_mprintf("%s: %s", path, sqlite3_errmsg(db));
+    load_rollback(ld);
+    goto done;
+  }
   load_count(ld, "bench_run", 1);
   load_count(ld, "bench_value", w.rows);
   if (load_commit(ld, pzErr) != 0) goto done;

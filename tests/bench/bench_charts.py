@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Benchmark: a 1,000,000-point chart_line rendered to PNG.
+"""Benchmark: a 1,000,000-point chart_line rendered to PNG (CPU time; wall time shown too).
 
 usage: /usr/bin/python3 tests/bench/bench_charts.py [PATH/TO/perfsql.so] [--points N]
 
@@ -24,14 +24,18 @@ def maxrss_mb():
 
 
 def best_of(con, sql, runs=3):
+    """Best of `runs`: (CPU seconds of this process, wall seconds, result).
+    CPU time is the figure compared: on a machine shared with other jobs the
+    wall time also counts the time others held the core."""
     best = None
     out = None
     for _ in range(runs):
-        t = time.perf_counter()
+        w = time.perf_counter()
+        c = time.process_time()
         out = con.execute(sql).fetchone()[0]
-        d = time.perf_counter() - t
-        best = d if best is None or d < best else best
-    return best, out
+        d = (time.process_time() - c, time.perf_counter() - w)
+        best = d if best is None or d[0] < best[0] else best
+    return best[0], best[1], out
 
 
 def main():
@@ -50,19 +54,21 @@ def main():
                     INSERT INTO t SELECT i, 50 + 20 * sin(i / 5000.0) + (i * 7919 % 1000) / 100.0
                                          + CASE WHEN i % 99991 = 0 THEN 400 ELSE 0 END,
                                      'k' || (i % 4) FROM r""")
-    scan, _ = best_of(con, "SELECT sum(y) FROM t")
+    scan, scan_w, _ = best_of(con, "SELECT sum(y) FROM t")
     rss0 = maxrss_mb()
-    line, png = best_of(con, "SELECT chart_line(x, y, 'latency', '{\"title\":\"1M points\"}') FROM t")
+    line, line_w, png = best_of(con, "SELECT chart_line(x, y, 'latency', '{\"title\":\"1M points\"}') FROM t")
     rss1 = maxrss_mb()
-    line4, _ = best_of(con, "SELECT chart_line(x, y, s) FROM t")
-    scat, _ = best_of(con, "SELECT chart_scatter(x, y, 'p') FROM t")
+    line4, line4_w, _ = best_of(con, "SELECT chart_line(x, y, s) FROM t")
+    scat, scat_w, _ = best_of(con, "SELECT chart_scatter(x, y, 'p') FROM t")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    print(f"points: {n:,}")
-    print(f"anchor  SELECT sum(y) over the same rows: {scan * 1000:8.1f} ms")
-    print(f"chart_line, 1 series:                  {line * 1000:8.1f} ms  ratio {line / scan:5.2f}x anchor"
-          f"  (target <= 500 ms: {'met' if line <= 0.5 else 'MISSED'})")
-    print(f"chart_line, 4 interleaved series:      {line4 * 1000:8.1f} ms  ratio {line4 / scan:5.2f}x anchor")
-    print(f"chart_scatter, 1 series:               {scat * 1000:8.1f} ms  ratio {scat / scan:5.2f}x anchor")
+    print(f"points: {n:,}   (CPU time of this process, best of 3; wall time in brackets)")
+    print(f"anchor  SELECT sum(y) over the same rows: {scan * 1000:8.1f} ms  [{scan_w * 1000:7.1f} ms wall]")
+    print(f"chart_line, 1 series:                  {line * 1000:8.1f} ms  [{line_w * 1000:7.1f} ms wall]"
+          f"  ratio {line / scan:5.2f}x anchor  (target <= 500 ms: {'met' if line <= 0.5 else 'MISSED'})")
+    print(f"chart_line, 4 interleaved series:      {line4 * 1000:8.1f} ms  [{line4_w * 1000:7.1f} ms wall]"
+          f"  ratio {line4 / scan:5.2f}x anchor")
+    print(f"chart_scatter, 1 series:               {scat * 1000:8.1f} ms  [{scat_w * 1000:7.1f} ms wall]"
+          f"  ratio {scat / scan:5.2f}x anchor")
     print(f"peak memory growth while rendering:    {rss1 - rss0:8.1f} MB  (point buffer {n * 24 / 1e6:.1f} MB)")
     print(f"PNG size: {len(png):,} bytes")
 

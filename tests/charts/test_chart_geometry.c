@@ -148,6 +148,110 @@ static void test_marker_at_date(void) {
   gdImageDestroy(im);
 }
 
+/* x_type category: the i-th distinct label sits in the middle of slot i. */
+static void test_category_x(void) {
+  char err[512];
+  gdImagePtr im = render("SELECT chart_scatter(c, 5, 's', '{\"x_type\":\"category\",\"y_min\":0,"
+                         "\"y_max\":10,\"legend\":false}') FROM (SELECT 'e1' AS c UNION ALL "
+                         "SELECT 'b2' UNION ALL SELECT 'c3' UNION ALL SELECT 'b2' UNION ALL SELECT 'a4')",
+                         err, sizeof err);
+  CHECK(im != 0);
+  if (!im) {
+    fprintf(stderr, "  %s\n", err);
+    return;
+  }
+  Area a = find_area(im);
+  double slot = (a.x1 - a.x0) / 4.0;      /* 4 distinct labels */
+  int y = (int)(a.y1 - 0.5 * (a.y1 - a.y0));
+  for (int i = 0; i < 4; i++) {
+    int at = (int)(a.x0 + (i + 0.5) * slot), between = (int)(a.x0 + (i + 1.0) * slot);
+    CHECK((px(im, at, y) & 255) > ((px(im, at, y) >> 16) & 255) + 60);    /* a blue disc */
+    if (i < 3) CHECK(px(im, between, y) == 0xFFFFFF || (px(im, between, y) >> 16 & 255) > 200);
+  }
+  gdImageDestroy(im);
+}
+
+/* Marker labels: none overlaps another, none sits on another marker's line,
+** and the 7 KubeVirt release markers of shape.yaml all get a label at 600 px.
+** Checked on the layout itself, with the label extents recomputed here. */
+static void check_lanes(const char *markers_json, int width, int want_placed) {
+  ChartOptions o;
+  char *err = 0;
+  char *json = sqlite3_mprintf("{\"width\":%d,\"height\":300,\"markers\":%s}", width, markers_json);
+  CHECK(chart_options_parse(db, json, "t", CHART_LINE, &o, &err) == 0);
+  sqlite3_free(json);
+  if (err) {
+    fprintf(stderr, "  %s\n", err);
+    sqlite3_free(err);
+    return;
+  }
+  Canvas c;
+  CHECK(canvas_open(&c, o.width, o.height, "t", &err) == 0);
+  Frame f;
+  memset(&f, 0, sizeof f);
+  int lanes[64];
+  f.c = &c;
+  f.o = &o;
+  f.x.lo = 1735689600;          /* 2025-01-01 .. 2026-04-01 */
+  f.x.hi = 1775001600;
+  f.x.time = f.x.fix_lo = f.x.fix_hi = 1;
+  f.y.lo = 0;
+  f.y.hi = 10;
+  f.y.nice = 1;
+  f.marker_lane = lanes;
+  frame_layout(&f);
+  double l[64], r[64], line[64];
+  int lane[64], placed = 0;
+  for (int i = 0; i < o.n_markers; i++) {
+    lane[i] = lanes[i] < 0 ? -1 : lanes[i] & 255;
+    int flipped = lanes[i] >= 0 && (lanes[i] & 256);
+    int w, h;
+    text_size(&c, 8.5, 0, o.markers[i].label, &w, &h);
+    line[i] = floor(frame_xpix(&f, o.markers[i].x));
+    int left = o.markers[i].anchor_left ^ flipped, off = (o.markers[i].width + 1) / 2 + 3;
+    l[i] = left ? line[i] + off : line[i] - off - w;
+    r[i] = l[i] + w;
+    if (lane[i] >= 0) placed++;
+  }
+  CHECK(placed >= want_placed);
+  for (int i = 0; i < o.n_markers; i++) {
+    if (lane[i] < 0) continue;
+    for (int j = 0; j < o.n_markers; j++) {
+      if (j == i || lane[j] < 0) continue;
+      if (lane[j] == lane[i] && l[i] < r[j] && r[i] > l[j]) {
+        CHECK(!"two marker labels overlap");
+        fprintf(stderr, "  %s and %s overlap in lane %d\n", o.markers[i].label, o.markers[j].label, lane[i]);
+      }
+      if (lane[j] < lane[i] && line[j] >= l[i] && line[j] <= r[i]) {
+        CHECK(!"a marker line crosses a label");
+        fprintf(stderr, "  the line of %s crosses %s\n", o.markers[j].label, o.markers[i].label);
+      }
+    }
+  }
+  canvas_close(&c);
+  chart_options_free(&o);
+}
+
+static void test_marker_lanes(void) {
+  static const char kubevirt[] =
+      "[{\"x\":\"2025-03-25\",\"label\":\"v1.5.0\"},{\"x\":\"2025-04-23\",\"label\":\"k8s-1.33\"},"
+      "{\"x\":\"2025-07-30\",\"label\":\"v1.6.0\"},{\"x\":\"2025-08-27\",\"label\":\"k8s-1.34\"},"
+      "{\"x\":\"2025-11-27\",\"label\":\"v1.7.0\"},{\"x\":\"2025-12-17\",\"label\":\"k8s-1.35\"},"
+      "{\"x\":\"2026-03-25\",\"label\":\"v1.8.0\"}]";
+  check_lanes(kubevirt, 600, 7);
+  check_lanes(kubevirt, 1200, 7);
+  /* twelve labels within three weeks: stacked or dropped, never overlapping */
+  char crowded[2048] = "[";
+  for (int i = 0; i < 12; i++) {
+    char one[128];
+    snprintf(one, sizeof one, "%s{\"x\":\"2025-06-%02d\",\"label\":\"release-%d.0\"%s}", i ? "," : "",
+             1 + 2 * i, i, i % 3 == 0 ? ",\"xanchor\":\"left\"" : "");
+    strcat(crowded, one);
+  }
+  strcat(crowded, "]");
+  check_lanes(crowded, 800, 3);
+}
+
 static void test_heatmap_hottest(void) {
   char err[512];
   gdImagePtr im = render("WITH t(x, y, v) AS (VALUES (0,'a',1),(1,'a',2),(2,'a',3),(0,'b',4),(1,'b',5),"
@@ -160,12 +264,19 @@ static void test_heatmap_hottest(void) {
   }
   Area a = find_area(im);
   double cw = (a.x1 - a.x0) / 3.0, ch = (a.y1 - a.y0) / 3.0;
-  /* column x=2, row 'b' (second from the top) */
-  int hx = (int)(a.x0 + 2.5 * cw), hy = (int)(a.y0 + 1.5 * ch);
+  /* column x=2, row 'b' (second from the top); sampled off the cell's
+  ** centre, where its value is printed */
+  int hx = (int)(a.x0 + 2.15 * cw), hy = (int)(a.y0 + 1.15 * ch);
   CHECK(px(im, hx, hy) == 0xFDE725);
   /* the coolest cell (0,'a') = 1 gets the bottom colour */
-  CHECK(px(im, (int)(a.x0 + 0.5 * cw), (int)(a.y0 + 0.5 * ch)) == 0x440154);
-  CHECK(px(im, (int)(a.x0 + 1.5 * cw), (int)(a.y0 + 2.5 * ch)) != 0xFDE725);
+  CHECK(px(im, (int)(a.x0 + 0.15 * cw), (int)(a.y0 + 0.15 * ch)) == 0x440154);
+  CHECK(px(im, (int)(a.x0 + 1.15 * cw), (int)(a.y0 + 2.15 * ch)) != 0xFDE725);
+  /* the value "1" is printed in light text in the middle of that dark cell */
+  int light = 0;
+  for (int y = (int)(a.y0 + 0.4 * ch); y < (int)(a.y0 + 0.6 * ch); y++)
+    for (int x = (int)(a.x0 + 0.4 * cw); x < (int)(a.x0 + 0.6 * cw); x++)
+      if (((px(im, x, y) >> 8) & 255) > 200) light++;
+  CHECK(light > 5);
   gdImageDestroy(im);
 }
 
@@ -263,6 +374,19 @@ static void test_shape_yaml_markers(void) {
   sqlite3_free(moved);
 }
 
+/* A line series of one point is still visible, where it belongs. */
+static void test_single_point(void) {
+  gdImagePtr im = render("SELECT chart_line(5, 5, 's', '{\"x_min\":0,\"x_max\":10,\"y_min\":0,"
+                         "\"y_max\":10,\"legend\":false}')", 0, 0);
+  CHECK(im != 0);
+  if (!im) return;
+  Area a = find_area(im);
+  int cx = (a.x0 + a.x1) / 2;
+  double got = ink_row(im, cx, a.y0, a.y1);
+  CHECK(fabs(got - (a.y1 - 0.5 * (a.y1 - a.y0))) <= 1.0);
+  gdImageDestroy(im);
+}
+
 static void test_decimation_keeps_spikes(void) {
   /* 300,000 points at y=1 and a single one at y=100 */
   gdImagePtr im = render("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM s WHERE i<299999) "
@@ -340,6 +464,16 @@ static void test_format_helpers(void) {
   CHECK_STR(b, "-1500");
   chart_fmt_number(-15000, 5000, 20000, b, sizeof b);
   CHECK_STR(b, "-15,000");
+  chart_fmt_value(0.5, b, sizeof b);
+  CHECK_STR(b, "0.5");
+  chart_fmt_value(48.53, b, sizeof b);
+  CHECK_STR(b, "48.5");
+  chart_fmt_value(120000, b, sizeof b);
+  CHECK_STR(b, "120,000");
+  chart_fmt_value(2500000, b, sizeof b);
+  CHECK_STR(b, "2.5M");
+  chart_fmt_value(3.0001, b, sizeof b);
+  CHECK_STR(b, "3");
   double t[32], step;
   int n = chart_nice_ticks(0, 10, 5, t, 32, &step);
   CHECK(n == 6 && step == 2 && t[0] == 0 && t[5] == 10);
@@ -355,6 +489,13 @@ static void test_format_helpers(void) {
   n = chart_time_ticks(1735689600, 1735689660, 8, t, labels, 32);
   CHECK(n == 7);
   CHECK_STR(labels[1], "00:00:10");
+  /* five hours across midnight: 30-minute ticks, the date where the day changes */
+  n = chart_time_ticks(1742940000, 1742958000, 11, t, labels, 32);
+  CHECK(n == 11);
+  CHECK_STR(labels[0], "03-25 22:00");
+  CHECK_STR(labels[1], "22:30");
+  CHECK_STR(labels[4], "03-26 00:00");
+  CHECK_STR(labels[5], "00:30");
   /* ten years: yearly or 2-yearly */
   n = chart_time_ticks(1420070400, 1735689600, 6, t, labels, 32);
   CHECK(n >= 3 && n <= 6 && strcmp(labels[0], "2016") == 0);
@@ -374,9 +515,12 @@ int main(void) {
   test_horizontal_series();
   test_marker_at_date();
   test_heatmap_hottest();
+  test_category_x();
+  test_marker_lanes();
   test_title_and_no_data();
   test_skipped_points_and_order();
   test_shape_yaml_markers();
+  test_single_point();
   test_decimation_keeps_spikes();
   test_errors();
   sqlite3_close(db);

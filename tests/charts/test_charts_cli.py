@@ -73,6 +73,32 @@ class ChartsCli(harness.TempDirTest):
         r = self.fails(["plot", "-o", os.path.join(self.tmp, "x.png"), "no_such_view"])
         self.assertIn("no_such_view: no such view or table", r.err)
 
+    def test_canned_chart_view(self):
+        self.ok(["sql", "INSERT INTO source(kind, uri, content_hash, row_counts) VALUES "
+                        "('bench-json', 'a.json', 'h1', '{\"t\": 500}'), ('perf', 'p.data', 'h2', '{\"t\": 1500}')"])
+        png, _ = self.plot("load_history_chart")
+        img = pngread.decode(png)
+        self.assertEqual((img.w, img.h), (1200, 600))
+        # two bars: the first palette colour (bench-json) and the second (perf)
+        colours = {img.px(x, y) for y in range(0, 600, 3) for x in range(0, 1200, 3)}
+        self.assertIn((0x00, 0x72, 0xB2), colours)
+        self.assertIn((0xE6, 0x9F, 0x00), colours)
+        r = self.ok(["sql", "--format", "csv", "SELECT loads FROM load_history_chart"])
+        self.assertEqual(r.out.split(), ["loads", "2"])
+
+    def test_plot_each(self):
+        self.ok(["sql", "CREATE TABLE m(metric, x, y); INSERT INTO m VALUES "
+                        "('cpu/usr', 1, 2), ('cpu/usr', 2, 3), ('mem', 1, 5), ('mem', 2, 4);"
+                        "CREATE VIEW per_metric AS SELECT metric, chart_line(x, y, metric, "
+                        "'{\"width\":300,\"height\":150}') AS chart FROM m GROUP BY metric"])
+        out = os.path.join(self.tmp, "each")
+        for _ in range(2):          # a rerun overwrites, it does not add cpu_usr-2.png
+            self.ok(["plot", "per_metric", "--each", out])
+        self.assertEqual(sorted(os.listdir(out)), ["cpu_usr.png", "mem.png"])
+        for f in os.listdir(out):
+            self.assertEqual(pngread.size(open(os.path.join(out, f), "rb").read()), (300, 150))
+        self.fails(["plot", "per_metric", "--each", out, "-o", "x.png"], rc=2)
+
     def test_plot_errors(self):
         out = os.path.join(self.tmp, "x.png")
         r = self.fails(["plot", "-o", out, "SELECT 1"])
@@ -114,6 +140,21 @@ class ChartsCli(harness.TempDirTest):
         self.assertEqual(len(imgs), 2)
         for b in imgs:
             self.assertEqual(pngread.size(base64.b64decode(b, validate=True)), (320, 200))
+        # two views: a list of links to their sections
+        out2 = os.path.join(self.tmp, "two.html")
+        self.ok(["report", "t_report", "load_history", "--html", out2])
+        two = open(out2, encoding="utf-8").read()
+        for name in ("t_report", "load_history"):
+            self.assertIn(f'<a href="#{name}">{name}</a>', two)
+            self.assertIn(f'<h2 id="{name}">{name}</h2>', two)
+        self.assertIn("what has been loaded into this database", two)   # the view's documentation
+        # --max-rows: the rest is counted, not shown
+        out3 = os.path.join(self.tmp, "cut.html")
+        self.ok(["sql", "CREATE TABLE five(i); INSERT INTO five VALUES (1), (2), (3), (4), (5)"])
+        self.ok(["report", "five", "--html", out3, "--max-rows", "2"])
+        cut = open(out3, encoding="utf-8").read()
+        self.assertEqual(cut.count('<td class="num">'), 2)
+        self.assertIn("3 more rows not shown", cut)
         # without --html: the rows
         r = self.ok(["report", "t_report", "--format", "csv"])
         self.assertIn("name,v,note,chart", r.out.splitlines()[0])
