@@ -370,6 +370,78 @@ static int cur_str(Cur *c, const char **s, const char *what) {
   return 0;
 }
 
+/* Strict grammar check of one event format before libtraceevent sees it (its
+** parser dereferences NULL on some malformed input, found by fuzzing):
+**   "name: IDENT\nID: DIGITS\nformat:\n" then lines that are empty or
+**   "\tfield:TEXT;\toffset:DIGITS;\tsize:DIGITS;\tsigned:DIGITS;" up to "print fmt:" or the end.
+** TEXT has no ';' and no NUL. Returns the length to hand over (without print fmt), or 0. */
+static int is_ident_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* A field declaration: at least two space-separated tokens, each '*'s, or an
+** identifier with optional '*'s around it and an optional [digits] suffix
+** ("unsigned char common_flags", "char comm[16]", "__data_loc char[] comm", "void * p"). */
+static int field_decl_ok(const char *p, size_t n) {
+  const char *e = p + n;
+  int tokens = 0;
+  while (p < e) {
+    while (p < e && *p == ' ') p++;
+    if (p == e) break;
+    const char *t0 = p;
+    while (p < e && *p == '*') p++;
+    int ident = 0;
+    if (p < e && is_ident_char(*p) && !(*p >= '0' && *p <= '9')) {
+      while (p < e && is_ident_char(*p)) p++;
+      ident = 1;
+    }
+    while (p < e && *p == '*') p++;
+    if (ident && p < e && *p == '[') {
+      p++;
+      while (p < e && *p >= '0' && *p <= '9') p++;
+      if (p == e || *p != ']') return 0;
+      p++;
+    }
+    if (p == t0 || (p < e && *p != ' ')) return 0;
+    tokens++;
+  }
+  return tokens >= 2;
+}
+
+static size_t format_prefix_ok(const char *t, size_t n) {
+  const char *p = t, *e = t + n;
+#define LIT(s) (e - p >= (long)sizeof(s) - 1 && memcmp(p, s, sizeof(s) - 1) == 0 ? (p += sizeof(s) - 1, 1) : 0)
+#define WORD(okch) do { const char *w0 = p; while (p < e && (okch)) p++; if (p == w0) return 0; } while (0)
+#define DIGITS() WORD(*p >= '0' && *p <= '9')
+  if (!LIT("name: ")) return 0;
+  WORD((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
+  if (!LIT("\nID: ")) return 0;
+  DIGITS();
+  if (!LIT("\nformat:\n")) return 0;
+  int fields = 0;
+  while (p < e) {
+    if (*p == '\n') { p++; continue; }
+    if (e - p >= 10 && memcmp(p, "print fmt:", 10) == 0) break;
+    if (!LIT("\tfield:")) return 0;
+    const char *d0 = p;
+    while (p < e && *p != ';' && *p != '\n') p++;
+    if (!field_decl_ok(d0, (size_t)(p - d0))) return 0;
+    if (!LIT(";\toffset:")) return 0;
+    DIGITS();
+    if (!LIT(";\tsize:")) return 0;
+    DIGITS();
+    if (!LIT(";\tsigned:")) return 0;
+    DIGITS();
+    if (!LIT(";")) return 0;
+    if (p < e && *p != '\n') return 0;
+    if (++fields > 4096) return 0;
+  }
+  return (size_t)(p - t);
+#undef LIT
+#undef WORD
+#undef DIGITS
+}
+
 /* Parses formats of one system; event parse errors are tolerated as perf does
 ** (the event keeps its fields; only its print format failed). */
 static int parse_formats(Cur *c, const char *sys, uint32_t count) {
@@ -377,18 +449,17 @@ static int parse_formats(Cur *c, const char *sys, uint32_t count) {
     uint64_t sz;
     if (cur_u64(c, &sz, "event format size") || cur_need(c, sz, "event format")) return -1;
     /* tep_parse_event may write into its buffer: give it a NUL-terminated copy */
-    static const char no_print[] = "\nprint fmt: \"\"\n";
-    char *copy = sqlite3_malloc64(sz + sizeof no_print);
-    if (!copy) return fail(c->r, c->base + c->i, "out of memory");
-    memcpy(copy, c->p + c->i, (size_t)sz);
-    copy[sz] = 0;
     /* Fields are decoded by name; the print format is never used. Replacing
     ** it keeps libtraceevent's print-argument parser (which crashes on some
     ** malformed input, found by fuzzing, and leaks on some real formats) out
-    ** of the way. A NUL inside the text ends it, as it would for the parser. */
-    size_t len = strlen(copy);
-    char *pf = strstr(copy, "\nprint fmt:");
-    if (pf) len = (size_t)(pf - copy);
+    ** of the way; formats that do not follow the kernel's grammar are
+    ** skipped (as perf skips formats it cannot parse). */
+    size_t len = format_prefix_ok((const char *)c->p + c->i, (size_t)sz);
+    if (len == 0 || !*sys) { c->i += sz; continue; }
+    static const char no_print[] = "print fmt: \"\"\n";
+    char *copy = sqlite3_malloc64(len + sizeof no_print);
+    if (!copy) return fail(c->r, c->base + c->i, "out of memory");
+    memcpy(copy, c->p + c->i, len);
     memcpy(copy + len, no_print, sizeof no_print);
     len += sizeof no_print - 1;
     tep_parse_event(c->r->tep, copy, (unsigned long)len, sys);
