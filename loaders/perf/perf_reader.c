@@ -16,7 +16,7 @@
 **     the previous round are sorted and delivered. If the queue exceeds
 **     PERF_QUEUE_MAX bytes, the older half is delivered (as perf does).
 **     Memory is bounded by that cap plus one read window (4 MiB) plus the
-**     tracing-data section (<= 256 MiB, refused beyond) — never the file size.
+**     tracing-data section (<= 64 MiB, refused beyond) — never the file size.
 **  4. Errors: every structural problem (truncation, bad magic, a size that
 **     points outside its section or record) is one line
 **     "<path>: byte offset N: <what>" and the reader stops; no partial
@@ -41,7 +41,7 @@
 #define PERF_MAGIC1 0x454c494646524550ULL   /* "PERFFILE" */
 #define PERF_WINDOW (4u << 20)
 #define PERF_QUEUE_MAX (64u << 20)
-#define PERF_TRACING_MAX (256u << 20)
+#define PERF_TRACING_MAX (64u << 20)
 
 /* sample_type bits (include/uapi/linux/perf_event.h) */
 #define S_IP (1u << 0)
@@ -327,7 +327,7 @@ static int add_id(PerfReader *r, uint64_t id, int attr, uint64_t off) {
 static int attr_of_id(PerfReader *r, uint64_t id) {
   if (r->nattr == 1) return 0;
   if (!r->ids_sorted) {
-    qsort(r->ids, (size_t)r->nids, sizeof(IdAttr), ids_cmp);
+    if (r->nids > 1) qsort(r->ids, (size_t)r->nids, sizeof(IdAttr), ids_cmp);
     r->ids_sorted = 1;
   }
   size_t lo = 0, hi = (size_t)r->nids;
@@ -889,7 +889,7 @@ static int q_cmp(const void *a, const void *b) {
 
 /* Sorts the queue and marks the prefix with ts <= limit for delivery. */
 static void queue_flush(PerfReader *r, uint64_t limit) {
-  qsort(r->q, r->nq, sizeof(Queued), q_cmp);
+  if (r->nq > 1) qsort(r->q, r->nq, sizeof(Queued), q_cmp);
   size_t k = 0;
   while (k < r->nq && r->q[k].ts <= limit) k++;
   r->qdeliver = k;
@@ -990,7 +990,7 @@ static int fill_batch(PerfReader *r) {
         if (record_time(r, p, type, sz, off, &ts, &attr)) return -1;
         if (queue_push(r, p, sz, off, ts, attr)) return -1;
         if (r->arena_len > PERF_QUEUE_MAX) {  /* deliver the older half, as perf does */
-          qsort(r->q, r->nq, sizeof(Queued), q_cmp);
+          if (r->nq > 1) qsort(r->q, r->nq, sizeof(Queued), q_cmp);
           queue_flush(r, r->q[r->nq / 2].ts);
           if (r->qdeliver) return 0;
         }
