@@ -22,7 +22,7 @@ SQLITE_EXTENSION_INIT3
 #include <stddef.h>
 #include <stdint.h>
 
-#define PERFSQL_VERSION "0.1.0"
+/* PERFSQL_VERSION comes from CMake (project version). */
 
 /* Flags used in the registration table (ext/perfsql.c). */
 #define PF_PURE   (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)

@@ -38,3 +38,10 @@ CREATE TABLE perfsql_view (
   doc         TEXT NOT NULL,            -- the whole header comment (question, columns)
   path        TEXT NOT NULL             -- views/<domain>/<file>.sql
 );
+
+-- perfsql_meta: facts about the schema itself (e.g. the fingerprint of the installed views,
+-- so that opening an up-to-date database never writes).
+CREATE TABLE perfsql_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT
+);

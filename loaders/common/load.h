@@ -44,6 +44,8 @@ void load_count(PerfsqlLoad *ld, const char *table, sqlite3_int64 n);
 /* Stores row_counts and commits. On failure rolls back and sets *pzErr. */
 int load_commit(PerfsqlLoad *ld, char **pzErr);
 void load_rollback(PerfsqlLoad *ld);
+/* Frees what load_begin allocated (rolls back first if still active). Always call it. */
+void load_free(PerfsqlLoad *ld);
 /* One line on stdout for the user: "loaded <uri> as source N: t=n, ..." or
 ** "already loaded as source N (use --replace to reload)". quiet suppresses. */
 void load_report(const PerfsqlLoad *ld, int status, int quiet);

@@ -1,0 +1,235 @@
+/*
+** schema.c — creates and migrates perfsql's schema; perfsql_init() and
+** perfsql_version() for SQL users.
+**
+**  1. Migrations are the embedded files sql/NNN_<name>.sql, applied in NNN
+**     order when NNN > PRAGMA user_version, all in one transaction; then
+**     user_version = the last NNN. A failing migration rolls everything back
+**     and names the file.
+**  2. Views are code, not data: every run drops every view listed in
+**     perfsql_view and re-creates each views/<domain>/<file>.sql, then
+**     rewrites perfsql_view from the header comments. The first comment line
+**     must be "-- <view_name>: <summary>".
+**  3. The database is switched to WAL (readers are never blocked by a load).
+**     An in-memory database stays in its own journal mode.
+**  4. Idempotent: running it twice changes nothing the second time, and an
+**     up-to-date database is not written at all (the views' fingerprint is
+**     kept in perfsql_meta), so opening it never waits for another writer.
+*/
+#include "perfsql.h"
+#include <stdlib.h>
+#include <string.h>
+
+static int migration_number(const char *path) {
+  /* "sql/001_core.sql" -> 1; anything else -> -1 */
+  if (strncmp(path, "sql/", 4) != 0) return -1;
+  const char *p = path + 4;
+  if (p[0] < '0' || p[0] > '9') return -1;
+  return atoi(p);
+}
+
+static int exec_err(sqlite3 *db, const char *sql, const char *what, char **pzErr) {
+  char *e = 0;
+  int rc = sqlite3_exec(db, sql, 0, 0, &e);
+  if (rc != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("%s: %s", what, e ? e : sqlite3_errmsg(db));
+    sqlite3_free(e);
+  }
+  return rc;
+}
+
+/* Parses the header comment of a view file: name, summary and the whole doc. */
+static int view_header(const char *path, const char *text, char **name, char **summary,
+                       char **doc, char **pzErr) {
+  if (strncmp(text, "-- ", 3) != 0) goto bad;
+  const char *colon = strchr(text + 3, ':');
+  const char *eol = strchr(text, '\n');
+  if (!colon || !eol || colon > eol) goto bad;
+  *name = sqlite3_mprintf("%.*s", (int)(colon - text - 3), text + 3);
+  const char *s = colon + 1;
+  while (*s == ' ') s++;
+  *summary = sqlite3_mprintf("%.*s", (int)(eol - s), s);
+  PerfsqlBuf d = {0};
+  for (const char *l = text; strncmp(l, "--", 2) == 0;) {
+    const char *e = strchr(l, '\n');
+    size_t n = e ? (size_t)(e - l) : strlen(l);
+    const char *body = l + 2;
+    if (*body == ' ') body++;
+    buf_append(&d, body, n - (size_t)(body - l));
+    buf_append(&d, "\n", 1);
+    if (!e) break;
+    l = e + 1;
+  }
+  *doc = d.data ? d.data : sqlite3_mprintf("");
+  return SQLITE_OK;
+bad:
+  *pzErr = sqlite3_mprintf("%s:1: a view file must start with \"-- <view_name>: <summary>\"", path);
+  return SQLITE_ERROR;
+}
+
+static int install_views(sqlite3 *db, char **pzErr) {
+  int rc = SQLITE_OK;
+  sqlite3_stmt *drop = 0, *ins = 0;
+  /* Drop every view we created before (the catalogue says which). */
+  PerfsqlBuf drops = {0};
+  rc = sqlite3_prepare_v2(db, "SELECT name FROM perfsql_view", -1, &drop, 0);
+  while (rc == SQLITE_OK && sqlite3_step(drop) == SQLITE_ROW)
+    buf_appendf(&drops, "DROP VIEW IF EXISTS \"%w\";", (const char *)sqlite3_column_text(drop, 0));
+  sqlite3_finalize(drop);
+  if (rc == SQLITE_OK && drops.data) rc = exec_err(db, drops.data, "dropping views", pzErr);
+  buf_free(&drops);
+  if (rc == SQLITE_OK) rc = exec_err(db, "DELETE FROM perfsql_view", "perfsql_view", pzErr);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "INSERT INTO perfsql_view(name, domain, summary, doc, path) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, 0);
+  for (int i = 0; rc == SQLITE_OK && i < perfsql_embedded_count; i++) {
+    const PerfsqlEmbedded *f = &perfsql_embedded_files[i];
+    if (strncmp(f->path, "views/", 6) != 0) continue;
+    char *name = 0, *summary = 0, *doc = 0;
+    rc = view_header(f->path, f->text, &name, &summary, &doc, pzErr);
+    if (rc == SQLITE_OK) {
+      char *drop1 = sqlite3_mprintf("DROP VIEW IF EXISTS \"%w\";", name);
+      rc = exec_err(db, drop1, f->path, pzErr);
+      sqlite3_free(drop1);
+    }
+    if (rc == SQLITE_OK) rc = exec_err(db, f->text, f->path, pzErr);
+    if (rc == SQLITE_OK) {
+      const char *dom = f->path + 6;
+      const char *slash = strchr(dom, '/');
+      sqlite3_bind_text(ins, 1, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 2, dom, slash ? (int)(slash - dom) : -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 3, summary, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 4, doc, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ins, 5, f->path, -1, SQLITE_STATIC);
+      if (sqlite3_step(ins) != SQLITE_DONE) {
+        *pzErr = sqlite3_mprintf("%s: %s", f->path, sqlite3_errmsg(db));
+        rc = SQLITE_ERROR;
+      }
+      sqlite3_reset(ins);
+    }
+    sqlite3_free(name);
+    sqlite3_free(summary);
+    sqlite3_free(doc);
+  }
+  sqlite3_finalize(ins);
+  return rc;
+}
+
+/* FNV-1a over every embedded view file: changes when any view changes. */
+static char *views_fingerprint(void) {
+  uint64_t h = 1469598103934665603ULL;
+  for (int i = 0; i < perfsql_embedded_count; i++) {
+    const PerfsqlEmbedded *f = &perfsql_embedded_files[i];
+    if (strncmp(f->path, "views/", 6) != 0) continue;
+    for (const char *p = f->path; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (const char *p = f->text; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  }
+  return sqlite3_mprintf("%016llx", (unsigned long long)h);
+}
+
+static int last_migration(void) {
+  int last = 0;
+  for (int i = 0; i < perfsql_embedded_count; i++) {
+    int n = migration_number(perfsql_embedded_files[i].path);
+    if (n > last) last = n;
+  }
+  return last;
+}
+
+/* 1 when the schema and views are current (read-only check). */
+static int schema_current(sqlite3 *db, const char *fingerprint) {
+  sqlite3_stmt *st = 0;
+  int ok = 0;
+  if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                             "(SELECT value FROM perfsql_meta WHERE key = 'views_fingerprint')",
+                         -1, &st, 0) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const char *fp = (const char *)sqlite3_column_text(st, 1);
+    ok = sqlite3_column_int(st, 0) == last_migration() && fp && strcmp(fp, fingerprint) == 0;
+  }
+  sqlite3_finalize(st);
+  return ok;
+}
+
+int perfsql_schema_install(sqlite3 *db, char **pzErr) {
+  int rc;
+  *pzErr = 0;
+  char *fingerprint = views_fingerprint();
+  int current = schema_current(db, fingerprint);
+  if (current) {
+    sqlite3_free(fingerprint);
+    return SQLITE_OK;
+  }
+  /* WAL first: it cannot change inside a transaction. */
+  if (sqlite3_db_filename(db, "main") && sqlite3_db_filename(db, "main")[0]) {
+    sqlite3_stmt *st = 0;
+    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, 0);
+    if (rc == SQLITE_OK) sqlite3_step(st);
+    sqlite3_finalize(st);
+  }
+  int version = 0;
+  {
+    sqlite3_stmt *st = 0;
+    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, 0);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK) {
+      *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+      sqlite3_free(fingerprint);
+      return rc;
+    }
+  }
+  rc = exec_err(db, "SAVEPOINT perfsql_install", "schema", pzErr);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(fingerprint);
+    return rc;
+  }
+  int last = version;
+  /* Embedded files are sorted by path, so migrations come in NNN order. */
+  for (int i = 0; rc == SQLITE_OK && i < perfsql_embedded_count; i++) {
+    int n = migration_number(perfsql_embedded_files[i].path);
+    if (n < 0 || n <= version) continue;
+    rc = exec_err(db, perfsql_embedded_files[i].text, perfsql_embedded_files[i].path, pzErr);
+    last = n;
+  }
+  if (rc == SQLITE_OK && last != version) {
+    char *sql = sqlite3_mprintf("PRAGMA user_version=%d", last);
+    rc = exec_err(db, sql, "schema", pzErr);
+    sqlite3_free(sql);
+  }
+  if (rc == SQLITE_OK) rc = install_views(db, pzErr);
+  if (rc == SQLITE_OK) {
+    char *sql = sqlite3_mprintf("INSERT OR REPLACE INTO perfsql_meta(key, value) "
+                                "VALUES ('views_fingerprint', %Q)", fingerprint);
+    rc = exec_err(db, sql, "schema", pzErr);
+    sqlite3_free(sql);
+  }
+  sqlite3_free(fingerprint);
+  if (rc == SQLITE_OK) return exec_err(db, "RELEASE perfsql_install", "schema", pzErr);
+  sqlite3_exec(db, "ROLLBACK TO perfsql_install; RELEASE perfsql_install", 0, 0, 0);
+  return rc;
+}
+
+/* perfsql_init(): SQL users' `perfsql init`. Returns the schema version. */
+void perfsql_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  char *err = 0;
+  if (perfsql_schema_install(db, &err) != SQLITE_OK) {
+    sqlite3_result_error(ctx, err ? err : "perfsql_init: failed", -1);
+    sqlite3_free(err);
+    return;
+  }
+  sqlite3_stmt *st = 0;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, 0) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    sqlite3_result_int(ctx, sqlite3_column_int(st, 0));
+  sqlite3_finalize(st);
+}
+
+void perfsql_version_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  (void)argv;
+  sqlite3_result_text(ctx, PERFSQL_VERSION, -1, SQLITE_STATIC);
+}

@@ -1,0 +1,217 @@
+/*
+** load.c — the load transaction and the source table (contract in load.h).
+*/
+#include "common/load.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int exec1(sqlite3 *db, const char *sql, char **pzErr) {
+  char *e = 0;
+  int rc = sqlite3_exec(db, sql, 0, 0, &e);
+  if (rc != SQLITE_OK && pzErr) *pzErr = sqlite3_mprintf("%s", e ? e : sqlite3_errmsg(db));
+  sqlite3_free(e);
+  return rc;
+}
+
+static sqlite3_int64 query_id(sqlite3 *db, const char *sql, const char *a, const char *b) {
+  sqlite3_stmt *st = 0;
+  sqlite3_int64 id = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, 0) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return id;
+}
+
+sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri) {
+  return query_id(db, "SELECT id FROM source WHERE kind = ?1 AND uri = ?2 ORDER BY id DESC LIMIT 1",
+                  kind, uri);
+}
+
+static int delete_source(sqlite3 *db, sqlite3_int64 id, char **pzErr) {
+  char *sql = sqlite3_mprintf("DELETE FROM source WHERE id = %lld", id);
+  int rc = exec1(db, sql, pzErr);
+  sqlite3_free(sql);
+  return rc;
+}
+
+int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash, int replace,
+               PerfsqlLoad *ld, char **pzErr) {
+  memset(ld, 0, sizeof *ld);
+  ld->db = db;
+  snprintf(ld->hash, sizeof ld->hash, "%s", hash);
+  ld->kind = sqlite3_mprintf("%s", kind);
+  ld->uri = sqlite3_mprintf("%s", uri);
+  /* Cascading deletes need foreign keys on; the pragma is a no-op inside a
+  ** transaction, so it is set before BEGIN. */
+  if (exec1(db, "PRAGMA foreign_keys=ON", pzErr) != SQLITE_OK) return LOAD_ERROR;
+  if (exec1(db, "BEGIN IMMEDIATE", pzErr) != SQLITE_OK) return LOAD_ERROR;
+  ld->active = 1;
+  sqlite3_int64 same = query_id(db, "SELECT id FROM source WHERE kind = ?1 AND content_hash = ?2",
+                                kind, hash);
+  if (same && !replace) {
+    ld->existing_id = same;
+    load_rollback(ld);
+    return LOAD_DUPLICATE;
+  }
+  if (same) {
+    if (delete_source(db, same, pzErr) != SQLITE_OK) goto fail;
+    ld->replaced = 1;
+  }
+  /* The same uri with other content: this load supersedes it. */
+  sqlite3_int64 old;
+  while ((old = load_find_uri(db, kind, uri)) != 0) {
+    if (delete_source(db, old, pzErr) != SQLITE_OK) goto fail;
+    ld->replaced = 1;
+  }
+  sqlite3_stmt *st = 0;
+  if (sqlite3_prepare_v2(db, "INSERT INTO source(kind, uri, content_hash) VALUES (?1, ?2, ?3)", -1,
+                         &st, 0) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+    goto fail;
+  }
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, uri, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    goto fail;
+  }
+  sqlite3_finalize(st);
+  ld->source_id = sqlite3_last_insert_rowid(db);
+  return LOAD_NEW;
+fail:
+  load_rollback(ld);
+  return LOAD_ERROR;
+}
+
+void load_count(PerfsqlLoad *ld, const char *table, sqlite3_int64 n) {
+  buf_appendf(&ld->counts, "%s\"%w\":%lld", ld->counts.len ? "," : "", table, n);
+}
+
+int load_commit(PerfsqlLoad *ld, char **pzErr) {
+  sqlite3_stmt *st = 0;
+  int rc = SQLITE_NOMEM;
+  if (!ld->counts.oom) {
+    /* Several load_count() calls for one table add up. */
+    char *obj = sqlite3_mprintf("{%s}", ld->counts.data ? ld->counts.data : "");
+    rc = sqlite3_prepare_v2(ld->db,
+        "UPDATE source SET row_counts = (SELECT coalesce(json_group_object(key, total), '{}') FROM "
+        "(SELECT key, sum(value) AS total FROM json_each(?1) GROUP BY key ORDER BY key)) "
+        "WHERE id = ?2", -1, &st, 0);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, obj, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(st, 2, ld->source_id);
+      rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_free(obj);
+  }
+  if (rc != SQLITE_OK) *pzErr = sqlite3_mprintf("recording the load: %s", sqlite3_errmsg(ld->db));
+  sqlite3_finalize(st);
+  if (rc == SQLITE_OK) rc = exec1(ld->db, "COMMIT", pzErr);
+  if (rc != SQLITE_OK) {
+    load_rollback(ld);
+    return rc;
+  }
+  ld->active = 0;
+  return SQLITE_OK;
+}
+
+void load_rollback(PerfsqlLoad *ld) {
+  if (ld->active) sqlite3_exec(ld->db, "ROLLBACK", 0, 0, 0);
+  ld->active = 0;
+}
+
+void load_report(const PerfsqlLoad *ld, int status, int quiet) {
+  if (quiet) return;
+  if (status == LOAD_DUPLICATE) {
+    printf("%s: already loaded as source %lld (use --replace to reload)\n", ld->uri, ld->existing_id);
+    return;
+  }
+  printf("%s: loaded as source %lld%s:", ld->uri, ld->source_id, ld->replaced ? " (replacing the earlier load)" : "");
+  sqlite3_stmt *st = 0;
+  if (sqlite3_prepare_v2(ld->db, "SELECT key, value FROM source, json_each(source.row_counts) WHERE id = ?1",
+                         -1, &st, 0) == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, ld->source_id);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+      printf("%s %s=%lld", n++ ? "," : "", sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    if (!n) printf(" no rows");
+  }
+  sqlite3_finalize(st);
+  printf("\n");
+}
+
+void load_free(PerfsqlLoad *ld) {
+  load_rollback(ld);
+  sqlite3_free(ld->kind);
+  sqlite3_free(ld->uri);
+  buf_free(&ld->counts);
+  ld->kind = ld->uri = 0;
+}
+
+char *err_at_line(const char *file, long line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *what = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+  char *m = sqlite3_mprintf("%s:line %ld: %s", file, line, what);
+  sqlite3_free(what);
+  return m;
+}
+
+char *err_at_offset(const char *file, long long offset, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *what = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+  char *m = sqlite3_mprintf("%s:byte offset %lld: %s", file, offset, what);
+  sqlite3_free(what);
+  return m;
+}
+
+int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, char **pzErr) {
+  *out = 0;
+  if (len) *len = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    *pzErr = sqlite3_mprintf("%s: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat stt;
+  if (fstat(fileno(f), &stt) == 0 && S_ISDIR(stt.st_mode)) {
+    fclose(f);
+    *pzErr = sqlite3_mprintf("%s: is a directory", path);
+    return -1;
+  }
+  PerfsqlBuf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (b.len + n > max_bytes) {
+      fclose(f);
+      buf_free(&b);
+      *pzErr = sqlite3_mprintf("%s: larger than the %llu-byte limit for this kind of file", path,
+                               (unsigned long long)max_bytes);
+      return -1;
+    }
+    buf_append(&b, chunk, n);
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad || b.oom) {
+    buf_free(&b);
+    *pzErr = sqlite3_mprintf("%s: %s", path, bad ? "read error" : "out of memory");
+    return -1;
+  }
+  if (!b.data) buf_append(&b, "", 0);
+  *out = b.data;
+  if (len) *len = b.len;
+  return 0;
+}
