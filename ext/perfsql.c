@@ -41,6 +41,8 @@ void sliding_median_final(sqlite3_context *);
 
 /* ---- traces: annotation (ext/annotate.c) -------------------------------- */
 void annotate_tid_func(sqlite3_context *, int, sqlite3_value **);
+void *annotate_tid_state_new(sqlite3 *);    /* per-connection task_map cache */
+void annotate_tid_state_free(void *);
 
 /* ---- charts (ext/chart_*.c) ---------------------------------------------- */
 
@@ -99,6 +101,18 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 };
 
+/* Functions whose pApp is per-connection state: for every row of
+** perfsql_functions[] whose x_func is listed here, init calls make(db) and
+** SQLite calls destroy(pApp) when the function is replaced or the connection
+** closes (sqlite3_create_function_v2). */
+static const struct {
+  void (*x_func)(sqlite3_context *, int, sqlite3_value **);
+  void *(*make)(sqlite3 *);
+  void (*destroy)(void *);
+} perfsql_function_state[] = {
+  {annotate_tid_func, annotate_tid_state_new, annotate_tid_state_free},
+};
+
 static const PerfsqlModule perfsql_modules[] = {
   /* charts */
 
@@ -129,12 +143,19 @@ int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routine
   int rc = SQLITE_OK;
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof(perfsql_functions) / sizeof(perfsql_functions[0]); i++) {
     const PerfsqlFunction *f = &perfsql_functions[i];
-    if (f->x_value) {
-      rc = sqlite3_create_window_function(db, f->name, f->n_arg, f->flags, 0, f->x_step,
-                                          f->x_final, f->x_value, f->x_inverse, 0);
-    } else {
-      rc = sqlite3_create_function(db, f->name, f->n_arg, f->flags, 0, f->x_func, f->x_step,
-                                   f->x_final);
+    void *app = 0;
+    void (*destroy)(void *) = 0;
+    for (size_t j = 0; f->x_func && j < sizeof(perfsql_function_state) / sizeof(perfsql_function_state[0]); j++) {
+      if (perfsql_function_state[j].x_func != f->x_func) continue;
+      if (!(app = perfsql_function_state[j].make(db))) rc = SQLITE_NOMEM;
+      destroy = perfsql_function_state[j].destroy;
+    }
+    if (rc == SQLITE_OK && f->x_value) {
+      rc = sqlite3_create_window_function(db, f->name, f->n_arg, f->flags, app, f->x_step,
+                                          f->x_final, f->x_value, f->x_inverse, destroy);
+    } else if (rc == SQLITE_OK) {
+      rc = sqlite3_create_function_v2(db, f->name, f->n_arg, f->flags, app, f->x_func, f->x_step,
+                                      f->x_final, destroy);
     }
     if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("perfsql: cannot register %s()", f->name);
   }

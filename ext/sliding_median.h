@@ -1,0 +1,37 @@
+/*
+** sliding_median.h — the accumulator shared by sliding_median(), median()
+** and percentile(): a multiset of the current frame's values with exact
+** order statistics (ext/sliding_median.c has the contract).
+*/
+#ifndef PERFSQL_SLIDING_MEDIAN_H
+#define PERFSQL_SLIDING_MEDIAN_H
+
+#include "perfsql.h"
+#include "order_stat.h"
+
+/* What to compute from the frame's sorted values a[0..n-1]. */
+typedef enum { QUANTILE_MEDIAN, QUANTILE_PERCENTILE } QuantileKind;
+
+typedef struct QuantileAcc {
+  /* Plain aggregate mode: values appended unsorted, selected at xFinal in
+  ** O(n). The first xValue or xInverse moves them into `tree`. */
+  double *vals;
+  sqlite3_int64 n_vals, n_alloc;
+  int in_tree;
+  OrderStat tree;
+  /* percentile(): the p of the first row (every row must repeat it). */
+  int has_p;
+  double p;
+} QuantileAcc;
+
+/* The aggregate context (created on first use when create != 0; NULL when
+** no row was ever stepped and create == 0, or on OOM with the error set). */
+QuantileAcc *quantile_acc(sqlite3_context *ctx, int create);
+/* Adds / removes the frame value x (NULL ignored; not a number or ±Inf is an
+** error naming fn). */
+void quantile_step(sqlite3_context *ctx, const char *fn, sqlite3_value *x);
+void quantile_inverse(sqlite3_context *ctx, const char *fn, sqlite3_value *x);
+/* Sets the result: NULL for an empty frame. final != 0 also frees the state. */
+void quantile_result(sqlite3_context *ctx, QuantileKind kind, int final);
+
+#endif
