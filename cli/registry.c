@@ -23,7 +23,11 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
 /* ---- traces -------------------------------------------------------------- */
 
 
-/* ---- kubevirt ------------------------------------------------------------ */
+/* ---- kubevirt (cli/cmd_kubevirt.c, cli/kv_export.c, cli/kv_graph.c) ------- */
+int load_kubevirt(Cli *, int, char **);
+int load_kubevirt_gcs(Cli *, int, char **);
+int cmd_export(Cli *, int, char **);
+extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export[];
 
 
 /* ---- perftracker --------------------------------------------------------- */
@@ -53,7 +57,7 @@ const CliCommand cli_commands[] = {
 
 
   /* kubevirt */
-
+  {"export", cmd_export, "write loaded data in an upstream layout: perfsql export kubevirt DIR", usage_export},
 
   /* perftracker */
 
@@ -72,6 +76,9 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* kubevirt */
+  {"kubevirt", load_kubevirt, "KubeVirt CI results: results.json trees, audit JSON, build-log.txt, shape.yaml",
+   usage_load_kubevirt},
+  {"kubevirt-gcs", load_kubevirt_gcs, "KubeVirt CI runs from the Prow GCS bucket over HTTPS", usage_load_kubevirt_gcs},
 
 
   /* perftracker */

@@ -1,7 +1,7 @@
 /*
 ** kubevirt.h — the KubeVirt CI performance loaders (perf-report-creator's data).
 **
-** Shared by loaders/kubevirt/*.c and cli/cmd_kubevirt.c. The pieces:
+** Shared by the files in loaders/kubevirt/ and cli/cmd_kubevirt.c. The pieces:
 **   kv_writer.c   the rows: runs, results, metrics (prepared statements, series cache)
 **   kv_values.c   one JSON document (results.json / audit file / build-log block)
 **                 walked with SQLite's json_tree into the writer
@@ -15,6 +15,8 @@
 #define PERFSQL_KUBEVIRT_H
 
 #include "../common/load.h"
+
+#include <stdio.h>
 
 /* ---- small helpers ------------------------------------------------------ */
 

@@ -320,9 +320,10 @@ int kv_load_path(sqlite3 *db, const char *path, const KvLoadOptions *o, char **p
   if (hash_files(&l, hex, pzErr)) { list_free(&l); return -1; }
   PerfsqlLoad ld;
   int st = load_begin(db, "kubevirt", path, hex, o->replace, &ld, pzErr);
-  if (st == LOAD_ERROR) { list_free(&l); return -1; }
+  if (st == LOAD_ERROR) { load_free(&ld); list_free(&l); return -1; }
   if (st == LOAD_DUPLICATE) {
     load_report(&ld, st, o->quiet);
+    load_free(&ld);
     list_free(&l);
     return 0;
   }
@@ -330,15 +331,15 @@ int kv_load_path(sqlite3 *db, const char *path, const KvLoadOptions *o, char **p
   rc = kv_writer_open(&w, db, ld.source_id, pzErr);
   if (rc == 0) {
     rc = load_list(&w, &l, o, pzErr);
-    if (rc == 0) {
-      kv_writer_count(&w, &ld);
-      if (w.n_skipped) load_count(&ld, "kubevirt_run_skipped", w.n_skipped);
-    }
+    if (rc == 0) kv_writer_count(&w, &ld);
+    if (rc == 0 && w.n_skipped && !o->quiet)
+      fprintf(stderr, "%s: %lld runs skipped: already loaded by another source\n", path, (long long)w.n_skipped);
     kv_writer_close(&w);
   }
   list_free(&l);
-  if (rc) { progress_done(); load_rollback(&ld); return -1; }
-  if (load_commit(&ld, pzErr)) return -1;
-  load_report(&ld, st, o->quiet);
-  return 0;
+  if (rc == 0 && load_commit(&ld, pzErr) == 0) load_report(&ld, st, o->quiet);
+  else rc = -1;
+  progress_done();
+  load_free(&ld);
+  return rc;
 }

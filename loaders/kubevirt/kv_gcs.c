@@ -372,8 +372,8 @@ static int write_runs(sqlite3 *db, GcsJob *j, char **pzErr) {
   PerfsqlLoad ld;
   int st = load_begin(db, "kubevirt-gcs", uri, hex, 0, &ld, pzErr);
   sqlite3_free(uri);
-  if (st == LOAD_ERROR) return -1;
-  if (st == LOAD_DUPLICATE) { load_report(&ld, st, j->o->quiet); return 0; }
+  if (st == LOAD_ERROR) { load_free(&ld); return -1; }
+  if (st == LOAD_DUPLICATE) { load_report(&ld, st, j->o->quiet); load_free(&ld); return 0; }
   KvWriter w;
   int rc = kv_writer_open(&w, db, ld.source_id, pzErr);
   for (int i = 0; rc == 0 && i < j->nruns; i++) {
@@ -399,11 +399,11 @@ static int write_runs(sqlite3 *db, GcsJob *j, char **pzErr) {
     }
   }
   if (rc == 0) kv_writer_count(&w, &ld);
-  if (ld.active || rc == 0) kv_writer_close(&w);
-  if (rc) { load_rollback(&ld); return -1; }
-  if (load_commit(&ld, pzErr)) return -1;
-  load_report(&ld, st, j->o->quiet);
-  return 0;
+  kv_writer_close(&w);
+  if (rc == 0 && load_commit(&ld, pzErr) == 0) load_report(&ld, st, j->o->quiet);
+  else rc = -1;
+  load_free(&ld);
+  return rc;
 }
 
 static int load_job(sqlite3 *db, const KvGcsOptions *o, const char *job, char **pzErr) {

@@ -206,6 +206,7 @@ int kv_load_shape(sqlite3 *db, const char *path, const KvLoadOptions *o, char **
     load_report(&ld, st, o->quiet);
     rc = 0;
   }
+  load_free(&ld);
   yaml_document_delete(&doc);
   yaml_parser_delete(&parser);
   sqlite3_free(text);

@@ -330,8 +330,11 @@ int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr)
   sqlite3_bind_text64(h, 1, json, n, SQLITE_STATIC, SQLITE_UTF8);
   int rc = sqlite3_step(h);
   if (rc != SQLITE_ROW) {
-    *pzErr = sqlite3_mprintf("%s: %s", c->file, sqlite3_errmsg(w->db));
+    /* json_extract() raises "malformed JSON" before json_valid() can say so */
+    *pzErr = kv_json_error_offset(json, n) >= 0 ? malformed(c, json, n)
+                                               : sqlite3_mprintf("%s: %s", c->file, sqlite3_errmsg(w->db));
     sqlite3_reset(h);
+    sqlite3_clear_bindings(h);
     return -1;
   }
   if (!sqlite3_column_int(h, 0) || kv_json_error_offset(json, n) >= 0) {
