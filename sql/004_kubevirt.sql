@@ -60,7 +60,6 @@ CREATE TABLE kubevirt_metric (
   PRIMARY KEY (result_id, series_id)
 ) WITHOUT ROWID;
 CREATE INDEX kubevirt_metric_source ON kubevirt_metric(source_id);
-CREATE INDEX kubevirt_metric_series ON kubevirt_metric(series_id);
 
 -- kubevirt_release: a shape.yaml (release-graph configuration).
 CREATE TABLE kubevirt_release (

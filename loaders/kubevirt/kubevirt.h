@@ -97,6 +97,7 @@ typedef struct KvDocCtx {
   long line_base;            /* build-log blocks: line of the block's first line - 1, else 0 */
   sqlite3_int64 run_id;      /* KV_DOC_RESULT: an existing run to attach to (0 = kv_run) */
   int skipped;               /* out: the run was already loaded by another source */
+  int kind;                  /* KV_DOC_*, set by kv_load_doc */
 } KvDocCtx;
 
 /* Validates, then writes the run (if needed), its results and metrics.

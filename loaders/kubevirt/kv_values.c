@@ -24,6 +24,8 @@
 
 #define KV_JSON_MAX_DEPTH 1000
 
+static const char *type_noun(const char *t);
+
 static void skip_ws(const char *s, size_t n, size_t *i) {
   while (*i < n && (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\n' || s[*i] == '\r')) (*i)++;
 }
@@ -148,7 +150,57 @@ typedef struct Walk {
   KvMetric m;
   char *metric_name, *threshold_metric;
   int have_metric, have_value;
+  char *created;               /* JobDirCreationTime, once seen */
+  int created_seen;
+  const char *json; size_t n;  /* the document (for a late JobDirCreationTime) */
 } Walk;
+
+static char *malformed(KvDocCtx *c, const char *json, size_t n);
+
+static int take_created(Walk *wk, const char *type, const char *v, char **pzErr) {
+  double t;
+  wk->created_seen = 1;
+  if (!strcmp(type, "null")) return 0;
+  if (strcmp(type, "text") || perfsql_parse_time(v, &t)) {
+    *pzErr = sqlite3_mprintf("%s: $.JobDirCreationTime: expected a timestamp, got %s", wk->c->file,
+                             strcmp(type, "text") ? type_noun(type) : v);
+    return -1;
+  }
+  sqlite3_free(wk->created);
+  wk->created = sqlite3_mprintf("%s", v);
+  return 0;
+}
+
+/* Creates (or finds) the run the first time a result needs it. results.json
+** written by Go has JobDirCreationTime first; if a file has it later, it is
+** read with one json_extract before the run is written. */
+static int ensure_run(Walk *wk, char **pzErr) {
+  KvDocCtx *c = wk->c;
+  if (c->run_id || c->skipped) return 0;
+  if (c->kind == KV_DOC_RESULTS && !wk->created_seen) {
+    sqlite3_stmt *st = 0;
+    int rc = sqlite3_prepare_v2(c->w->db, "SELECT json_type(?1, '$.JobDirCreationTime'),"
+                                          " json_extract(?1, '$.JobDirCreationTime')", -1, &st, 0);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text64(st, 1, wk->json, wk->n, SQLITE_STATIC, SQLITE_UTF8);
+      rc = sqlite3_step(st);
+    }
+    if (rc == SQLITE_ROW) {
+      const char *ty = (const char *)sqlite3_column_text(st, 0);
+      rc = ty ? take_created(wk, ty, (const char *)sqlite3_column_text(st, 1), pzErr) : 0;
+    } else {
+      *pzErr = sqlite3_mprintf("%s: %s", c->file, sqlite3_errmsg(c->w->db));
+      rc = -1;
+    }
+    sqlite3_finalize(st);
+    wk->created_seen = 1;
+    if (rc) return -1;
+  }
+  if (kv_run(c->w, c->job, c->build_id, wk->created ? wk->created : c->job_dir_created, c->origin, &c->run_id, pzErr))
+    return -1;
+  if (!c->run_id) c->skipped = 1;
+  return 0;
+}
 
 static char *malformed(KvDocCtx *c, const char *json, size_t n) {
   long long off = kv_json_error_offset(json, n);
@@ -226,9 +278,12 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
   int prole = st[k].role;
   switch (prole) {
     case R_ROOT: {
+      if (!strcmp(key, "JobDirCreationTime")) return take_created(wk, type, (const char *)sqlite3_column_text(t, 2), pzErr);
       const char *res = !strcmp(key, "VMIResult") ? "vmi" : !strcmp(key, "VMResult") ? "vm" : 0;
       if (!res) return 0;
       if (!strcmp(type, "null")) return 0;
+      if (ensure_run(wk, pzErr)) return -1;
+      if (wk->c->skipped) return 1;
       sqlite3_free(wk->resource_key);
       wk->resource_key = sqlite3_mprintf("%s", key);
       if (strcmp(type, "object")) { *pzErr = wrong_type(wk, "", "an object or null", type); return -1; }
@@ -312,100 +367,58 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
 int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr) {
   KvWriter *w = c->w;
   c->skipped = 0;
-  if (!w->head &&
-      sqlite3_prepare_v3(w->db,
-                         "SELECT json_valid(?1), json_type(?1), json_type(?1, '$.JobDirCreationTime'),"
-                         " json_extract(?1, '$.JobDirCreationTime')",
-                         -1, SQLITE_PREPARE_PERSISTENT, &w->head, 0) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("kubevirt: %s", sqlite3_errmsg(w->db));
-    return -1;
-  }
+  c->run_id = 0;
+  c->kind = kind;
   if (!w->tree &&
       sqlite3_prepare_v3(w->db, "SELECT key, type, atom, id, parent FROM json_tree(?1)", -1,
                          SQLITE_PREPARE_PERSISTENT, &w->tree, 0) != SQLITE_OK) {
     *pzErr = sqlite3_mprintf("kubevirt: %s", sqlite3_errmsg(w->db));
     return -1;
   }
-  sqlite3_stmt *h = w->head;
-  sqlite3_bind_text64(h, 1, json, n, SQLITE_STATIC, SQLITE_UTF8);
-  int rc = sqlite3_step(h);
-  if (rc != SQLITE_ROW) {
-    /* json_extract() raises "malformed JSON" before json_valid() can say so */
-    *pzErr = kv_json_error_offset(json, n) >= 0 ? malformed(c, json, n)
-                                               : sqlite3_mprintf("%s: %s", c->file, sqlite3_errmsg(w->db));
-    sqlite3_reset(h);
-    sqlite3_clear_bindings(h);
-    return -1;
-  }
-  if (!sqlite3_column_int(h, 0) || kv_json_error_offset(json, n) >= 0) {
-    sqlite3_reset(h);
-    *pzErr = malformed(c, json, n);
-    return -1;
-  }
-  const char *top = (const char *)sqlite3_column_text(h, 1);
-  if (!top || strcmp(top, "object")) {
-    *pzErr = sqlite3_mprintf("%s: $: expected an object, got %s", c->file, type_noun(top));
-    sqlite3_reset(h);
-    return -1;
-  }
-  char *created = 0;
-  if (kind == KV_DOC_RESULTS) {
-    const char *ct = (const char *)sqlite3_column_text(h, 2);
-    if (ct && strcmp(ct, "null")) {
-      const char *v = (const char *)sqlite3_column_text(h, 3);
-      double t;
-      if (strcmp(ct, "text") || perfsql_parse_time(v, &t)) {
-        *pzErr = sqlite3_mprintf("%s: $.JobDirCreationTime: expected a timestamp, got %s", c->file,
-                                 strcmp(ct, "text") ? type_noun(ct) : v);
-        sqlite3_reset(h);
-        return -1;
-      }
-      created = sqlite3_mprintf("%s", v);
-    }
-  }
-  sqlite3_reset(h);
-  sqlite3_clear_bindings(h);
-
-  if (!c->run_id) {
-    rc = kv_run(w, c->job, c->build_id, created ? created : c->job_dir_created, c->origin, &c->run_id, pzErr);
-    sqlite3_free(created);
-    if (rc) return -1;
-    if (!c->run_id) { c->skipped = 1; return 0; }
-  } else {
-    sqlite3_free(created);
-  }
-
   Walk wk;
   memset(&wk, 0, sizeof wk);
   wk.c = c;
+  wk.json = json;
+  wk.n = n;
+  if (kind == KV_DOC_RESULT) wk.resource = c->resource;
   Frame st[8];
-  int depth = 0;
-  if (kind == KV_DOC_RESULT) {
-    wk.resource = c->resource;
-  }
+  int depth = 0, rc, err = 0;
   sqlite3_stmt *t = w->tree;
+  /* one parse: json_tree walks the whole document in document order */
   sqlite3_bind_text64(t, 1, json, n, SQLITE_STATIC, SQLITE_UTF8);
-  int err = 0;
   while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
     if (depth == 0) {
-      /* root row: its role depends on the kind of document */
+      const char *type = (const char *)sqlite3_column_text(t, 1);
+      if (!type || strcmp(type, "object")) {
+        *pzErr = sqlite3_mprintf("%s: $: expected an object, got %s", c->file, type_noun(type));
+        err = 1;
+        break;
+      }
       st[0].id = sqlite3_column_int64(t, 3);
       st[0].role = kind == KV_DOC_RESULTS ? R_ROOT : R_RESULT;
       depth = 1;
+      if (kind == KV_DOC_RESULT) {
+        if (ensure_run(&wk, pzErr)) { err = 1; break; }
+        if (c->skipped) break;
+      }
       continue;
     }
-    if (on_row(&wk, st, &depth, t, pzErr)) { err = 1; break; }
+    int r = on_row(&wk, st, &depth, t, pzErr);
+    if (r < 0) { err = 1; break; }
+    if (r > 0) break;   /* the run was loaded by another source: skip it */
   }
-  if (!err && rc != SQLITE_DONE) {
-    *pzErr = sqlite3_mprintf("%s: %s", c->file, sqlite3_errmsg(w->db));
+  if (!err && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    *pzErr = kv_json_error_offset(json, n) >= 0 ? malformed(c, json, n)
+                                               : sqlite3_mprintf("%s: %s", c->file, sqlite3_errmsg(w->db));
     err = 1;
   }
-  if (!err && flush_metric(&wk, pzErr)) err = 1;
-  if (err) {
-    sqlite3_free(wk.metric_name);
-    sqlite3_free(wk.threshold_metric);
-  }
+  if (!err && !c->skipped && flush_metric(&wk, pzErr)) err = 1;
+  /* a results.json whose results are both null is still a run */
+  if (!err && !c->skipped && ensure_run(&wk, pzErr)) err = 1;
+  sqlite3_free(wk.metric_name);
+  sqlite3_free(wk.threshold_metric);
   sqlite3_free(wk.resource_key);
+  sqlite3_free(wk.created);
   sqlite3_reset(t);
   sqlite3_clear_bindings(t);
   return err ? -1 : 0;

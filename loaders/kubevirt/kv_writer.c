@@ -30,8 +30,9 @@ void kv_format_ms(int64_t ms, char out[32]) {
   if (frac < 0) { frac += 1000; s -= 1; }
   struct tm tm;
   gmtime_r(&s, &tm);
-  snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  /* fields bounded so the compiler can see the output fits */
+  snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+           tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, frac % 1000);
 }
 
 int kv_parse_build_id(const char *s, size_t n, int64_t *out) {
