@@ -57,9 +57,13 @@ CREATE TABLE kubevirt_metric (
   threshold_metric   TEXT,              -- "thresholdMetric": the metric the threshold is a multiple of
   threshold_ratio    REAL,              -- "thresholdRatio" = value / threshold_metric's value
   threshold_exceeded INTEGER,           -- "thresholdExceeded" 0/1, NULL when no threshold
+  week_day           INTEGER NOT NULL,  -- the run's week_start as days since 1970-01-01 (copied from
+                                        -- kubevirt_run so the weekly report reads one covering index)
   PRIMARY KEY (result_id, series_id)
 ) WITHOUT ROWID;
 CREATE INDEX kubevirt_metric_source ON kubevirt_metric(source_id);
+-- The weekly report groups by (series, week) straight from this index, without a sort.
+CREATE INDEX kubevirt_metric_week ON kubevirt_metric(series_id, week_day, value);
 
 -- kubevirt_release: a shape.yaml (release-graph configuration).
 CREATE TABLE kubevirt_release (

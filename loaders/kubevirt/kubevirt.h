@@ -47,6 +47,8 @@ typedef struct KvWriter {
   sqlite3_stmt *find_series, *ins_series;
   sqlite3_stmt *head, *tree;                   /* kv_values.c, prepared on first use */
   KvSeriesSlot *slots; size_t nslots, nused;   /* (job,resource,metric) -> series id */
+  sqlite3_stmt *run_week;                      /* week_day of a run */
+  sqlite3_int64 cur_result; int cur_week_day;  /* the result metrics are being added to */
   sqlite3_int64 n_runs, n_results, n_metrics, n_skipped;
 } KvWriter;
 

@@ -70,8 +70,11 @@ int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzE
            &w->ins_result, pzErr) ||
       prep(db,
            "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
-           " threshold_metric, threshold_ratio, threshold_exceeded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+           " threshold_metric, threshold_ratio, threshold_exceeded, week_day)"
+           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
            &w->ins_metric, pzErr) ||
+      prep(db, "SELECT CAST(julianday(week_start) - 2440587.5 AS INTEGER) FROM kubevirt_run WHERE id = ?1",
+           &w->run_week, pzErr) ||
       prep(db, "SELECT id FROM kubevirt_series WHERE job = ?1 AND resource = ?2 AND metric = ?3",
            &w->find_series, pzErr) ||
       prep(db, "INSERT INTO kubevirt_series(job, resource, metric) VALUES (?1, ?2, ?3)", &w->ins_series, pzErr)) {
@@ -90,6 +93,8 @@ void kv_writer_close(KvWriter *w) {
   sqlite3_finalize(w->find_series);
   sqlite3_finalize(w->ins_series);
   sqlite3_finalize(w->head);
+  sqlite3_finalize(w->run_week);
+  w->run_week = 0;
   sqlite3_finalize(w->tree);
   w->head = w->tree = 0;
   for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
@@ -170,6 +175,13 @@ int kv_result(KvWriter *w, sqlite3_int64 run_id, const char *resource, const cha
   if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "result"); return -1; }
   *result_id = sqlite3_last_insert_rowid(w->db);
   w->n_results++;
+  /* the week every metric of this result is filed under */
+  sqlite3_bind_int64(w->run_week, 1, run_id);
+  rc = sqlite3_step(w->run_week);
+  w->cur_week_day = rc == SQLITE_ROW ? sqlite3_column_int(w->run_week, 0) : 0;
+  sqlite3_reset(w->run_week);
+  if (rc != SQLITE_ROW) { *pzErr = sql_err(w, "result"); return -1; }
+  w->cur_result = *result_id;
   return 0;
 }
 
@@ -269,6 +281,11 @@ int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char 
   else sqlite3_bind_null(s, 6);
   if (m->has_tratio) sqlite3_bind_double(s, 7, m->threshold_ratio); else sqlite3_bind_null(s, 7);
   if (m->has_texceeded) sqlite3_bind_int(s, 8, m->threshold_exceeded); else sqlite3_bind_null(s, 8);
+  if (result_id != w->cur_result) {
+    *pzErr = sqlite3_mprintf("kubevirt: metric %s written outside its result", m->name);
+    return -1;
+  }
+  sqlite3_bind_int(s, 9, w->cur_week_day);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
