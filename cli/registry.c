@@ -18,6 +18,10 @@ extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usa
     usage_load[], usage_demo[], usage_version[], usage_help[];
 
 /* ---- charts -------------------------------------------------------------- */
+int cmd_plot(Cli *, int, char **);
+int cmd_report(Cli *, int, char **);
+int demo_charts(Cli *, const char *, const char *);
+extern const char usage_plot[], usage_report[];
 
 
 /* ---- traces -------------------------------------------------------------- */
@@ -51,7 +55,8 @@ const CliCommand cli_commands[] = {
   {"help", cmd_help, "help on a command: perfsql help COMMAND", usage_help},
 
   /* charts */
-
+  {"plot", cmd_plot, "write the chart a query (or view) returns to a PNG file", usage_plot},
+  {"report", cmd_report, "render views as one self-contained HTML page (--html) or as rows", usage_report},
 
   /* traces */
 
@@ -99,6 +104,7 @@ int demo_core(Cli *, const char *, const char *);
 const CliDemoStep cli_demo_steps[] = {
   {"core", demo_core},
   /* charts */
+  {"charts", demo_charts},
 
 
   /* traces */

@@ -45,6 +45,15 @@ void *annotate_tid_state_new(sqlite3 *);    /* per-connection task_map cache */
 void annotate_tid_state_free(void *);
 
 /* ---- charts (ext/chart_*.c) ---------------------------------------------- */
+void chart_line_step(sqlite3_context *, int, sqlite3_value **);
+void chart_line_final(sqlite3_context *);
+void chart_scatter_step(sqlite3_context *, int, sqlite3_value **);
+void chart_scatter_final(sqlite3_context *);
+void chart_bar_step(sqlite3_context *, int, sqlite3_value **);
+void chart_bar_final(sqlite3_context *);
+void chart_heatmap_step(sqlite3_context *, int, sqlite3_value **);
+void chart_heatmap_final(sqlite3_context *);
+void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
 
@@ -82,7 +91,16 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"annotate_tid", 3, PF_READS, annotate_tid_func, 0, 0, 0, 0},
 
   /* charts */
-
+  {"chart_line", 3, PF_PURE, 0, chart_line_step, chart_line_final, 0, 0},
+  {"chart_line", 4, PF_PURE, 0, chart_line_step, chart_line_final, 0, 0},
+  {"chart_scatter", 3, PF_PURE, 0, chart_scatter_step, chart_scatter_final, 0, 0},
+  {"chart_scatter", 4, PF_PURE, 0, chart_scatter_step, chart_scatter_final, 0, 0},
+  {"chart_bar", 3, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_bar", 4, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_bar", 5, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
+  {"chart_heatmap", 3, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"chart_heatmap", 4, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"write_file", 2, PF_IO, write_file_func, 0, 0, 0, 0},
 
   /* traces */
 

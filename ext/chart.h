@@ -1,0 +1,195 @@
+/*
+** chart.h — what the chart renderers (ext/chart_*.c) share: options, the
+** canvas (libgd image + TrueType text + anti-aliased coverage buffer), axes
+** with nice ticks, and the frame every chart kind draws into.
+**
+** Units. Every x value is a double: plain numbers, or for time axes UTC unix
+** seconds (nanosecond inputs are divided by 1e9 at the door). Colours are
+** 0xRRGGBB ints. Pixel coordinates are doubles with (0,0) the top-left
+** corner of the top-left pixel; pixel (i,j) is centred on (i+0.5, j+0.5).
+*/
+#ifndef PERFSQL_CHART_H
+#define PERFSQL_CHART_H
+
+#include "perfsql.h"
+#include <gd.h>
+
+#define CHART_MIN_SIZE 100
+#define CHART_MAX_SIZE 4096
+#define CHART_FONT_FILE "DejaVuSans.ttf"
+#define CHART_FONT_BOLD_FILE "DejaVuSans-Bold.ttf"
+
+enum ChartKind { CHART_LINE, CHART_SCATTER, CHART_BAR, CHART_HEATMAP };
+enum ChartXType { XT_AUTO = 0, XT_NUMBER, XT_TIME, XT_TIME_NS, XT_CATEGORY };
+enum ChartMode { MODE_DEFAULT = 0, MODE_LINES, MODE_MARKERS, MODE_LINES_MARKERS };
+enum ChartDash { DASH_SOLID = 0, DASH_DOT, DASH_DASH, DASH_LONGDASH, DASH_DASHDOT, DASH_LONGDASHDOT };
+
+/* A vertical line at x (KubeVirt's shape.yaml lineShapes: x0, line.color,
+** line.width, line.dash, label.text, label.xanchor). */
+typedef struct ChartMarker {
+  double x;
+  int x_is_text;             /* x came as text: parsed as a time */
+  char *label;
+  int color, width, dash;
+  int anchor_left;           /* label starts at the line (xanchor "left"); default ends at it */
+} ChartMarker;
+
+/* A shaded x range [x0, x1], e.g. a regression window. */
+typedef struct ChartBand {
+  double x0, x1;
+  int x0_is_text, x1_is_text;
+  char *label;
+  int color;
+  double opacity;
+} ChartBand;
+
+/* Per-series style, keyed by the series name given to the aggregate. */
+typedef struct ChartSeriesStyle {
+  char *name;
+  int mode;                  /* enum ChartMode */
+  int color;                 /* -1 = palette */
+  int width;                 /* 0 = default */
+  int dash;
+} ChartSeriesStyle;
+
+typedef struct ChartOptions {
+  char *title, *x_label, *y_label, *z_label;
+  int width, height;
+  int log_y, log_z;
+  int has_y_min, has_y_max, has_x_min, has_x_max;
+  double y_min, y_max, x_min, x_max;
+  int x_min_is_text, x_max_is_text;
+  int x_type;                /* enum ChartXType */
+  int legend;                /* 1 show when useful (default), 0 never */
+  int line_width;            /* px, default 2 */
+  int point_size;            /* marker radius px, default 3 */
+  int bar_labels;            /* print values above bars (default 1 when they fit) */
+  int *colors; int n_colors; /* palette override */
+  ChartMarker *markers; int n_markers;
+  ChartBand *bands; int n_bands;
+  ChartSeriesStyle *series; int n_series;
+} ChartOptions;
+
+/* Parses the options JSON (NULL = defaults) with SQLite's json_each on db.
+** kind decides which keys are accepted. Returns 0, or -1 with *pzErr
+** (sqlite3_malloc'd, prefixed by fname). */
+int chart_options_parse(sqlite3 *db, const char *json, const char *fname, int kind,
+                        ChartOptions *o, char **pzErr);
+void chart_options_free(ChartOptions *o);
+/* Resolves time-typed marker/band positions once the x type is known. */
+void chart_options_fix_x(ChartOptions *o, int x_type);
+
+/* ---- colours and formatting (ext/chart_format.c) ---------------------- */
+/* "#rgb", "#rrggbb", "rgb(r,g,b)" or a CSS colour name. 0 ok, -1 unknown. */
+int chart_parse_color(const char *s, int *rgb);
+int chart_palette(const ChartOptions *o, int i);    /* Okabe-Ito unless overridden */
+int chart_viridis(double t);                         /* t in [0,1] */
+int chart_dash_parse(const char *s, int *dash);
+
+/* Nice tick values for [lo, hi] with about `target` ticks (1-2-5 steps).
+** Returns the count written to ticks (at most max), sets *step. */
+int chart_nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step);
+/* Nice step for a range (1, 2, 5 x 10^k). */
+double chart_nice_step(double range, int target);
+/* Number label: thousands separators from 1e4, SI suffixes from 1e6 (and
+** below 1e-3); decimals follow the step. amax = largest |value| on the axis. */
+void chart_fmt_number(double v, double step, double amax, char *out, size_t n);
+/* Date ticks for [lo, hi] (unix seconds): picks the smallest calendar unit
+** giving at most max_ticks ticks; writes ticks and labels. Returns count. */
+int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*labels)[40], int max);
+/* The label of the widest format a time axis over [lo,hi] could use with
+** max_ticks ticks (used to measure before choosing). */
+void chart_fmt_time(double t, int unit_index, char *out, size_t n);
+
+/* ---- canvas (ext/chart_canvas.c) ------------------------------------- */
+typedef struct Canvas {
+  gdImagePtr im;
+  int w, h;
+  char font[512], font_bold[512];
+  float *cov;                /* w*h coverage for anti-aliased shapes */
+  int bx0, by0, bx1, by1;    /* dirty box of cov (inclusive-exclusive) */
+  struct { float pt; int bold, ascent, descent; } metrics[8];   /* font metrics cache */
+  int n_metrics;
+  struct { char s[40]; float pt; int bold, w; } widths[128];    /* text width cache */
+  int n_widths, next_width;
+} Canvas;
+
+/* Opens a w x h white canvas; checks the fonts exist. 0 or -1 + *pzErr. */
+int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
+void canvas_close(Canvas *c);
+/* Encodes the image as PNG; *out is gdMalloc'd (free with gdFree). */
+void *canvas_png(Canvas *c, int *size);
+
+enum { TA_LEFT = 0, TA_CENTER = 1, TA_RIGHT = 2 };     /* horizontal anchor */
+enum { TV_TOP = 0, TV_MIDDLE = 4, TV_BASELINE = 8, TV_BOTTOM = 12 };
+/* Size of a text in px (angle in degrees: 0 or 90). */
+void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h);
+/* Draws a text anchored at (x, y); angle 0 (horizontal) or 90 (bottom-to-top). */
+void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, int y, int anchor,
+               const char *s);
+/* Draws s shortened with "…" to fit max_w px; returns the width used. */
+int text_fit(Canvas *c, double pt, int bold, const char *s, int max_w, char *out, size_t n);
+
+void fill_rect(Canvas *c, int x0, int y0, int x1, int y1, int color);      /* [x0,x1) x [y0,y1) */
+void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alpha);
+void hline(Canvas *c, int x0, int x1, int y, int color);
+void vline_dash(Canvas *c, int x, int y0, int y1, int width, int dash, int color);
+
+/* Anti-aliased drawing: accumulate coverage (max per pixel), then composite. */
+void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double width,
+                 int clip_x0, int clip_y0, int clip_x1, int clip_y1);
+void cov_disc(Canvas *c, double cx, double cy, double r);
+void cov_flush(Canvas *c, int color, double alpha);
+
+/* ---- axes and frame (ext/chart_frame.c) ------------------------------- */
+#define AXIS_MAX_TICKS 64
+typedef struct Axis {
+  double lo, hi;             /* the axis range after padding/nice rounding */
+  int log;                   /* log10 scale */
+  int time;                  /* ticks are dates */
+  int nice;                  /* widen lo/hi to whole tick steps ... */
+  int fix_lo, fix_hi;        /* ... except ends the user fixed */
+  double step;               /* tick step (linear numeric axes) */
+  int n;                     /* tick count */
+  double ticks[AXIS_MAX_TICKS];
+  char labels[AXIS_MAX_TICKS][40];
+} Axis;
+
+/* The frame of an x/y chart: margins, plot area, axes, legend entries. */
+typedef struct LegendEntry { const char *name; int color; int mode; int dash; } LegendEntry;
+
+typedef struct Frame {
+  Canvas *c;
+  const ChartOptions *o;
+  int px0, py0, px1, py1;    /* plot area [px0,px1) x [py0,py1) */
+  Axis x, y;
+  /* categories instead of numeric x (bar, heatmap) */
+  const char **x_cats; int n_x_cats;
+  const char **y_cats; int n_y_cats;
+  int x_rot;                 /* category labels rotated 90 degrees */
+  int x_cat_every;           /* label every k-th category */
+  int y_cat_every;
+  LegendEntry *legend; int n_legend;
+  int right_reserve;         /* px kept free on the right (heatmap colour bar) */
+  int lane_h, n_lanes;       /* marker label lanes above the plot */
+  int *marker_lane;          /* lane of each marker label (-1 = not shown) */
+} Frame;
+
+/* Lays out the frame (margins, ticks that never overlap, legend below the
+** plot, marker label lanes above it) for data ranges already in f->x/f->y
+** (lo/hi, log, time) or categories. */
+void frame_layout(Frame *f);
+/* Draws background grid, bands, ticks, tick labels, titles and legend (not
+** the data). frame_finish() then draws, over the data, the axis lines and
+** the markers with their labels. */
+void frame_draw(Frame *f);
+void frame_finish(Frame *f);
+double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous) */
+double frame_ypix(const Frame *f, double y);
+/* A chart with no data: frame, title and "no data" in the middle. */
+void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr);
+
+/* Shared by the aggregates. */
+void chart_result_png(sqlite3_context *ctx, void *png, int size);
+
+#endif

@@ -1,0 +1,188 @@
+"""Charts through the CLI and Python: `perfsql plot` (SQL and VIEW), `perfsql
+report --html` (self-contained, escaped, images decodable), write_file(),
+golden images per chart kind (compared pixel by pixel with a small tolerance;
+PERFSQL_REGEN_GOLDEN=1 rewrites them, only on purpose), and the demo step.
+
+PNGs are decoded by tests/charts/pngread.py (zlib + PNG filters), a reader
+independent of libgd."""
+import base64
+import os
+import re
+
+import harness
+import pngread
+
+GOLDEN_DIR = os.path.join(harness.DATA, "charts")
+
+# One deterministic query per chart kind (600x300 keeps the Python decoder quick).
+GOLDEN = {
+    "line": "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 199) "
+            "SELECT chart_line(x, y, k, '{\"width\":600,\"height\":300,\"title\":\"golden line\","
+            "\"y_label\":\"ms\",\"markers\":[{\"x\":\"2025-03-25\",\"label\":\"v1.5.0\",\"color\":\"grey\","
+            "\"width\":2,\"dash\":\"dot\"}],\"bands\":[{\"x0\":\"2025-04-10\",\"x1\":\"2025-04-30\"}]}') "
+            "FROM (SELECT date('2025-01-01', '+' || (i / 2) || ' days') AS x, "
+            "10 + (i % 2) * 5 + (i * 37 % 11) / 4.0 AS y, CASE i % 2 WHEN 0 THEN 'a' ELSE 'b' END AS k FROM s)",
+    "scatter": "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 299) "
+               "SELECT chart_scatter(i * 37 % 1000, i * 53 % 700 + i, i % 3, "
+               "'{\"width\":600,\"height\":300,\"title\":\"golden scatter\"}') FROM s",
+    "bar": "WITH v(c, val, s, e) AS (VALUES ('read', 120000, 'base', 4000), ('read', 118000, 'cand', 3000), "
+           "('write', 80000, 'base', 2500), ('write', 61000, 'cand', '[55000, 64000]')) "
+           "SELECT chart_bar(c, val, s, e, '{\"width\":600,\"height\":300,\"title\":\"golden bar\"}') FROM v",
+    "heatmap": "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 119) "
+               "SELECT chart_heatmap((i % 20) * 10, 'cpu' || (i / 20), (i % 20) * (i / 20), "
+               "'{\"width\":600,\"height\":300,\"title\":\"golden heatmap\",\"z_label\":\"events\"}') FROM s",
+}
+
+
+def diff_pixels(a, b, tol=24):
+    """Number of pixels whose channels differ by more than tol."""
+    bad = 0
+    for y in range(a.h):
+        ra, rb = a.rows[y], b.rows[y]
+        if ra == rb:
+            continue
+        for x in range(a.w):
+            o, p = x * a.bpp, x * b.bpp
+            if (abs(ra[o] - rb[p]) > tol or abs(ra[o + 1] - rb[p + 1]) > tol
+                    or abs(ra[o + 2] - rb[p + 2]) > tol):
+                bad += 1
+    return bad
+
+
+class ChartsCli(harness.TempDirTest):
+    def plot(self, sql, name="out.png", **kw):
+        out = os.path.join(self.tmp, name)
+        r = self.ok(["plot", "-o", out, sql], **kw)
+        with open(out, "rb") as f:
+            return f.read(), r
+
+    def test_plot_writes_png_of_requested_size(self):
+        png, r = self.plot("SELECT chart_line(x, x * x, 'sq', '{\"width\":640,\"height\":320}') "
+                           "FROM (SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3)")
+        self.assertEqual(pngread.size(png), (640, 320))
+        self.assertIn("wrote", r.out)
+        png, _ = self.plot("SELECT chart_bar('a', 1, 's')", "bar.png")
+        self.assertEqual(pngread.size(png), (1200, 600))
+
+    def test_plot_view(self):
+        self.ok(["sql", "CREATE TABLE pts(x, y); INSERT INTO pts VALUES (1, 2), (2, 4), (3, 3);"
+                        "CREATE VIEW pts_chart AS SELECT 'pts' AS name, "
+                        "chart_scatter(x, y, 'p', '{\"width\":300,\"height\":200}') AS chart FROM pts"])
+        png, _ = self.plot("pts_chart")
+        self.assertEqual(pngread.size(png), (300, 200))
+        r = self.fails(["plot", "-o", os.path.join(self.tmp, "x.png"), "no_such_view"])
+        self.assertIn("no_such_view: no such view or table", r.err)
+
+    def test_plot_errors(self):
+        out = os.path.join(self.tmp, "x.png")
+        r = self.fails(["plot", "-o", out, "SELECT 1"])
+        self.assertIn("returned no PNG chart", r.err)
+        r = self.fails(["plot", "-o", out, "SELECT chart_line(x, 1, 's') FROM (SELECT 1 AS x "
+                                           "UNION ALL SELECT 'a')"])
+        self.assertIn("chart_line: row 2: mixed x types", r.err)
+        r = self.fails(["plot", "-o", out, "SELECT chart_line(1, 1, 's', '{\"height\":20}')"])
+        self.assertIn("height: 20 out of range 100..4096", r.err)
+        self.assertFalse(os.path.exists(out))
+        self.fails(["plot", "SELECT 1"], rc=2)
+
+    def test_missing_font_is_named(self):
+        r = self.fails(["plot", "-o", os.path.join(self.tmp, "x.png"), "SELECT chart_bar('a', 1, 's')"],
+                       env={"PERFSQL_FONT_DIR": os.path.join(self.tmp, "nofonts")})
+        self.assertIn(os.path.join(self.tmp, "nofonts", "DejaVuSans.ttf") + " not found", r.err)
+
+    def test_no_rows_gives_no_data_png(self):
+        png, _ = self.plot("SELECT chart_heatmap(1, 'a', 1) WHERE 0")
+        img = pngread.decode(png)
+        self.assertEqual((img.w, img.h), (1200, 600))
+        dark = sum(1 for y in range(280, 320) for x in range(540, 660) if img.px(x, y)[1] < 160)
+        self.assertGreater(dark, 30, "the 'no data' text is missing")
+
+    def test_report_html_is_self_contained_and_escaped(self):
+        self.ok(["sql", "CREATE TABLE t(name, v, note); "
+                        "INSERT INTO t VALUES ('a', 1, '<script>alert(1)</script> & co'), ('b', 2.5, NULL);"
+                        "CREATE VIEW t_report AS SELECT name, v, note, chart_bar(name, v, 'v', "
+                        "'{\"width\":320,\"height\":200}') AS chart FROM t GROUP BY name"])
+        out = os.path.join(self.tmp, "sub", "r.html")
+        self.ok(["report", "t_report", "--html", out, "--title", "T & <U>"])
+        html = open(out, encoding="utf-8").read()
+        self.assertTrue(html.startswith("<!DOCTYPE html>"))
+        self.assertNotIn("<script", html)
+        self.assertNotRegex(html, r"(src|href)=\"(https?:)?//")
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", html)
+        self.assertIn("<title>T &amp; &lt;U&gt;</title>", html)
+        imgs = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+        self.assertEqual(len(imgs), 2)
+        for b in imgs:
+            self.assertEqual(pngread.size(base64.b64decode(b, validate=True)), (320, 200))
+        # without --html: the rows
+        r = self.ok(["report", "t_report", "--format", "csv"])
+        self.assertIn("name,v,note,chart", r.out.splitlines()[0])
+        r = self.fails(["report", "nope", "--html", out])
+        self.assertIn("nope: no such view or table", r.err)
+
+    def test_write_file_from_python_and_not_from_views(self):
+        path = os.path.join(self.tmp, "w.png")
+        r = harness.python_with_ext(
+            "con = sqlite3.connect(':memory:'); load(con)\n"
+            f"n = con.execute(\"SELECT write_file({path!r}, chart_bar('a', 1, 's'))\").fetchone()[0]\n"
+            "print(n)\n"
+            "con.execute('CREATE VIEW w AS SELECT write_file(\\'/tmp/x\\', 1)')\n"
+            "try:\n"
+            "    con.execute('SELECT * FROM w').fetchall(); print('view allowed')\n"
+            "except sqlite3.Error as e:\n"
+            "    print('refused:', e)\n")
+        self.assertEqual(r.rc, 0, repr(r))
+        data = open(path, "rb").read()
+        self.assertEqual(int(r.out.splitlines()[0]), len(data))
+        self.assertEqual(pngread.size(data), (1200, 600))
+        self.assertIn("refused:", r.out)
+        r = harness.python_with_ext(
+            "con = sqlite3.connect(':memory:'); load(con)\n"
+            "try:\n"
+            "    con.execute(\"SELECT write_file('/nonexistent-dir/x.png', 'x')\").fetchone()\n"
+            "except sqlite3.Error as e:\n"
+            "    print(e)\n")
+        self.assertIn("write_file: /nonexistent-dir/x.png: No such file or directory", r.out)
+
+    def test_golden_images(self):
+        regen = os.environ.get("PERFSQL_REGEN_GOLDEN")
+        for kind, sql in GOLDEN.items():
+            with self.subTest(kind=kind):
+                png, _ = self.plot(sql, f"{kind}.png")
+                golden = os.path.join(GOLDEN_DIR, f"golden_{kind}.png")
+                if regen:
+                    with open(golden, "wb") as f:
+                        f.write(png)
+                    continue
+                self.assertTrue(os.path.exists(golden), f"{golden} missing (PERFSQL_REGEN_GOLDEN=1)")
+                want = pngread.decode(open(golden, "rb").read())
+                got = pngread.decode(png)
+                self.assertEqual((got.w, got.h), (want.w, want.h))
+                bad = diff_pixels(got, want)
+                self.assertLessEqual(bad, got.w * got.h // 500,
+                                     f"{kind}: {bad} pixels differ from {golden}")
+
+    def test_golden_comparison_can_fail(self):
+        # the same chart with one more point must not pass as the golden line chart
+        sql = GOLDEN["line"].replace("i < 199", "i < 201")
+        png, _ = self.plot(sql)
+        want = pngread.decode(open(os.path.join(GOLDEN_DIR, "golden_line.png"), "rb").read())
+        self.assertGreater(diff_pixels(pngread.decode(png), want), 0)
+
+    def test_demo_writes_every_kind(self):
+        out = os.path.join(self.tmp, "out")
+        self.ok(["demo", "--out", out])
+        files = sorted(os.listdir(os.path.join(out, "charts")))
+        for f in ["weekly_line.png", "trace_line.png", "compare_bar.png", "sched_heatmap.png",
+                  "latency_scatter.png", "index.html"]:
+            self.assertIn(f, files)
+        for f in files:
+            if f.endswith(".png"):
+                self.assertEqual(pngread.size(open(os.path.join(out, "charts", f), "rb").read()),
+                                 (1200, 600))
+        html = open(os.path.join(out, "charts", "index.html"), encoding="utf-8").read()
+        self.assertEqual(html.count("data:image/png;base64,"), 5 + 5)
+
+
+if __name__ == "__main__":
+    harness.main()
