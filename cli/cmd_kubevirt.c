@@ -11,6 +11,7 @@
 ** and message forms as in cli.h.
 */
 #include "cli.h"
+#include "html.h"
 #include "kubevirt/kubevirt.h"
 
 #include <ctype.h>
@@ -183,5 +184,85 @@ int cmd_export(Cli *cli, int argc, char **argv) {
   int rc = EXIT_OK;
   if (kv_export(cli->db, dir, &o, &err)) rc = cli_fail("%s", err ? err : "export failed");
   sqlite3_free(err);
+  return rc;
+}
+
+/* ---- demo ------------------------------------------------------------------------ */
+int cmd_kubevirt_graph(Cli *cli, int argc, char **argv);
+
+/* Loads the bundled KubeVirt sample (the real ci-performance-benchmarks files, the
+** regex-era build log, shape.yaml) and writes into out_dir/kubevirt/: the weekly
+** report (weekly_report.html, weekly.csv), the weekly graphs of the 1.34 job
+** (weekly/), the release graphs (release/) and the upstream export (export/). */
+int demo_kubevirt(Cli *cli, const char *data_dir, const char *out_dir) {
+  char *tree = sqlite3_mprintf("%s/kubevirt/ci-performance-benchmarks", data_dir);
+  char *log = sqlite3_mprintf("%s/kubevirt/build-log.txt", data_dir);
+  char *shape = sqlite3_mprintf("%s/kubevirt/shape.yaml", data_dir);
+  char *out = sqlite3_mprintf("%s/kubevirt", out_dir);
+  char *weekly = sqlite3_mprintf("%s/weekly", out);
+  char *release = sqlite3_mprintf("%s/release", out);
+  char *exp = sqlite3_mprintf("%s/export", out);
+  char *csv = sqlite3_mprintf("%s/weekly.csv", out);
+  char *page = sqlite3_mprintf("%s/weekly_report.html", out);
+  const char *job = "periodic-kubevirt-e2e-k8s-1.34-sig-performance";
+  int rc = make_dirs(out) ? EXIT_FAIL : EXIT_OK;
+  if (rc == EXIT_OK) {
+    char *a[] = {"kubevirt", tree, shape};
+    rc = load_kubevirt(cli, 3, a);
+  }
+  if (rc == EXIT_OK) {
+    char *a[] = {"kubevirt", "--job", "pull-kubevirt-e2e-k8s-1.25-sig-performance", "--build-id",
+                 "1635000000000000000", "--created", "2023-03-13T03:30:00Z", log};
+    rc = load_kubevirt(cli, 8, a);
+  }
+  if (rc == EXIT_OK) {
+    FILE *f = fopen(csv, "w");
+    if (!f) rc = cli_fail("%s: cannot write", csv);
+    else {
+      if (format_query(cli->db, "SELECT * FROM kubevirt_weekly ORDER BY job, resource, metric, week_start",
+                       FMT_CSV, f))
+        rc = EXIT_FAIL;
+      if (fclose(f)) rc = cli_fail("%s: cannot write", csv);
+    }
+  }
+  if (rc == EXIT_OK) {
+    HtmlDoc *h = html_open(page, "KubeVirt CI performance — weekly report");
+    html_paragraph(h, "perfsql's kubevirt_weekly view: per job × resource × metric × ISO week, over the runs "
+                      "that reported the metric (a missing metric is NULL, never 0). Then the week-over-week "
+                      "change of the P95 creation-to-running latency and the audit threshold breaches.");
+    html_heading(h, 2, "vmiCreationToRunningSecondsP95, every job and week");
+    html_table_from_sql(h, cli->db,
+                        "SELECT job, resource, week_start, iso_week, results, runs, round(mean, 3) AS mean,"
+                        " round(min, 3) AS min, round(max, 3) AS max, round(median, 3) AS median, round(p95, 3) AS p95"
+                        " FROM kubevirt_weekly WHERE metric = 'vmiCreationToRunningSecondsP95'"
+                        " ORDER BY job, resource, week_start", 0);
+    html_heading(h, 2, "Week-over-week change (median), vmiCreationToRunningSecondsP95");
+    html_table_from_sql(h, cli->db,
+                        "SELECT job, resource, week_start, prev_week_start, round(median, 3) AS median,"
+                        " round(prev_median, 3) AS prev_median, round(median_change_pct, 1) AS change_pct,"
+                        " regress_severity FROM kubevirt_weekly_change"
+                        " WHERE metric = 'vmiCreationToRunningSecondsP95' AND prev_median IS NOT NULL"
+                        " ORDER BY job, resource, week_start", 0);
+    html_heading(h, 2, "Threshold breaches");
+    html_table_from_sql(h, cli->db,
+                        "SELECT job, build_id, run_time, resource, metric, round(value, 3) AS value,"
+                        " round(threshold_value, 3) AS threshold_value, threshold_metric, round(excess_pct, 1) AS excess_pct"
+                        " FROM kubevirt_threshold_breaches ORDER BY run_time DESC", 50);
+    if (html_close(h)) rc = EXIT_FAIL;
+  }
+  if (rc == EXIT_OK) {
+    char *a[] = {"kubevirt-graph", "weekly", "--out", weekly, "--job", (char *)job};
+    rc = cmd_kubevirt_graph(cli, 6, a);
+  }
+  if (rc == EXIT_OK) {
+    char *a[] = {"kubevirt-graph", "release", "--out", release};
+    rc = cmd_kubevirt_graph(cli, 4, a);
+  }
+  if (rc == EXIT_OK) {
+    char *a[] = {"export", "kubevirt", exp};
+    rc = cmd_export(cli, 3, a);
+  }
+  sqlite3_free(tree); sqlite3_free(log); sqlite3_free(shape); sqlite3_free(out); sqlite3_free(weekly);
+  sqlite3_free(release); sqlite3_free(exp); sqlite3_free(csv); sqlite3_free(page);
   return rc;
 }

@@ -31,7 +31,9 @@ extern const char usage_plot[], usage_report[];
 int load_kubevirt(Cli *, int, char **);
 int load_kubevirt_gcs(Cli *, int, char **);
 int cmd_export(Cli *, int, char **);
-extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export[];
+int cmd_kubevirt_graph(Cli *, int, char **);
+int demo_kubevirt(Cli *, const char *, const char *);
+extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export[], usage_kubevirt_graph[];
 
 
 /* ---- perftracker --------------------------------------------------------- */
@@ -63,6 +65,8 @@ const CliCommand cli_commands[] = {
 
   /* kubevirt */
   {"export", cmd_export, "write loaded data in an upstream layout: perfsql export kubevirt DIR", usage_export},
+  {"kubevirt-graph", cmd_kubevirt_graph, "KubeVirt weekly and release graphs (PNG per metric, HTML per resource)",
+   usage_kubevirt_graph},
 
   /* perftracker */
 
@@ -111,6 +115,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* kubevirt */
+  {"kubevirt", demo_kubevirt},
 
 
   /* perftracker */
