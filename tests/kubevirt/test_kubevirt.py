@@ -373,6 +373,58 @@ class KubevirtLoad(harness.TempDirTest):
         self.assertNotIn("2026-07-20", labels)
         self.assertEqual(os.listdir(os.path.join(out2, "results")), [JOB34])
 
+    # ---- graphs -------------------------------------------------------------------------
+    def test_weekly_and_release_graphs(self):
+        self.ok(["load", "kubevirt", BENCH])
+        g = os.path.join(self.tmp, "g")
+        r = self.fails(["kubevirt-graph", "release", "--out", g])
+        self.assertIn("no shape.yaml loaded", r.err)
+        metric = "vmiCreationToRunningSecondsP95"
+        self.ok(["kubevirt-graph", "weekly", "--out", g, "--job", JOB34, "--metrics",
+                 f"{metric},CREATE-pods-count,nosuch"])
+        for res in ("vmi", "vm"):
+            page = read(os.path.join(g, JOB34, res, "index.html"))
+            self.assertEqual(page.count("<img"), 2)
+            self.assertIn(f">{metric}<", page)
+            self.assertNotIn("nosuch", page.split("</h1>", 1)[1])
+        png = os.path.join(g, JOB34, "vmi", metric, "plot.png")
+        with open(png, "rb") as f:
+            ours = f.read()
+        self.assertEqual(ours[:8], b"\x89PNG\r\n\x1a\n")
+        # oracle: the same chart drawn by chart_line from points computed here in Python
+        import datetime
+        pts, weeks = [], {}
+        for f in results_files():
+            if f.split(os.sep)[-3] != JOB34:
+                continue
+            doc = json.loads(read(f))
+            v = (doc["VMIResult"] or {"Values": {}})["Values"].get(metric)
+            if v is None:
+                continue
+            t = doc["JobDirCreationTime"]
+            pts.append((t, v["value"]))
+            d = datetime.date.fromisoformat(t[:10])
+            weeks.setdefault((d - datetime.timedelta(days=d.weekday())).isoformat(), []).append(v["value"])
+        rows = [(t, v, "individual metrics", 0) for t, v in pts] + \
+               [(w, sum(vs) / len(vs), "weekly averages", 1) for w, vs in weeks.items()]
+        rows.sort(key=lambda r: (r[3], r[0]))
+        values = ",".join(f"('{x}', {y!r}, '{s}')" for x, y, s, k in rows)
+        opts = json.dumps({"title": f"Weekly {metric} for vmi", "x_type": "time", "x_label": "Start date of week",
+                           "y_label": "Metric Value", "width": 1000, "height": 500,
+                           "series": {"individual metrics": {"mode": "markers"},
+                                      "weekly averages": {"mode": "lines+markers"}}, "markers": []})
+        ref = os.path.join(self.tmp, "ref.png")
+        self.ok(["plot", "-o", ref, f"SELECT chart_line(column1, column2, column3, '{opts}') FROM (VALUES {values})"])
+        with open(ref, "rb") as f:
+            self.assertEqual(f.read(), ours)
+        # release graphs: markers from shape.yaml
+        self.ok(["load", "kubevirt", SHAPE])
+        self.ok(["kubevirt-graph", "release", "--out", g, "--metrics", metric])
+        for res in ("vmi", "vm"):
+            page = read(os.path.join(g, "release-v1-8", res, "release-index.html"))
+            self.assertEqual(page.count("<img"), 1)
+            self.assertTrue(os.path.exists(os.path.join(g, "release-v1-8", res, metric, "plot.png")))
+
     # ---- shape.yaml -----------------------------------------------------------------
     def test_shape_yaml(self):
         self.ok(["load", "kubevirt", SHAPE])
