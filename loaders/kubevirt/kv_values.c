@@ -133,6 +133,37 @@ void kv_line_col(const char *s, size_t off, long *line, long *col) {
   *col = c;
 }
 
+/* Byte offset of the value at the object-member path keys[0..nk) ("." already
+** split), or -1. Used only to give a position to "wrong type" errors. Keys are
+** compared with the raw (unescaped) member names. */
+static long long path_offset(const char *s, size_t n, char **keys, int nk) {
+  size_t i = 0;
+  for (int k = 0; k < nk; k++) {
+    skip_ws(s, n, &i);
+    if (i >= n || s[i] != '{') return -1;
+    i++;
+    int found = 0;
+    while (!found) {
+      skip_ws(s, n, &i);
+      if (i >= n || s[i] != '"') return -1;
+      size_t ks = i + 1;
+      if (scan_string(s, n, &i)) return -1;
+      size_t klen = i - 1 - ks;
+      skip_ws(s, n, &i);
+      if (i >= n || s[i] != ':') return -1;
+      i++;
+      skip_ws(s, n, &i);
+      if (klen == strlen(keys[k]) && memcmp(s + ks, keys[k], klen) == 0) { found = 1; break; }
+      if (scan_value(s, n, &i, 1)) return -1;
+      skip_ws(s, n, &i);
+      if (i >= n || s[i] != ',') return -1;
+      i++;
+    }
+  }
+  skip_ws(s, n, &i);
+  return (long long)i;
+}
+
 /* ---- the walk ------------------------------------------------------------ */
 
 enum { R_ROOT, R_RESULT, R_VALUES, R_METRIC, R_THR };
@@ -219,13 +250,34 @@ static const char *type_noun(const char *t) {
   if (!strcmp(t, "true") || !strcmp(t, "false")) return "a boolean";
   if (!strcmp(t, "null")) return "null";
   if (!strcmp(t, "object")) return "an object";
-  return "an array";
+  if (!strcmp(t, "array")) return "an array";
+  return t;
 }
 
 static char *wrong_type(Walk *wk, const char *where, const char *want, const char *got) {
   const char *rk = wk->resource_key ? wk->resource_key : "";
-  return sqlite3_mprintf("%s: $%s%s%s%s: expected %s, got %s", wk->c->file, *rk ? "." : "", rk,
-                         wk->metric_name ? ".Values." : "", where, want, type_noun(got));
+  char *path = sqlite3_mprintf("%s%s%s%s", rk, *rk && (wk->metric_name || *where) ? "." : "",
+                               wk->metric_name ? "Values." : "", where[0] == '.' ? where + 1 : where);
+  if (!path) return sqlite3_mprintf("kubevirt: out of memory");
+  /* the position of the offending value, from the path */
+  char *copy = sqlite3_mprintf("%s", path);
+  char *keys[16];
+  int nk = 0;
+  for (char *tok = copy ? strtok(copy, ".") : 0; tok && nk < 16; tok = strtok(0, ".")) keys[nk++] = tok;
+  long long off = copy ? path_offset(wk->json, wk->n, keys, nk) : -1;
+  sqlite3_free(copy);
+  char *msg;
+  if (off >= 0) {
+    long line, col;
+    kv_line_col(wk->json, (size_t)off, &line, &col);
+    if (wk->c->line_base && line == 1) col--;
+    msg = sqlite3_mprintf("%s:line %ld, column %ld: $.%s: expected %s, got %s", wk->c->file, line + wk->c->line_base,
+                          col, path, want, type_noun(got));
+  } else {
+    msg = sqlite3_mprintf("%s: $.%s: expected %s, got %s", wk->c->file, path, want, type_noun(got));
+  }
+  sqlite3_free(path);
+  return msg;
 }
 
 static int is_num(const char *t) { return t && (!strcmp(t, "integer") || !strcmp(t, "real")); }

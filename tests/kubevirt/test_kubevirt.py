@@ -193,10 +193,18 @@ class KubevirtLoad(harness.TempDirTest):
         doc = json.loads(text)
         name = sorted(doc["VMIResult"]["Values"])[0]
         doc["VMIResult"]["Values"][name]["value"] = "fast"
-        with open(bad, "w") as f:   # wrong type
-            json.dump(doc, f)
+        text = json.dumps(doc)
+        write(bad, text)   # wrong type: the error points at the value
         r = self.fails(["load", "kubevirt", bad])
-        self.assertEqual(r.err, f"perfsql: {bad}: $.VMIResult.Values.{name}.value: expected a number, got a string\n")
+        col = text.index('"fast"') + 1
+        self.assertEqual(r.err, f"perfsql: {bad}:line 1, column {col}: $.VMIResult.Values.{name}.value: "
+                                "expected a number, got a string\n")
+        del doc["VMIResult"]["Values"][name]["value"]
+        write(bad, json.dumps(doc, indent=2))
+        r = self.fails(["load", "kubevirt", bad])
+        col = 6 + len(f'"{name}": ') + 1   # the value {} of the first metric, on line 5
+        self.assertRegex(r.err, rf"^perfsql: {re.escape(bad)}:line 5, column {col}: \$\.VMIResult\.Values\.{name}: "
+                                r"expected an object with \"value\", got no \"value\"\n$")
         self.assertEqual(before, self.dump())
         # a tree: one bad file rolls back the whole load
         tree = os.path.join(self.tmp, "tree")
