@@ -183,6 +183,7 @@ typedef struct Walk {
   int have_metric, have_value;
   char *created;               /* JobDirCreationTime, once seen */
   int created_seen;
+  int saw_result, saw_values;  /* a VMIResult/VMResult key; a "Values" key */
   const char *json; size_t n;  /* the document (for a late JobDirCreationTime) */
 } Walk;
 
@@ -333,6 +334,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       if (!strcmp(key, "JobDirCreationTime")) return take_created(wk, type, (const char *)sqlite3_column_text(t, 2), pzErr);
       const char *res = !strcmp(key, "VMIResult") ? "vmi" : !strcmp(key, "VMResult") ? "vm" : 0;
       if (!res) return 0;
+      wk->saw_result = 1;
       if (!strcmp(type, "null")) return 0;
       if (ensure_run(wk, pzErr)) return -1;
       if (wk->c->skipped) return 1;
@@ -346,6 +348,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
     }
     case R_RESULT:
       if (strcmp(key, "Values")) return 0;
+      wk->saw_values = 1;
       if (!strcmp(type, "null")) return begin_values(wk, pzErr);
       if (strcmp(type, "object")) { *pzErr = wrong_type(wk, ".Values", "an object", type); return -1; }
       if (begin_values(wk, pzErr)) return -1;
@@ -465,6 +468,14 @@ int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr)
     err = 1;
   }
   if (!err && !c->skipped && flush_metric(&wk, pzErr)) err = 1;
+  if (!err && !c->skipped && depth > 0 && kind == KV_DOC_RESULTS && !wk.saw_result) {
+    *pzErr = sqlite3_mprintf("%s: not a perf-report-creator results.json (no VMIResult or VMResult)", c->file);
+    err = 1;
+  }
+  if (!err && !c->skipped && depth > 0 && kind == KV_DOC_RESULT && !wk.saw_values) {
+    *pzErr = sqlite3_mprintf("%s: not a perfscale audit result (no \"Values\")", c->file);
+    err = 1;
+  }
   /* a results.json whose results are both null is still a run */
   if (!err && !c->skipped && ensure_run(&wk, pzErr)) err = 1;
   sqlite3_free(wk.metric_name);

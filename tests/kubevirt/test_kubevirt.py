@@ -206,6 +206,14 @@ class KubevirtLoad(harness.TempDirTest):
         self.assertRegex(r.err, rf"^perfsql: {re.escape(bad)}:line 5, column {col}: \$\.VMIResult\.Values\.{name}: "
                                 r"expected an object with \"value\", got no \"value\"\n$")
         self.assertEqual(before, self.dump())
+        write(bad, '{"name": "not kubevirt"}')
+        r = self.fails(["load", "kubevirt", bad])
+        self.assertEqual(r.err, f"perfsql: {bad}: not a perf-report-creator results.json (no VMIResult or VMResult)\n")
+        audit = os.path.join(self.tmp, "VMI-perf-audit-results.json")
+        write(audit, '{"values": {}}')
+        r = self.fails(["load", "kubevirt", "--job", "j", "--build-id", "1", audit])
+        self.assertEqual(r.err, f"perfsql: {audit}: not a perfscale audit result (no \"Values\")\n")
+        self.assertEqual(before, self.dump())
         # a tree: one bad file rolls back the whole load
         tree = os.path.join(self.tmp, "tree")
         shutil.copytree(os.path.join(BENCH, "results"), os.path.join(tree, "results"))
