@@ -39,7 +39,11 @@ extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export
 /* ---- perftracker --------------------------------------------------------- */
 
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
+int cmd_bench(Cli *, int, char **);
+int cmd_load_bench(Cli *, int, char **);
+int demo_bench(Cli *, const char *, const char *);
+extern const char usage_bench[], usage_load_bench[];
 
 
 /* ---- remote -------------------------------------------------------------- */
@@ -72,6 +76,7 @@ const CliCommand cli_commands[] = {
 
 
   /* bench */
+  {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
 
 
   /* remote */
@@ -94,6 +99,7 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* bench */
+  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
 
   /* remote */
@@ -122,6 +128,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* bench */
+  {"bench", demo_bench},
 
 
   /* remote */

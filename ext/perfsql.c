@@ -61,7 +61,12 @@ void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- perftracker --------------------------------------------------------- */
 
-/* ---- bench --------------------------------------------------------------- */
+/* ---- bench (ext/bench_stats.c, ext/changepoints.c, ext/bench_compare.c) -- */
+void mann_whitney_func(sqlite3_context *, int, sqlite3_value **);
+void geomean_step(sqlite3_context *, int, sqlite3_value **);
+void geomean_final(sqlite3_context *);
+extern const sqlite3_module changepoints_module;
+extern const sqlite3_module bench_compare_module;
 
 /* ---- remote -------------------------------------------------------------- */
 
@@ -112,7 +117,8 @@ static const PerfsqlFunction perfsql_functions[] = {
 
 
   /* bench */
-
+  {"mann_whitney", 2, PF_PURE, mann_whitney_func, 0, 0, 0, 0},
+  {"geomean", 1, PF_PURE, 0, geomean_step, geomean_final, 0, 0},
 
   /* remote */
 
@@ -145,7 +151,8 @@ static const PerfsqlModule perfsql_modules[] = {
 
 
   /* bench */
-
+  {"changepoints", &changepoints_module},
+  {"bench_compare", &bench_compare_module},
 
   /* remote */
 

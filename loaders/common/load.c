@@ -136,7 +136,7 @@ void load_report(const PerfsqlLoad *ld, int status, int quiet) {
   }
   printf("%s: loaded as source %lld%s:", ld->uri, ld->source_id, ld->replaced ? " (replacing the earlier load)" : "");
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(ld->db, "SELECT key, value FROM source, json_each(source.row_counts) WHERE id = ?1",
+  if (sqlite3_prepare_v2(ld->db, "SELECT key, value FROM source, json_each(source.row_counts) WHERE source.id = ?1",
                          -1, &st, 0) == SQLITE_OK) {
     sqlite3_bind_int64(st, 1, ld->source_id);
     int n = 0;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 static pid_t server;
+static int server_pipe = -1;
 static int port;
 
 static void start_server(void) {
@@ -26,10 +27,17 @@ static void start_server(void) {
     _exit(127);
   }
   close(fd[1]);
+  /* Read up to the newline (the port may arrive in several writes) and keep the
+  ** pipe open: closing it would make the server's later writes fail. */
   char buf[32] = {0};
-  ssize_t n = read(fd[0], buf, sizeof buf - 1);
-  close(fd[0]);
-  port = n > 0 ? atoi(buf) : 0;
+  size_t n = 0;
+  while (n < sizeof buf - 1 && !strchr(buf, '\n')) {
+    ssize_t r = read(fd[0], buf + n, sizeof buf - 1 - n);
+    if (r <= 0) break;
+    n += (size_t)r;
+  }
+  server_pipe = fd[0];
+  port = atoi(buf);
   if (!port) {
     fprintf(stderr, "fault server did not start\n");
     exit(2);
@@ -117,6 +125,7 @@ int main(void) {
   http_response_free(&rs);
 
   kill(server, SIGTERM);
+  close(server_pipe);
   waitpid(server, 0, 0);
   sqlite3_close(db);
   return unit_done();

@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "common/http.h"
 #include "common/load.h"
+#include <stdlib.h>
 
 static void hex_of(const char *s, size_t n, size_t repeat, char out[65]) {
   Sha256 h;
@@ -51,8 +52,22 @@ static void test_load_transaction(void) {
   load_count(&ld, "task_map", 1);
   load_count(&ld, "task_map", 2);
   CHECK(load_commit(&ld, &err) == SQLITE_OK);
-  load_free(&ld);
   CHECK(count(db, "SELECT row_counts->>'task_map' FROM source") == 3);
+  /* the report line names the rows per table */
+  {
+    char *text = 0;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    FILE *saved = stdout;
+    stdout = mem;
+    load_report(&ld, LOAD_NEW, 0);
+    fflush(mem);
+    stdout = saved;
+    fclose(mem);
+    CHECK_STR(text, "a.csv: loaded as source 1: task_map=3\n");
+    free(text);
+  }
+  load_free(&ld);
   /* the same content again: a no-op */
   CHECK(load_begin(db, "test", "elsewhere.csv", "h1", 0, &ld, &err) == LOAD_DUPLICATE);
   CHECK(ld.existing_id == 1);
