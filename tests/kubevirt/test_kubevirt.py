@@ -380,6 +380,21 @@ class KubevirtLoad(harness.TempDirTest):
             self.assertTrue({(p["Date"], p["Value"]) for p in theirs["Data"]["DataPoints"] if p["Value"] != 0} <= pts)
             vals = [p["Value"] for p in ours["Data"]["DataPoints"]]
             self.assertAlmostEqual(ours["Data"]["Average"], sum(vals) / len(vals), delta=1e-9)
+        # upstream's week labels (7 days late in 2025/2026, ISO Mondays in 2022-2024), checked on
+        # every real weekly file of every job that has one of our runs among its points
+        loaded = {(f.split(os.sep)[-3], json.loads(read(f))["JobDirCreationTime"]) for f in results_files()}
+        years = set()
+        for wf in glob.glob(os.path.join(BENCH, "weekly", "*", "*", "*", "*", "data", "results.json")):
+            job = os.path.relpath(wf, BENCH).split(os.sep)[1]
+            theirs = json.loads(read(wf))
+            mine = [p for p in theirs["Data"]["DataPoints"] if (job, p["Date"]) in loaded and p["Value"] != 0]
+            if not mine:
+                continue
+            ours = json.loads(read(os.path.join(out, os.path.relpath(wf, BENCH))))
+            self.assertEqual(ours["StartDate"], theirs["StartDate"], wf)
+            self.assertTrue({(p["Date"], p["Value"]) for p in mine} <= {(p["Date"], p["Value"]) for p in ours["Data"]["DataPoints"]})
+            years.add(theirs["StartDate"][:4])
+        self.assertEqual(years, {"2022", "2023", "2024", "2025", "2026"})
         # --iso-weeks labels by ISO Monday
         out2 = os.path.join(self.tmp, "export-iso")
         self.ok(["export", "kubevirt", out2, "--iso-weeks", "--job", JOB34])
