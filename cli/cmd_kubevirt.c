@@ -1,14 +1,20 @@
 /*
-** cmd_kubevirt.c — the KubeVirt commands of the CLI.
+** cmd_kubevirt.c — the KubeVirt commands of the CLI and its demo step.
 **
-**   perfsql load kubevirt [--job J --build-id N] [--created T] [--replace] PATH...
-**   perfsql load kubevirt-gcs --job J [--job J2 ...] [--since 24h] [--bucket B] [--base-url U]
-**                             [--jobs N] [--timeout S] [--connect-timeout S] [--retries N]
-**                             [--backoff-ms MS] [--cacert F] [--insecure] [--now T]
-**   perfsql export kubevirt DIR [--job J] [--iso-weeks]
-**   perfsql kubevirt weekly-graph / release-graph (kv_graph.c)
-** and the demo step. Contract of each in the usage texts below; exit codes
-** and message forms as in cli.h.
+**  1. `load kubevirt [--job J --build-id N] [--created T] [--replace] PATH...`:
+**     one load per PATH (kv_load_path); stops at the first failing PATH.
+**  2. `load kubevirt-gcs --job J... [--since D] [--bucket B] [--base-url U] [--jobs N]
+**     [--timeout S] [--connect-timeout S] [--retries N] [--backoff-ms MS] [--cacert F]
+**     [--insecure] [--now T]`: kv_load_gcs, one load per job.
+**  3. `export kubevirt DIR [--job J] [--iso-weeks]`: kv_export (cli/kv_export.c).
+**     (`kubevirt-graph` is cli/kv_graph.c.)
+**  4. Exit codes and messages as in cli.h: 2 for a bad flag or value (named in
+**     the message), 1 for a failed load or export (the loader's one-line
+**     "<file>:<position>: <what>"). The argument arrays are calloc'd: the
+**     SQLite API table that sqlite3_malloc goes through exists only after
+**     cli_open().
+**  5. demo_kubevirt loads the bundled sample and writes its reports under
+**     out_dir/kubevirt/ (see the function).
 */
 #include "cli.h"
 #include "html.h"
