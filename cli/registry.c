@@ -46,7 +46,12 @@ int demo_bench(Cli *, const char *, const char *);
 extern const char usage_bench[], usage_load_bench[];
 
 
-/* ---- remote -------------------------------------------------------------- */
+/* ---- remote (cli/cmd_remote.c) ------------------------------------------- */
+int cmd_export(Cli *, int, char **);
+int load_remote(Cli *, int, char **);
+int load_remote_config(Cli *, int, char **);
+int demo_remote(Cli *, const char *, const char *);
+extern const char usage_export[], usage_load_remote[], usage_load_remote_config[];
 
 
 const CliCommand cli_commands[] = {
@@ -80,7 +85,7 @@ const CliCommand cli_commands[] = {
 
 
   /* remote */
-
+  {"export", cmd_export, "write report files: export remote DIR | export cases FILE", usage_export},
 
   {0, 0, 0, 0}
 };
@@ -103,7 +108,8 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* remote */
-
+  {"remote", load_remote, "an eBPF perf-test iteration folder (local or sftp://)", usage_load_remote},
+  {"remote-config", load_remote_config, "the eBPF perf-test framework's YAML configuration", usage_load_remote_config},
 
   {0, 0, 0, 0}
 };
@@ -132,7 +138,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* remote */
-
+  {"remote", demo_remote},
 
   {0, 0}
 };

@@ -68,7 +68,12 @@ void geomean_final(sqlite3_context *);
 extern const sqlite3_module changepoints_module;
 extern const sqlite3_module bench_compare_module;
 
-/* ---- remote -------------------------------------------------------------- */
+/* ---- remote (ext/remote_funcs.c) ----------------------------------------- */
+void remote_round_func(sqlite3_context *, int, sqlite3_value **);
+void remote_pystr_func(sqlite3_context *, int, sqlite3_value **);
+void remote_human_bytes_func(sqlite3_context *, int, sqlite3_value **);
+void remote_command_clean_func(sqlite3_context *, int, sqlite3_value **);
+void remote_epoch_func(sqlite3_context *, int, sqlite3_value **);
 
 
 static const PerfsqlFunction perfsql_functions[] = {
@@ -121,7 +126,11 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"geomean", 1, PF_PURE, 0, geomean_step, geomean_final, 0, 0},
 
   /* remote */
-
+  {"remote_round", 2, PF_PURE, remote_round_func, 0, 0, 0, 0},
+  {"remote_pystr", 1, PF_PURE, remote_pystr_func, 0, 0, 0, 0},
+  {"remote_human_bytes", 1, PF_PURE, remote_human_bytes_func, 0, 0, 0, 0},
+  {"remote_command_clean", 1, PF_PURE, remote_command_clean_func, 0, 0, 0, 0},
+  {"remote_epoch", 3, PF_PURE, remote_epoch_func, 0, 0, 0, 0},
 
 };
 

@@ -1,0 +1,686 @@
+/*
+** cmd_remote.c — the CLI of the remote domain (the eBPF performance-test framework):
+**   perfsql load remote PATH_OR_URL --iteration N [--keep-going] [--key F] [--known-hosts F]
+**                                    [--transport auto|sftp|scp] [--timeout S] [--replace]
+**   perfsql load remote-config DIR [--replace]
+**   perfsql export remote DIR [--iteration N] [--no-charts]
+**   perfsql export cases FILE [--source N]
+** and the demo step "remote".
+**
+**  1. Every report is a view (views/remote/); this file only runs them and writes files:
+**     the framework's CSVs (Python csv.writer: CRLF lines, minimal quoting; the same
+**     headers, verbatim), its per-topic overview Markdown, perfsql's own overview with
+**     verdicts over all iterations, the aggregated statistics CSV, and cases.json laid
+**     out like json.dump(indent=2).
+**  2. Errors: one line "perfsql: <file>: <what>", exit 1; usage errors exit 2.
+*/
+#include "cli.h"
+#include "html.h"
+#include "../loaders/remote/remote_load.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char usage_load_remote[] =
+    "usage: perfsql load remote PATH_OR_URL --iteration N [--keep-going] [--replace]\n"
+    "                           [--key FILE] [--known-hosts FILE] [--transport auto|sftp|scp]\n"
+    "                           [--timeout SECONDS]\n"
+    "  Loads one iteration folder of the eBPF performance-test framework (host-server/,\n"
+    "  host-client/, vm-server/, vm-client/ with performance-test-results/baseline|ebpf/...),\n"
+    "  local or over SFTP (sftp://user@host[:port]/path; key from --key or ssh-agent; the\n"
+    "  host key must be in known_hosts, default ~/.ssh/known_hosts).\n"
+    "  --iteration N   the iteration number (several iterations live in one database)\n"
+    "  --keep-going    load the rest when a file is malformed; list the skipped files\n"
+    "  --transport     sftp = libcurl, scp = the system scp client, auto = sftp if libcurl has it\n"
+    "example: perfsql load remote results/iteration_001 --iteration 1\n"
+    "         perfsql load remote sftp://smartx@10.0.0.5/home/smartx/results/iteration_002 \\\n"
+    "               --iteration 2 --key ~/.ssh/id_ed25519\n";
+
+const char usage_load_remote_config[] =
+    "usage: perfsql load remote-config DIR [--replace]\n"
+    "  Loads the framework's configuration folder: every .yaml/.yml (minimal input,\n"
+    "  <env>-full.yaml, tools and performance templates, analysis config, legacy files)\n"
+    "  as JSON into remote_config, and *-cases.json as is. The view remote_case_matrix\n"
+    "  expands the test-case matrix; remote_thresholds reads the analysis thresholds.\n"
+    "example: perfsql load remote-config config/os630-kernel-510-el7-nested\n";
+
+const char usage_export[] =
+    "usage: perfsql export remote DIR [--iteration N] [--no-charts]\n"
+    "       perfsql export cases FILE [--source N]\n"
+    "  remote: writes, for each iteration and topic, the framework's reports\n"
+    "    DIR/iteration_NNN/{topic}_{latency,throughput,pps,resources}_iteration_NNN.csv and\n"
+    "    {topic}_overview_iteration_NNN.md (same columns, verbatim headers), then\n"
+    "    DIR/aggregated/{topic}_stats.csv (mean, stddev, count over iterations from the raw\n"
+    "    values, diff and verdict against the thresholds), DIR/overview.md, and charts\n"
+    "    (overhead per tool as bars, resource use over time as lines) when the chart\n"
+    "    functions are available.\n"
+    "  cases: writes the test-case matrix of the newest loaded <env>-full.yaml (or of\n"
+    "    remote-config source N) as <env>-cases.json, laid out like the framework's bootstrap.\n"
+    "example: perfsql export remote out/remote\n"
+    "         perfsql export cases out/remote/cases.json\n";
+
+/* ---- load kinds ------------------------------------------------------------- */
+
+int load_remote(Cli *cli, int argc, char **argv) {
+  RemoteLoadOptions o;
+  memset(&o, 0, sizeof o);
+  const char *root = 0, *v;
+  for (int i = 1; i < argc; i++) {
+    if (arg_value(argc, argv, &i, "--iteration", &v)) {
+      char *e;
+      long n = strtol(v, &e, 10);
+      if (*e || n < 1 || n > 1000000) return cli_usage("load remote", "--iteration %s: expected a positive number", v);
+      o.iteration = (int)n;
+    } else if (arg_value(argc, argv, &i, "--key", &v)) o.fetch.key = v;
+    else if (arg_value(argc, argv, &i, "--known-hosts", &v)) o.fetch.known_hosts = v;
+    else if (arg_value(argc, argv, &i, "--transport", &v)) o.fetch.transport = v;
+    else if (arg_value(argc, argv, &i, "--timeout", &v)) o.fetch.timeout_s = atol(v);
+    else if (arg_flag(argv, i, "--keep-going")) o.keep_going = 1;
+    else if (arg_flag(argv, i, "--replace")) o.replace = 1;
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("load remote", "unexpected argument %s", argv[i]);
+    else if (!root) root = argv[i];
+    else return cli_usage("load remote", "unexpected argument %s", argv[i]);
+  }
+  if (!root) return cli_usage("load remote", "missing PATH_OR_URL");
+  if (!o.iteration) return cli_usage("load remote", "missing --iteration N");
+  if (o.fetch.transport && strcmp(o.fetch.transport, "auto") && strcmp(o.fetch.transport, "sftp") &&
+      strcmp(o.fetch.transport, "scp"))
+    return cli_usage("load remote", "--transport %s: expected auto, sftp or scp", o.fetch.transport);
+  o.quiet = cli->quiet;
+  o.fetch.quiet = cli->quiet;
+  if (cli_open(cli)) return EXIT_FAIL;
+  char *err = 0;
+  if (remote_load_tree(cli->db, root, &o, &err)) {
+    cli_fail("%s", err ? err : "load failed");
+    sqlite3_free(err);
+    return EXIT_FAIL;
+  }
+  return EXIT_OK;
+}
+
+int load_remote_config(Cli *cli, int argc, char **argv) {
+  const char *dir = 0;
+  int replace = 0;
+  for (int i = 1; i < argc; i++) {
+    if (arg_flag(argv, i, "--replace")) replace = 1;
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("load remote-config", "unexpected argument %s", argv[i]);
+    else if (!dir) dir = argv[i];
+    else return cli_usage("load remote-config", "unexpected argument %s", argv[i]);
+  }
+  if (!dir) return cli_usage("load remote-config", "missing DIR");
+  if (cli_open(cli)) return EXIT_FAIL;
+  char *err = 0;
+  if (remote_load_config(cli->db, dir, replace, cli->quiet, &err)) {
+    cli_fail("%s", err ? err : "load failed");
+    sqlite3_free(err);
+    return EXIT_FAIL;
+  }
+  return EXIT_OK;
+}
+
+/* ---- writing helpers ----------------------------------------------------------- */
+
+static void csv_cell(PerfsqlBuf *b, const char *s) {
+  if (!s) s = "";
+  if (strpbrk(s, ",\"\r\n")) {
+    buf_append(b, "\"", 1);
+    for (const char *p = s; *p; p++) {
+      if (*p == '"') buf_append(b, "\"", 1);
+      buf_append(b, p, 1);
+    }
+    buf_append(b, "\"", 1);
+  } else {
+    buf_append(b, s, strlen(s));
+  }
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
+  if (sqlite3_prepare_v2(db, sql, -1, st, 0) != SQLITE_OK) {
+    cli_fail("%s", sqlite3_errmsg(db));
+    return -1;
+  }
+  return 0;
+}
+
+static int write_buf(const char *path, PerfsqlBuf *b) {
+  if (b->oom) { buf_free(b); return cli_fail("%s: out of memory", path), -1; }
+  int rc = write_file_path(path, b->data ? b->data : "", b->len);
+  buf_free(b);
+  return rc;
+}
+
+/* Writes the rows of st (ordered by its first `keys` columns) as one CSV per distinct key:
+** path_of(key values) names the file; columns from `skip` on are written. */
+static int write_csv_grouped(sqlite3_stmt *st, int keys, int skip, const char *header,
+                             char *(*path_of)(sqlite3_stmt *st, void *ctx), void *ctx, int *files) {
+  PerfsqlBuf b = {0};
+  char *path = 0, *cur = 0;
+  int nc = sqlite3_column_count(st), rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    PerfsqlBuf k = {0};
+    for (int i = 0; i < keys; i++) buf_appendf(&k, "%s\x1f", sqlite3_column_text(st, i));
+    buf_append(&k, "", 1);
+    if (!cur || strcmp(cur, k.data) != 0) {
+      if (path && write_buf(path, &b)) { buf_free(&k); goto fail; }
+      if (path) (*files)++;
+      sqlite3_free(path);
+      sqlite3_free(cur);
+      memset(&b, 0, sizeof b);
+      cur = k.data;
+      path = path_of(st, ctx);
+      if (header) {
+        buf_append(&b, header, strlen(header));
+      } else {
+        for (int i = skip; i < nc; i++) {
+          if (i > skip) buf_append(&b, ",", 1);
+          csv_cell(&b, sqlite3_column_name(st, i));
+        }
+        buf_append(&b, "\r\n", 2);
+      }
+    } else {
+      buf_free(&k);
+    }
+    for (int i = skip; i < nc; i++) {
+      if (i > skip) buf_append(&b, ",", 1);
+      csv_cell(&b, (const char *)sqlite3_column_text(st, i));
+    }
+    buf_append(&b, "\r\n", 2);
+  }
+  if (rc != SQLITE_DONE) {
+    cli_fail("%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+    goto fail;
+  }
+  if (path) {
+    if (write_buf(path, &b)) goto fail;
+    (*files)++;
+  }
+  sqlite3_free(path);
+  sqlite3_free(cur);
+  return 0;
+fail:
+  buf_free(&b);
+  sqlite3_free(path);
+  sqlite3_free(cur);
+  return -1;
+}
+
+typedef struct ReportPath { const char *dir, *type; } ReportPath;
+static char *report_path(sqlite3_stmt *st, void *ctx) {
+  const ReportPath *r = ctx;
+  int it = sqlite3_column_int(st, 0);
+  return sqlite3_mprintf("%s/iteration_%03d/%s_%s_iteration_%03d.csv", r->dir, it,
+                         sqlite3_column_text(st, 1), r->type, it);
+}
+static char *stats_path(sqlite3_stmt *st, void *ctx) {
+  return sqlite3_mprintf("%s/aggregated/%s_stats.csv", (const char *)ctx, sqlite3_column_text(st, 0));
+}
+
+static const char resources_header[] =
+    "Tool Case,Protocol,Direction,PPS Single,,,,PPS Multi,,,,TP Single,,,,TP Multi,,,,Full Cycle,,,"
+    "Log Size,\r\n"
+    ",,,Time Range,CPU Avg (%),CPU Max (%),Mem Max (KB),Time Range,CPU Avg (%),CPU Max (%),"
+    "Mem Max (KB),Time Range,CPU Avg (%),CPU Max (%),Mem Max (KB),Time Range,CPU Avg (%),CPU Max (%),"
+    "Mem Max (KB),Max RSS (KB),Max VSZ (KB),Total Samples,Size (Bytes),Size (Human)\r\n";
+
+/* "system_network_performance" -> "System Network Performance" (Python str.title()). */
+static void topic_title(const char *topic, char *out, size_t cap) {
+  size_t k = 0;
+  int start = 1;
+  for (const char *p = topic; *p && k + 1 < cap; p++) {
+    char c = *p == '_' ? ' ' : *p;
+    int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alpha) {
+      if (start && c >= 'a' && c <= 'z') c = (char)(c - 32);
+      else if (!start && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+    }
+    start = !alpha;
+    out[k++] = c;
+  }
+  out[k] = 0;
+}
+
+/* The framework's {topic}_overview_{iteration}.md (1fa9db3 layout), one per iteration
+** and topic, from two queries (counts, then table rows in order). */
+static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteration, int *files) {
+  sqlite3_stmt *cnt = 0, *rows = 0;
+  if (prepare(db,
+      "WITH c AS (SELECT * FROM remote_case_env WHERE ?1 = 0 OR iteration = ?1),"
+      " lat AS (SELECT DISTINCT iteration, case_name, env FROM remote_latency_run WHERE scope = 'ebpf'),"
+      " tp AS (SELECT DISTINCT iteration, case_name, env FROM remote_stream_run WHERE scope = 'ebpf' AND test_type = 'throughput'),"
+      " pp AS (SELECT DISTINCT iteration, case_name, env FROM remote_stream_run WHERE scope = 'ebpf' AND test_type = 'pps'),"
+      " res AS (SELECT DISTINCT iteration, case_name, env FROM remote_monitor_latest WHERE kind = 'pidstat')"
+      " SELECT c.iteration, c.topic, count(*), count(lat.case_name), count(tp.case_name), count(pp.case_name),"
+      " count(res.case_name)"
+      " FROM c LEFT JOIN lat USING (iteration, case_name, env) LEFT JOIN tp USING (iteration, case_name, env)"
+      " LEFT JOIN pp USING (iteration, case_name, env) LEFT JOIN res USING (iteration, case_name, env)"
+      " GROUP BY c.iteration, c.topic ORDER BY c.iteration, c.topic", &cnt))
+    return -1;
+  if (prepare(db,
+      "SELECT c.iteration, c.topic, c.case_name, c.protocol, c.direction, coalesce(remote_pystr(l.diff_pct), 'N/A'),"
+      " coalesce(remote_pystr(t.diff_pct), 'N/A'), coalesce(remote_pystr(p.diff_pct), 'N/A')"
+      " FROM remote_case_env c"
+      " LEFT JOIN remote_latency_compare l ON l.iteration=c.iteration AND l.case_name=c.case_name AND l.env=c.env AND l.test='tcp_rr'"
+      " LEFT JOIN remote_throughput_compare t ON t.iteration=c.iteration AND t.case_name=c.case_name AND t.env=c.env AND t.kind='single'"
+      " LEFT JOIN remote_pps_compare p ON p.iteration=c.iteration AND p.case_name=c.case_name AND p.env=c.env AND p.kind='single'"
+      " WHERE ?1 = 0 OR c.iteration = ?1 ORDER BY c.iteration, c.topic, c.case_name", &rows)) {
+    sqlite3_finalize(cnt);
+    return -1;
+  }
+  sqlite3_bind_int(cnt, 1, only_iteration);
+  sqlite3_bind_int(rows, 1, only_iteration);
+  char date[32];
+  time_t now = time(0);
+  strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", localtime(&now));
+  int rc = 0, have_row = sqlite3_step(rows) == SQLITE_ROW;
+  while (rc == 0 && sqlite3_step(cnt) == SQLITE_ROW) {
+    int it = sqlite3_column_int(cnt, 0);
+    const char *topic = (const char *)sqlite3_column_text(cnt, 1);
+    char title[512], iter[32];
+    topic_title(topic, title, sizeof title);
+    snprintf(iter, sizeof iter, "iteration_%03d", it);
+    sqlite3_int64 total = sqlite3_column_int64(cnt, 2);
+    PerfsqlBuf b = {0};
+    buf_appendf(&b, "# %s - Analysis Overview\n\n**Iteration:** %s\n**Date:** %s\n**Total Cases:** %lld\n\n",
+                title, iter, date, total);
+    buf_appendf(&b, "## Summary Statistics\n\n- Total test cases: %lld\n- Cases with latency data: %lld\n"
+                "- Cases with throughput data: %lld\n- Cases with PPS data: %lld\n"
+                "- Cases with resource data: %lld\n\n", total, sqlite3_column_int64(cnt, 3),
+                sqlite3_column_int64(cnt, 4), sqlite3_column_int64(cnt, 5), sqlite3_column_int64(cnt, 6));
+    buf_appendf(&b, "## Performance Summary\n\n"
+                "| Tool Case | Protocol | Dir | Latency Diff (%%) | Throughput Diff (%%) | PPS Diff (%%) |\n"
+                "|-----------|----------|-----|------------------|---------------------|---------------|\n");
+    while (have_row && sqlite3_column_int(rows, 0) == it &&
+           strcmp((const char *)sqlite3_column_text(rows, 1), topic) == 0) {
+      const char *tc = (const char *)sqlite3_column_text(rows, 2);
+      char shown[64];
+      if (strlen(tc) > 30) snprintf(shown, sizeof shown, "%.27s...", tc);
+      else snprintf(shown, sizeof shown, "%s", tc);
+      buf_appendf(&b, "| %s | %s | %s | %s | %s | %s |\n", shown, sqlite3_column_text(rows, 3),
+                  sqlite3_column_text(rows, 4), sqlite3_column_text(rows, 5), sqlite3_column_text(rows, 6),
+                  sqlite3_column_text(rows, 7));
+      have_row = sqlite3_step(rows) == SQLITE_ROW;
+    }
+    buf_appendf(&b, "\n## Notes\n\n"
+                "- Positive diff%% for latency indicates performance degradation (higher latency)\n"
+                "- Negative diff%% for throughput/PPS indicates performance degradation\n"
+                "- N/A indicates missing data\n\n"
+                "## Detailed Reports\n\n"
+                "1. **Latency Report**: `%s_latency_%s.csv`\n"
+                "2. **Throughput Report**: `%s_throughput_%s.csv`\n"
+                "3. **PPS Report**: `%s_pps_%s.csv`\n"
+                "4. **Resources Report**: `%s_resources_%s.csv`\n",
+                topic, iter, topic, iter, topic, iter, topic, iter);
+    char *path = sqlite3_mprintf("%s/%s/%s_overview_%s.md", dir, iter, topic, iter);
+    rc = write_buf(path, &b);
+    sqlite3_free(path);
+    if (rc == 0) (*files)++;
+  }
+  sqlite3_finalize(cnt);
+  sqlite3_finalize(rows);
+  return rc;
+}
+
+/* ---- charts (through the chart SQL functions when the build has them) -------------- */
+
+static int has_function(sqlite3 *db, const char *name) {
+  sqlite3_stmt *st = 0;
+  int found = 0;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = ?1", -1, &st, 0) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+/* Runs a query returning (file name, PNG blob) rows and writes each under dir. */
+static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count) {
+  sqlite3_stmt *st = 0;
+  if (prepare(db, sql, &st)) return -1;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
+    char *path = sqlite3_mprintf("%s/%s", dir, sqlite3_column_text(st, 0));
+    int w = write_file_path(path, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+    sqlite3_free(path);
+    if (w) { sqlite3_finalize(st); return -1; }
+    (*count)++;
+  }
+  if (rc != SQLITE_DONE) {
+    cli_fail("charts: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+/* Charts: overhead per tool (bars: diff % of each case's mean over all iterations
+** against the baseline, per metric) and resource use over time (lines: %CPU of the
+** tool per iteration, seconds since the monitor's first sample), through the charts
+** domain's chart_bar/chart_line aggregates. Infinite diffs (zero baseline) are left out. */
+static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
+  char *cdir = sqlite3_mprintf("%s/charts", dir);
+  int rc = make_dirs(cdir);
+  if (rc == 0)
+    rc = write_blobs(db, cdir,
+        "SELECT 'overhead_' || topic || '.png',"
+        " chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline over all iterations',"
+        "   'y_label', 'diff vs baseline (%)', 'width', 1400, 'height', 560))"
+        " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,"
+        "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'"
+        "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'"
+        "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct"
+        "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)"
+        "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',"
+        "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308"
+        "   ORDER BY s.topic, c.case_id, s.case_name,"
+        "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))"
+        " GROUP BY topic ORDER BY topic", count);
+  if (rc == 0)
+    rc = write_blobs(db, cdir,
+        "SELECT 'resources_' || case_name || '.png',"
+        " chart_line(t_rel_s, cpu_pct, 'iteration ' || iteration, json_object('title', case_name || ': eBPF tool %CPU',"
+        "   'x_label', 'seconds since the monitor started', 'y_label', '%CPU (pidstat)', 'width', 1000, 'height', 420))"
+        " FROM (SELECT * FROM remote_resource_sample ORDER BY case_name, iteration, ts)"
+        " GROUP BY case_name ORDER BY case_name", count);
+  sqlite3_free(cdir);
+  return rc;
+}
+
+
+/* DIR/report.html: one self-contained page (cli/html.h) with the thresholds, the
+** overhead chart of every topic and the table of degraded metrics. */
+static int write_html(sqlite3 *db, const char *dir) {
+  char *path = sqlite3_mprintf("%s/report.html", dir);
+  HtmlDoc *h = html_open(path, "eBPF tool overhead");
+  sqlite3_free(path);
+  html_paragraph(h, "Each eBPF tool case against its environment's baseline, over all loaded iterations "
+                    "(means recomputed from the raw measurements). Latency up and throughput/PPS down "
+                    "beyond the threshold are degradations.");
+  html_heading(h, 2, "Thresholds");
+  html_table_from_sql(h, db, "SELECT metric, percent, origin FROM remote_thresholds", 0);
+  html_heading(h, 2, "Overhead per tool");
+  sqlite3_stmt *st = 0;
+  if (sqlite3_prepare_v2(db,
+        "SELECT topic, chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline',"
+        " 'y_label', 'diff vs baseline (%)', 'width', 1200, 'height', 480))"
+        " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,"
+        "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'"
+        "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'"
+        "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct"
+        "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)"
+        "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',"
+        "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308"
+        "   ORDER BY s.topic, c.case_id, s.case_name,"
+        "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))"
+        " GROUP BY topic ORDER BY topic", -1, &st, 0) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      html_heading(h, 3, (const char *)sqlite3_column_text(st, 0));
+      html_image_png(h, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                     (const char *)sqlite3_column_text(st, 0));
+    }
+  }
+  sqlite3_finalize(st);
+  html_heading(h, 2, "Degraded metrics");
+  html_table_from_sql(h, db,
+      "SELECT case_name AS \"tool case\", env, metric, n, remote_round(mean, 3) AS mean,"
+      " remote_round(baseline_mean, 3) AS baseline, diff_pct AS \"diff %\", threshold_pct AS \"threshold %\""
+      " FROM remote_iteration_stats WHERE verdict = 'degraded' ORDER BY case_name, metric", 0);
+  return html_close(h);
+}
+
+/* ---- perfsql's own overview -------------------------------------------------------- */
+
+static int write_overview(sqlite3 *db, const char *path, int charts) {
+  PerfsqlBuf b = {0};
+  buf_appendf(&b, "# eBPF tool overhead (perfsql)\n\n");
+  sqlite3_stmt *st = 0;
+  if (prepare(db, "SELECT group_concat(iteration, ', '), count(*) FROM (SELECT DISTINCT iteration FROM remote_case ORDER BY iteration)", &st)) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    buf_appendf(&b, "Iterations: %s (%lld). ", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "none",
+                sqlite3_column_int64(st, 1));
+  sqlite3_finalize(st);
+  if (prepare(db, "SELECT group_concat(metric || ' ' || remote_pystr(percent) || ' % (' || origin || ')', ', ') FROM remote_thresholds", &st)) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) buf_appendf(&b, "Degradation thresholds: %s.\n\n", sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  buf_appendf(&b, "Each figure is the change of the case's mean over all iterations against the mean of "
+              "its environment's baseline, recomputed from the raw measurements (not an average of "
+              "per-iteration percentages); ± is the case's standard deviation in percent of its mean. "
+              "Latency up and throughput/PPS down are degradations.\n\n");
+  buf_appendf(&b, "| Tool Case | Env | n | TCP RR Δ%% | UDP RR Δ%% | TP Single Δ%% | TP Multi Δ%% | "
+              "PPS Single Δ%% | PPS Multi Δ%% | CPU avg %% | Verdict |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  const char *sql =
+      "WITH s AS (SELECT * FROM remote_iteration_stats),"
+      " cell AS (SELECT case_name, metric, CASE WHEN diff_pct IS NULL THEN 'N/A' ELSE"
+      "   remote_pystr(diff_pct) || CASE WHEN stddev IS NOT NULL AND mean <> 0 THEN ' ±' ||"
+      "   remote_pystr(remote_round(stddev / abs(mean) * 100, 1)) ELSE '' END ||"
+      "   CASE verdict WHEN 'degraded' THEN ' ⚠' ELSE '' END END AS txt FROM s)"
+      " SELECT c.case_name, c.env, (SELECT max(n) FROM s WHERE s.case_name = c.case_name AND s.family = 'latency'),"
+      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'tcp_rr_mean_us'), 'N/A'),"
+      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'udp_rr_mean_us'), 'N/A'),"
+      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'throughput_single_gbps'), 'N/A'),"
+      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'throughput_multi_gbps'), 'N/A'),"
+      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'pps_single'), 'N/A'),"
+      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'pps_multi'), 'N/A'),"
+      " coalesce((SELECT remote_pystr(remote_round(mean, 2)) FROM s WHERE s.case_name = c.case_name AND metric = 'cpu_pct'), 'N/A'),"
+      " CASE WHEN EXISTS (SELECT 1 FROM s WHERE s.case_name = c.case_name AND verdict = 'degraded') THEN '**degraded**'"
+      "      WHEN EXISTS (SELECT 1 FROM s WHERE s.case_name = c.case_name AND verdict IN ('ok', 'improved')) THEN 'ok'"
+      "      ELSE 'no baseline' END"
+      " FROM (SELECT DISTINCT case_name, env FROM remote_case_env) AS c ORDER BY c.case_name";
+  if (prepare(db, sql, &st)) { buf_free(&b); return -1; }
+  int rows = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    buf_appendf(&b, "|");
+    for (int i = 0; i < 11; i++) {
+      const char *v = (const char *)sqlite3_column_text(st, i);
+      buf_appendf(&b, " %s |", v ? v : "N/A");
+    }
+    buf_appendf(&b, "\n");
+    rows++;
+  }
+  sqlite3_finalize(st);
+  if (!rows) buf_appendf(&b, "| (no eBPF cases loaded) | | | | | | | | | | |\n");
+  buf_appendf(&b, "\nPer-iteration reports in the framework's own layout are under `iteration_NNN/`; "
+              "the statistics behind this table (mean, stddev, count, baseline) are in "
+              "`aggregated/<topic>_stats.csv`.\n");
+  if (charts) {
+    buf_appendf(&b, "\n## Charts\n\n");
+    sqlite3_stmt *q = 0;
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", -1, &q, 0) == SQLITE_OK) {
+      while (sqlite3_step(q) == SQLITE_ROW)
+        buf_appendf(&b, "![overhead of %s](charts/overhead_%s.png)\n\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    buf_appendf(&b, "Resource use over time of each tool: `charts/resources_<case>.png`.\n");
+  }
+  return write_buf(path, &b);
+}
+
+static int export_remote(Cli *cli, const char *dir, int only_iteration, int charts) {
+  if (cli_open(cli)) return EXIT_FAIL;
+  sqlite3 *db = cli->db;
+  if (make_dirs(dir)) return EXIT_FAIL;
+  static const struct { const char *view, *type; } reports[] = {
+    {"remote_report_latency", "latency"}, {"remote_report_throughput", "throughput"},
+    {"remote_report_pps", "pps"}, {"remote_report_resources", "resources"}};
+  int files = 0;
+  /* one pass per report view; rows are split into files by (iteration, topic) */
+  for (size_t r = 0; r < sizeof reports / sizeof reports[0]; r++) {
+    char *sql = sqlite3_mprintf("SELECT * FROM %s WHERE ?1 = 0 OR iteration = ?1", reports[r].view);
+    sqlite3_stmt *st = 0;
+    int prc = prepare(db, sql, &st);
+    sqlite3_free(sql);
+    if (prc) return EXIT_FAIL;
+    sqlite3_bind_int(st, 1, only_iteration);
+    ReportPath rp = {dir, reports[r].type};
+    int w = write_csv_grouped(st, 2, 2, strcmp(reports[r].type, "resources") == 0 ? resources_header : 0,
+                              report_path, &rp, &files);
+    sqlite3_finalize(st);
+    if (w) return EXIT_FAIL;
+  }
+  if (write_topic_overviews(db, dir, only_iteration, &files)) return EXIT_FAIL;
+  /* aggregated statistics, one CSV per topic */
+  sqlite3_stmt *st = 0;
+  if (prepare(db,
+      "SELECT topic, case_name AS \"Tool Case\", protocol AS \"Protocol\", direction AS \"Direction\", env AS \"Env\","
+      " metric AS \"Metric\", n AS \"N\", remote_pystr(mean * 1.0) AS \"Mean\", remote_pystr(stddev) AS \"Stddev\","
+      " remote_pystr(min) AS \"Min\", remote_pystr(max) AS \"Max\", baseline_n AS \"Baseline N\","
+      " remote_pystr(baseline_mean * 1.0) AS \"Baseline Mean\", remote_pystr(baseline_stddev) AS \"Baseline Stddev\","
+      " coalesce(remote_pystr(diff_pct), 'N/A') AS \"Diff (%)\", remote_pystr(threshold_pct) AS \"Threshold (%)\","
+      " coalesce(verdict, '') AS \"Verdict\""
+      " FROM remote_iteration_stats ORDER BY topic, case_name, env, metric", &st))
+    return EXIT_FAIL;
+  int w = write_csv_grouped(st, 1, 1, 0, stats_path, (void *)dir, &files);
+  sqlite3_finalize(st);
+  if (w) return EXIT_FAIL;
+  int nch = 0;
+  int can_chart = charts && has_function(db, "chart_bar") && has_function(db, "chart_line");
+  if (can_chart && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
+  if (can_chart) {
+    if (write_html(db, dir)) return EXIT_FAIL;
+    files++;
+  }
+  char *ov = sqlite3_mprintf("%s/overview.md", dir);
+  w = write_overview(db, ov, can_chart);
+  sqlite3_free(ov);
+  if (w) return EXIT_FAIL;
+  files++;
+  if (!cli->quiet) {
+    printf("remote: wrote %d report files and %d charts under %s/\n", files, nch, dir);
+    if (charts && !can_chart) printf("remote: charts skipped (chart_bar/chart_line not in this build)\n");
+  }
+  return EXIT_OK;
+}
+
+/* cases.json like the framework's bootstrap: json.dump(..., indent=2). */
+static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
+  if (cli_open(cli)) return EXIT_FAIL;
+  sqlite3 *db = cli->db;
+  sqlite3_stmt *st = 0;
+  if (prepare(db, "SELECT source_id, config_path, environment_name FROM remote_case_matrix"
+                  " WHERE ?1 = 0 OR source_id = ?1 ORDER BY source_id DESC, config_path LIMIT 1", &st))
+    return EXIT_FAIL;
+  sqlite3_bind_int64(st, 1, source);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    return cli_fail("no <env>-full.yaml with tools loaded%s (perfsql load remote-config DIR)",
+                    source ? " in that source" : "");
+  }
+  sqlite3_int64 sid = sqlite3_column_int64(st, 0);
+  char *cpath = sqlite3_mprintf("%s", sqlite3_column_text(st, 1));
+  char *envname = sqlite3_mprintf("%s", sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
+  sqlite3_finalize(st);
+  if (prepare(db,
+      "SELECT json_quote(m.name), json_quote(m.command), json_quote(m.script), json_quote(m.category),"
+      " json_quote(m.environment), m.parameters, m.duration, m.id"
+      " FROM remote_case_matrix AS m WHERE m.source_id = ?1 AND m.config_path = ?2 ORDER BY m.id", &st)) {
+    sqlite3_free(cpath);
+    sqlite3_free(envname);
+    return EXIT_FAIL;
+  }
+  sqlite3_bind_int64(st, 1, sid);
+  sqlite3_bind_text(st, 2, cpath, -1, SQLITE_STATIC);
+  sqlite3_stmt *pq = 0;
+  if (prepare(db, "SELECT json_quote(key), json_quote(value) FROM json_each(?1) ORDER BY id", &pq)) {
+    sqlite3_finalize(st);
+    sqlite3_free(cpath);
+    sqlite3_free(envname);
+    return EXIT_FAIL;
+  }
+  PerfsqlBuf body = {0};
+  int n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    buf_appendf(&body, "%s    {\n      \"id\": %lld,\n      \"name\": %s,\n      \"command\": %s,\n"
+                "      \"script\": %s,\n      \"category\": %s,\n      \"environment\": %s,\n"
+                "      \"parameters\": ", n ? ",\n" : "", sqlite3_column_int64(st, 7),
+                sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+                sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+    sqlite3_bind_text(pq, 1, (const char *)sqlite3_column_text(st, 5), -1, SQLITE_TRANSIENT);
+    int np = 0;
+    while (sqlite3_step(pq) == SQLITE_ROW)
+      buf_appendf(&body, "%s        %s: %s", np++ ? ",\n" : "{\n", sqlite3_column_text(pq, 0), sqlite3_column_text(pq, 1));
+    sqlite3_reset(pq);
+    buf_appendf(&body, np ? "\n      },\n" : "{},\n");
+    buf_appendf(&body, "      \"duration\": %s\n    }", sqlite3_column_text(st, 6));
+    n++;
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(pq);
+  PerfsqlBuf b = {0};
+  sqlite3_stmt *q = 0;
+  char *envq = 0;
+  if (sqlite3_prepare_v2(db, "SELECT json_quote(?1)", -1, &q, 0) == SQLITE_OK) {
+    sqlite3_bind_text(q, 1, envname, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) envq = sqlite3_mprintf("%s", sqlite3_column_text(q, 0));
+  }
+  sqlite3_finalize(q);
+  buf_appendf(&b, "{\n  \"metadata\": {\n    \"environment\": %s,\n    \"total_cases\": %d\n  },\n"
+              "  \"test_cases\": [%s", envq ? envq : "\"\"", n, n ? "\n" : "");
+  if (body.len) buf_append(&b, body.data, body.len);
+  buf_appendf(&b, n ? "\n  ]\n}" : "]\n}");
+  buf_free(&body);
+  sqlite3_free(envq);
+  sqlite3_free(cpath);
+  sqlite3_free(envname);
+  if (write_buf(file, &b)) return EXIT_FAIL;
+  if (!cli->quiet) printf("remote: wrote %d cases to %s\n", n, file);
+  return EXIT_OK;
+}
+
+int cmd_export(Cli *cli, int argc, char **argv) {
+  if (argc < 3) return cli_usage("export", "expected: export remote DIR | export cases FILE");
+  const char *what = argv[1], *target = argv[2], *v;
+  if (strcmp(what, "remote") == 0) {
+    int it = 0, charts = 1;
+    for (int i = 3; i < argc; i++) {
+      if (arg_value(argc, argv, &i, "--iteration", &v)) it = atoi(v);
+      else if (arg_flag(argv, i, "--no-charts")) charts = 0;
+      else return cli_usage("export", "unexpected argument %s", argv[i]);
+    }
+    return export_remote(cli, target, it, charts);
+  }
+  if (strcmp(what, "cases") == 0) {
+    sqlite3_int64 src = 0;
+    for (int i = 3; i < argc; i++) {
+      if (arg_value(argc, argv, &i, "--source", &v)) src = atoll(v);
+      else return cli_usage("export", "unexpected argument %s", argv[i]);
+    }
+    return export_cases(cli, target, src);
+  }
+  return cli_usage("export", "unknown export '%s' (remote, cases)", what);
+}
+
+/* ---- demo ---------------------------------------------------------------------- */
+
+int demo_remote(Cli *cli, const char *data_dir, const char *out_dir) {
+  char *cfg = sqlite3_mprintf("%s/remote/config", data_dir);
+  char *err = 0;
+  int q = cli->quiet;
+  if (cli_open(cli)) { sqlite3_free(cfg); return EXIT_FAIL; }
+  int rc = remote_load_config(cli->db, cfg, 0, q, &err);
+  sqlite3_free(cfg);
+  if (rc) { cli_fail("%s", err); sqlite3_free(err); return EXIT_FAIL; }
+  for (int it = 1; it <= 3; it++) {
+    char *root = sqlite3_mprintf("%s/remote/sample_tree/iteration_%03d", data_dir, it);
+    RemoteLoadOptions o;
+    memset(&o, 0, sizeof o);
+    o.iteration = it;
+    o.quiet = q;
+    o.fetch.quiet = q;
+    rc = remote_load_tree(cli->db, root, &o, &err);
+    sqlite3_free(root);
+    if (rc) { cli_fail("%s", err); sqlite3_free(err); return EXIT_FAIL; }
+  }
+  char *dir = sqlite3_mprintf("%s/remote", out_dir);
+  rc = export_remote(cli, dir, 0, 1);
+  if (rc == EXIT_OK) {
+    char *cases = sqlite3_mprintf("%s/cases.json", dir);
+    rc = export_cases(cli, cases, 0);
+    sqlite3_free(cases);
+  }
+  sqlite3_free(dir);
+  return rc;
+}

@@ -1,0 +1,425 @@
+/*
+** remote_fetch.c — lists and reads the files of a result tree, local or remote.
+**
+**  1. Local roots: a folder, walked recursively (regular files only; symlinks to files
+**     are followed, symlinked folders are not, so a loop cannot hang the walk).
+**  2. sftp://[user@]host[:port]/path roots go through libcurl's SFTP (libssh2): one
+**     handle for the whole tree so the SSH session is reused; authentication by the
+**     --key private key (its .pub beside it when present) or ssh-agent; the server's
+**     host key is checked against known_hosts (--known-hosts, default
+**     ~/.ssh/known_hosts) and an unknown or different key is refused — never accepted
+**     or added. Connect timeout 10 s, transfer timeout timeout_s, 3 retries with
+**     backoff on connection failures.
+**  3. If libcurl has no SFTP (or transport "scp" is asked for), the tree is copied with
+**     the system `scp -r` (BatchMode, StrictHostKeyChecking=yes, the same known_hosts
+**     and key) into a private temporary folder, read as a local tree, and removed on
+**     close. No shell is involved: arguments go to execvp as they are.
+**  4. No password is ever accepted in the URL (an error says so); displayed and stored
+**     names carry user@host but no secret.
+**  5. Errors: "<root or file>: <what>" (sqlite3_malloc'd *pzErr).
+*/
+#include "remote_fetch.h"
+#include "../common/load.h"
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct RemoteTree {
+  char *root;            /* local folder, or the URL without trailing '/' */
+  char *uri;             /* what is displayed/stored */
+  const char *transport; /* "local" | "sftp" | "scp" */
+  CURL *curl;
+  char *key, *pubkey, *known_hosts;
+  long timeout_s;
+  int quiet;
+  char *tmpdir;          /* scp copy, removed on close */
+};
+
+int remote_curl_has_sftp(void) {
+  curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+  for (const char *const *p = v->protocols; p && *p; p++)
+    if (strcmp(*p, "sftp") == 0) return 1;
+  return 0;
+}
+
+/* ---- URL pieces ------------------------------------------------------------ */
+typedef struct SftpUrl { char user[128], host[256], port[16], path[2048]; } SftpUrl;
+
+static int sftp_url_parse(const char *url, SftpUrl *u, char **pzErr) {
+  memset(u, 0, sizeof *u);
+  const char *p = url + 7;     /* after sftp:// */
+  const char *slash = strchr(p, '/');
+  if (!slash) { *pzErr = sqlite3_mprintf("%s: the URL needs a path (sftp://user@host/path)", url); return -1; }
+  const char *at = memchr(p, '@', (size_t)(slash - p));
+  const char *hp = p;
+  if (at) {
+    size_t un = (size_t)(at - p);
+    if (memchr(p, ':', un)) {
+      *pzErr = sqlite3_mprintf("sftp://…: passwords in URLs are not accepted; use --key or ssh-agent");
+      return -1;
+    }
+    if (un >= sizeof u->user) un = sizeof u->user - 1;
+    memcpy(u->user, p, un);
+    hp = at + 1;
+  }
+  const char *colon = memchr(hp, ':', (size_t)(slash - hp));
+  size_t hn = (size_t)((colon ? colon : slash) - hp);
+  if (hn == 0 || hn >= sizeof u->host) { *pzErr = sqlite3_mprintf("%s: no host in the URL", url); return -1; }
+  memcpy(u->host, hp, hn);
+  if (colon) {
+    size_t pn = (size_t)(slash - colon - 1);
+    if (pn == 0 || pn >= sizeof u->port) { *pzErr = sqlite3_mprintf("%s: bad port", url); return -1; }
+    memcpy(u->port, colon + 1, pn);
+  }
+  snprintf(u->path, sizeof u->path, "%s", slash);
+  return 0;
+}
+
+/* ---- local walk -------------------------------------------------------------- */
+typedef struct EntryList { RemoteEntry *e; int n, cap; int oom; } EntryList;
+
+static void entries_add(EntryList *l, const char *path, long long size) {
+  if (l->oom) return;
+  if (l->n == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 256;
+    RemoteEntry *g = sqlite3_realloc64(l->e, (sqlite3_uint64)cap * sizeof *g);
+    if (!g) { l->oom = 1; return; }
+    l->e = g;
+    l->cap = cap;
+  }
+  l->e[l->n].path = sqlite3_mprintf("%s", path);
+  if (!l->e[l->n].path) { l->oom = 1; return; }
+  l->e[l->n].size = size;
+  l->n++;
+}
+
+static int walk_local(const char *base, const char *rel, int (*want_dir)(const char *),
+                      EntryList *l, char **pzErr) {
+  char *dirpath = rel[0] ? sqlite3_mprintf("%s/%s", base, rel) : sqlite3_mprintf("%s", base);
+  DIR *d = opendir(dirpath);
+  if (!d) {
+    *pzErr = sqlite3_mprintf("%s: %s", dirpath, strerror(errno));
+    sqlite3_free(dirpath);
+    return -1;
+  }
+  struct dirent *de;
+  int rc = 0;
+  while (rc == 0 && (de = readdir(d)) != 0) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+    char *full = sqlite3_mprintf("%s/%s", dirpath, de->d_name);
+    char *r2 = rel[0] ? sqlite3_mprintf("%s/%s", rel, de->d_name) : sqlite3_mprintf("%s", de->d_name);
+    struct stat st, lst;
+    if (lstat(full, &lst) == 0 && stat(full, &st) == 0) {
+      if (S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode)) {
+        if (!want_dir || want_dir(r2)) rc = walk_local(base, r2, want_dir, l, pzErr);
+      } else if (S_ISREG(st.st_mode)) {
+        entries_add(l, r2, (long long)st.st_size);
+      }
+    }
+    sqlite3_free(full);
+    sqlite3_free(r2);
+  }
+  closedir(d);
+  sqlite3_free(dirpath);
+  return rc;
+}
+
+static int entry_cmp(const void *a, const void *b) {
+  return strcmp(((const RemoteEntry *)a)->path, ((const RemoteEntry *)b)->path);
+}
+
+/* ---- curl helpers -------------------------------------------------------------- */
+typedef struct Sink { char *p; size_t n, cap, max; int over; } Sink;
+static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *ud) {
+  Sink *s = ud;
+  size_t k = size * nmemb;
+  if (s->n + k + 1 > s->max) { s->over = 1; return 0; }
+  if (s->n + k + 1 > s->cap) {
+    size_t cap = s->cap ? s->cap : 4096;
+    while (cap < s->n + k + 1) cap *= 2;
+    char *g = sqlite3_realloc64(s->p, cap);
+    if (!g) return 0;
+    s->p = g;
+    s->cap = cap;
+  }
+  memcpy(s->p + s->n, ptr, k);
+  s->n += k;
+  s->p[s->n] = 0;
+  return k;
+}
+
+static int curl_fetch(RemoteTree *t, const char *url, size_t max_bytes, char **data, size_t *len,
+                      const char *display, char **pzErr) {
+  int attempts = 0;
+  for (;;) {
+    Sink s = {0, 0, 0, max_bytes ? max_bytes : ((size_t)1 << 30), 0};
+    curl_easy_setopt(t->curl, CURLOPT_URL, url);
+    curl_easy_setopt(t->curl, CURLOPT_WRITEFUNCTION, sink_write);
+    curl_easy_setopt(t->curl, CURLOPT_WRITEDATA, &s);
+    CURLcode rc = curl_easy_perform(t->curl);
+    if (rc == CURLE_OK) {
+      if (!s.p) s.p = sqlite3_malloc(1), s.p ? s.p[0] = 0 : 0;
+      *data = s.p;
+      *len = s.n;
+      return 0;
+    }
+    sqlite3_free(s.p);
+    int retry = (rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT ||
+                 rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_SSH) && attempts < 3;
+    if (s.over) {
+      *pzErr = sqlite3_mprintf("%s: larger than %llu bytes", display, (unsigned long long)s.max);
+      return -1;
+    }
+    if (!retry || rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_LOGIN_DENIED ||
+        rc == CURLE_REMOTE_FILE_NOT_FOUND) {
+      const char *what = curl_easy_strerror(rc);
+      if (rc == CURLE_PEER_FAILED_VERIFICATION)
+        what = "host key not accepted: it is missing from or different in known_hosts";
+      *pzErr = sqlite3_mprintf("%s: %s%s", display, what, attempts ? " (after retries)" : "");
+      return -1;
+    }
+    attempts++;
+    if (!t->quiet) fprintf(stderr, "perfsql: %s: %s, retrying\n", display, curl_easy_strerror(rc));
+    usleep((useconds_t)(500000u << (attempts - 1)));
+  }
+}
+
+/* Lists one SFTP folder (long listing) and recurses. */
+static int walk_sftp(RemoteTree *t, const char *rel, int (*want_dir)(const char *), EntryList *l,
+                     char **pzErr) {
+  char *url = rel[0] ? sqlite3_mprintf("%s/%s/", t->root, rel) : sqlite3_mprintf("%s/", t->root);
+  char *disp = remote_tree_display(t, rel);
+  char *text = 0;
+  size_t n = 0;
+  int rc = curl_fetch(t, url, 64u << 20, &text, &n, disp, pzErr);
+  sqlite3_free(url);
+  sqlite3_free(disp);
+  if (rc) return -1;
+  char *save = 0;
+  for (char *line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(0, "\n", &save)) {
+    size_t ln = strlen(line);
+    if (ln && line[ln - 1] == '\r') line[--ln] = 0;
+    if (ln < 10) continue;
+    /* "drwxr-xr-x 2 user group 4096 Nov 21 23:00 name": the name follows 8 fields */
+    char *p = line;
+    long long size = 0;
+    int f;
+    for (f = 0; f < 8; f++) {
+      while (*p == ' ') p++;
+      char *s = p;
+      while (*p && *p != ' ') p++;
+      if (f == 4) size = strtoll(s, 0, 10);
+      if (!*p) break;
+    }
+    if (f < 8) continue;
+    while (*p == ' ') p++;
+    if (!*p || strcmp(p, ".") == 0 || strcmp(p, "..") == 0) continue;
+    char *r2 = rel[0] ? sqlite3_mprintf("%s/%s", rel, p) : sqlite3_mprintf("%s", p);
+    if (line[0] == 'd') {
+      if (!want_dir || want_dir(r2)) rc = walk_sftp(t, r2, want_dir, l, pzErr);
+    } else if (line[0] == '-') {
+      entries_add(l, r2, size);
+    }
+    sqlite3_free(r2);
+  }
+  sqlite3_free(text);
+  return rc;
+}
+
+/* ---- scp fallback ---------------------------------------------------------------- */
+static int run_argv(char *const argv[], char **pzErr, const char *display) {
+  pid_t pid = fork();
+  if (pid < 0) { *pzErr = sqlite3_mprintf("%s: fork: %s", display, strerror(errno)); return -1; }
+  if (pid == 0) {
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    *pzErr = sqlite3_mprintf("%s: %s failed (exit %d): host key refused, authentication failed or "
+                             "path missing (see the message above)", display, argv[0],
+                             WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return -1;
+  }
+  return 0;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb; (void)flag; (void)ftw;
+  return remove(p);
+}
+
+static int scp_copy(RemoteTree *t, const SftpUrl *u, char **pzErr) {
+  char tmpl[] = "/tmp/perfsql-scp-XXXXXX";
+  if (!mkdtemp(tmpl)) { *pzErr = sqlite3_mprintf("mkdtemp: %s", strerror(errno)); return -1; }
+  t->tmpdir = sqlite3_mprintf("%s", tmpl);
+  const char *path = u->path;
+  if (strncmp(path, "/~/", 3) == 0) path += 3;
+  char *src = u->user[0] ? sqlite3_mprintf("%s@%s:%s", u->user, u->host, path)
+                         : sqlite3_mprintf("%s:%s", u->host, path);
+  char *dst = sqlite3_mprintf("%s/tree", t->tmpdir);
+  char *kh = sqlite3_mprintf("UserKnownHostsFile=%s", t->known_hosts);
+  char *to = sqlite3_mprintf("ConnectTimeout=%ld", 10L);
+  const char *argv[24];
+  int a = 0;
+  argv[a++] = "scp";
+  argv[a++] = "-r";
+  argv[a++] = "-q";
+  argv[a++] = "-o"; argv[a++] = "BatchMode=yes";
+  argv[a++] = "-o"; argv[a++] = "StrictHostKeyChecking=yes";
+  argv[a++] = "-o"; argv[a++] = kh;
+  argv[a++] = "-o"; argv[a++] = to;
+  if (u->port[0]) { argv[a++] = "-P"; argv[a++] = u->port; }
+  if (t->key) { argv[a++] = "-i"; argv[a++] = t->key; }
+  argv[a++] = "--";
+  argv[a++] = src;
+  argv[a++] = dst;
+  argv[a] = 0;
+  int rc = run_argv((char *const *)argv, pzErr, t->uri);
+  sqlite3_free(src);
+  sqlite3_free(kh);
+  sqlite3_free(to);
+  sqlite3_free(t->root);
+  t->root = dst;
+  return rc;
+}
+
+/* ---- public API ---------------------------------------------------------------- */
+int remote_tree_open(const char *root, const RemoteFetchOptions *o, RemoteTree **out, char **pzErr) {
+  *out = 0;
+  RemoteTree *t = sqlite3_malloc(sizeof *t);
+  if (!t) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
+  memset(t, 0, sizeof *t);
+  t->timeout_s = o->timeout_s > 0 ? o->timeout_s : 60;
+  t->quiet = o->quiet;
+  size_t n = strlen(root);
+  while (n > 1 && root[n - 1] == '/') n--;
+  if (strncmp(root, "sftp://", 7) == 0) {
+    SftpUrl u;
+    if (sftp_url_parse(root, &u, pzErr)) { sqlite3_free(t); return -1; }
+    t->root = sqlite3_mprintf("%.*s", (int)n, root);
+    t->uri = sqlite3_mprintf("%s", t->root);
+    if (o->key) {
+      t->key = sqlite3_mprintf("%s", o->key);
+      char *pub = sqlite3_mprintf("%s.pub", o->key);
+      if (access(pub, R_OK) == 0) t->pubkey = pub; else sqlite3_free(pub);
+    }
+    if (o->known_hosts) {
+      t->known_hosts = sqlite3_mprintf("%s", o->known_hosts);
+    } else {
+      const char *home = getenv("HOME");
+      t->known_hosts = sqlite3_mprintf("%s/.ssh/known_hosts", home ? home : "");
+    }
+    const char *want = o->transport && strcmp(o->transport, "auto") ? o->transport : 0;
+    int use_scp = want ? strcmp(want, "scp") == 0 : !remote_curl_has_sftp();
+    if (want && strcmp(want, "scp") && strcmp(want, "sftp")) {
+      *pzErr = sqlite3_mprintf("--transport %s: expected sftp or scp", want);
+      remote_tree_close(t);
+      return -1;
+    }
+    if (!use_scp && !remote_curl_has_sftp()) {
+      *pzErr = sqlite3_mprintf("%s: this libcurl was built without SFTP; use --transport scp", t->uri);
+      remote_tree_close(t);
+      return -1;
+    }
+    if (use_scp) {
+      if (!want && !o->quiet)
+        fprintf(stderr, "perfsql: libcurl has no SFTP support; copying %s with the system scp\n", t->uri);
+      t->transport = "scp";
+      if (scp_copy(t, &u, pzErr)) { remote_tree_close(t); return -1; }
+      *out = t;
+      return 0;
+    }
+    t->transport = "sftp";
+    t->curl = curl_easy_init();
+    if (!t->curl) { *pzErr = sqlite3_mprintf("curl_easy_init failed"); remote_tree_close(t); return -1; }
+    curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(t->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(t->curl, CURLOPT_TIMEOUT, t->timeout_s);
+    curl_easy_setopt(t->curl, CURLOPT_SSH_KNOWNHOSTS, t->known_hosts);
+    curl_easy_setopt(t->curl, CURLOPT_SSH_AUTH_TYPES,
+                     (long)(CURLSSH_AUTH_PUBLICKEY | CURLSSH_AUTH_AGENT));
+    if (t->key) {
+      curl_easy_setopt(t->curl, CURLOPT_SSH_PRIVATE_KEYFILE, t->key);
+      curl_easy_setopt(t->curl, CURLOPT_SSH_PUBLIC_KEYFILE, t->pubkey ? t->pubkey : "");
+    }
+    *out = t;
+    return 0;
+  }
+  t->root = sqlite3_mprintf("%.*s", (int)n, root);
+  t->uri = sqlite3_mprintf("%s", t->root);
+  t->transport = "local";
+  struct stat st;
+  if (stat(t->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    *pzErr = sqlite3_mprintf("%s: %s", t->root, stat(t->root, &st) ? strerror(errno) : "not a folder");
+    remote_tree_close(t);
+    return -1;
+  }
+  *out = t;
+  return 0;
+}
+
+int remote_tree_list(RemoteTree *t, int (*want_dir)(const char *), RemoteEntry **files, int *n,
+                     char **pzErr) {
+  EntryList l = {0, 0, 0, 0};
+  int rc = t->curl ? walk_sftp(t, "", want_dir, &l, pzErr) : walk_local(t->root, "", want_dir, &l, pzErr);
+  if (rc == 0 && l.oom) { *pzErr = sqlite3_mprintf("out of memory"); rc = -1; }
+  if (rc) { remote_entries_free(l.e, l.n); return -1; }
+  if (l.n) qsort(l.e, (size_t)l.n, sizeof *l.e, entry_cmp);
+  *files = l.e;
+  *n = l.n;
+  return 0;
+}
+
+int remote_tree_read(RemoteTree *t, const char *relpath, size_t max_bytes, char **data, size_t *len,
+                     char **pzErr) {
+  if (t->curl) {
+    char *url = sqlite3_mprintf("%s/%s", t->root, relpath);
+    char *disp = remote_tree_display(t, relpath);
+    int rc = curl_fetch(t, url, max_bytes, data, len, disp, pzErr);
+    sqlite3_free(url);
+    sqlite3_free(disp);
+    return rc;
+  }
+  char *full = sqlite3_mprintf("%s/%s", t->root, relpath);
+  int rc = read_file_all(full, max_bytes, data, len, pzErr);
+  sqlite3_free(full);
+  return rc;
+}
+
+char *remote_tree_display(RemoteTree *t, const char *relpath) {
+  if (!relpath || !relpath[0]) return sqlite3_mprintf("%s", t->uri);
+  return sqlite3_mprintf("%s/%s", t->uri, relpath);
+}
+
+const char *remote_tree_uri(RemoteTree *t) { return t->uri; }
+const char *remote_tree_transport(RemoteTree *t) { return t->transport; }
+
+void remote_tree_close(RemoteTree *t) {
+  if (!t) return;
+  if (t->curl) curl_easy_cleanup(t->curl);
+  if (t->tmpdir) {
+    nftw(t->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    sqlite3_free(t->tmpdir);
+  }
+  sqlite3_free(t->root);
+  sqlite3_free(t->uri);
+  sqlite3_free(t->key);
+  sqlite3_free(t->pubkey);
+  sqlite3_free(t->known_hosts);
+  sqlite3_free(t);
+}
+
+void remote_entries_free(RemoteEntry *e, int n) {
+  for (int i = 0; i < n; i++) sqlite3_free(e[i].path);
+  sqlite3_free(e);
+}
