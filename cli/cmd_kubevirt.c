@@ -6,7 +6,8 @@
 **  2. `load kubevirt-gcs --job J... [--since D] [--bucket B] [--base-url U] [--jobs N]
 **     [--timeout S] [--connect-timeout S] [--retries N] [--backoff-ms MS] [--cacert F]
 **     [--insecure] [--now T]`: kv_load_gcs, one load per job.
-**  3. `export kubevirt DIR [--job J] [--iso-weeks]`: kv_export (cli/kv_export.c).
+**  3. `export kubevirt DIR [--job J] [--iso-weeks]`: kv_export (cli/kv_export.c);
+**     `export OTHER ...` goes to the next "export" row of cli_commands (another domain's).
 **     (`kubevirt-graph` is cli/kv_graph.c.)
 **  4. Exit codes and messages as in cli.h: 2 for a bad flag or value (named in
 **     the message), 1 for a failed load or export (the loader's one-line
@@ -51,7 +52,7 @@ const char usage_load_kubevirt_gcs[] =
     "backoff (default 3). One load per job; a failed download changes nothing.\n"
     "example: perfsql load kubevirt-gcs --job periodic-kubevirt-e2e-k8s-1.34-sig-performance --since 168h\n";
 
-const char usage_export[] =
+const char usage_export_kubevirt[] =
     "usage: perfsql [-d DB] export kubevirt DIR [--job JOB] [--iso-weeks]\n"
     "Writes the KubeVirt data as the ci-performance-benchmarks trees:\n"
     "DIR/results/<job>/<id>/results.json and\n"
@@ -59,7 +60,8 @@ const char usage_export[] =
     "Week directories use upstream's label (7 days after the ISO Monday in 2025/2026-like\n"
     "years) so they match the existing repository; --iso-weeks uses ISO Mondays. Weekly\n"
     "averages leave out runs that lack the metric (upstream counts them as 0).\n"
-    "example: perfsql export kubevirt out/ci-performance-benchmarks\n";
+    "example: perfsql export kubevirt out/ci-performance-benchmarks\n"
+    "Other domains' exports (perfsql export KIND ...) are handed to their own command.\n";
 
 /* Go-style durations: 24h, 168h0m0s, 90m, 1h30m, 45s, plus d for days; a bare number is seconds. */
 static int parse_duration(const char *s, double *out) {
@@ -171,8 +173,13 @@ int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
   return rc;
 }
 
-int cmd_export(Cli *cli, int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "kubevirt")) return cli_usage("export", "the only kind is kubevirt: perfsql export kubevirt DIR");
+int cmd_export_kubevirt(Cli *cli, int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "kubevirt")) {
+    /* `export` is shared by several domains: hand other kinds to the next "export" row */
+    for (const CliCommand *c = cli_commands; c->name; c++)
+      if (!strcmp(c->name, "export") && c->run != cmd_export_kubevirt) return c->run(cli, argc, argv);
+    return cli_usage("export", "unknown kind %s (kubevirt)", argc < 2 ? "(none)" : argv[1]);
+  }
   KvExportOptions o;
   memset(&o, 0, sizeof o);
   o.quiet = cli->quiet;
@@ -266,7 +273,7 @@ int demo_kubevirt(Cli *cli, const char *data_dir, const char *out_dir) {
   }
   if (rc == EXIT_OK) {
     char *a[] = {"export", "kubevirt", exp};
-    rc = cmd_export(cli, 3, a);
+    rc = cmd_export_kubevirt(cli, 3, a);
   }
   sqlite3_free(tree); sqlite3_free(log); sqlite3_free(shape); sqlite3_free(out); sqlite3_free(weekly);
   sqlite3_free(release); sqlite3_free(exp); sqlite3_free(csv); sqlite3_free(page);

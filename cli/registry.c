@@ -30,10 +30,10 @@ extern const char usage_plot[], usage_report[];
 /* ---- kubevirt (cli/cmd_kubevirt.c, cli/kv_export.c, cli/kv_graph.c) ------- */
 int load_kubevirt(Cli *, int, char **);
 int load_kubevirt_gcs(Cli *, int, char **);
-int cmd_export(Cli *, int, char **);
+int cmd_export_kubevirt(Cli *, int, char **);
 int cmd_kubevirt_graph(Cli *, int, char **);
 int demo_kubevirt(Cli *, const char *, const char *);
-extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export[], usage_kubevirt_graph[];
+extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export_kubevirt[], usage_kubevirt_graph[];
 
 
 /* ---- perftracker --------------------------------------------------------- */
@@ -73,7 +73,9 @@ const CliCommand cli_commands[] = {
 
 
   /* kubevirt */
-  {"export", cmd_export, "write loaded data in an upstream layout: perfsql export kubevirt DIR", usage_export},
+  /* listed before remote's "export": it handles `export kubevirt` and passes other kinds on */
+  {"export", cmd_export_kubevirt, "write loaded data out: export kubevirt DIR (upstream trees) | export remote DIR | export cases FILE",
+   usage_export_kubevirt},
   {"kubevirt-graph", cmd_kubevirt_graph, "KubeVirt weekly and release graphs (PNG per metric, HTML per resource)",
    usage_kubevirt_graph},
 
