@@ -45,7 +45,7 @@ typedef struct KvWriter {
   sqlite3_int64 source_id;
   sqlite3_stmt *find_run, *ins_run, *find_result, *ins_result, *ins_metric;
   sqlite3_stmt *find_series, *ins_series;
-  sqlite3_stmt *head, *tree;                   /* kv_values.c, prepared on first use */
+  sqlite3_stmt *tree;                          /* kv_values.c's json_tree, prepared on first use */
   KvSeriesSlot *slots; size_t nslots, nused;   /* (job,resource,metric) -> series id */
   sqlite3_stmt *run_week;                      /* week_day of a run */
   sqlite3_int64 cur_result; int cur_week_day;  /* the result metrics are being added to */

@@ -4,8 +4,8 @@
 **  1. Inputs: results.json (perf-report-creator step 1: JobDirCreationTime,
 **     VMIResult, VMResult — either result may be null) or one result object
 **     {"Values": {...}} (audit file, build-log block). Values are read only
-**     through SQLite's JSON functions: json_valid/json_extract for the head,
-**     one json_tree pass for the metrics (a single parse of the document).
+**     through SQLite's JSON functions: one json_tree pass over the document
+**     (a single parse); the run is written when its first result starts.
 **  2. Every key of "Values" is a metric (no list: all 189 upstream names and
 **     any new one load). Per metric: "value" (number, required),
 **     "thresholdResult" {thresholdValue, thresholdMetric, thresholdRatio,
@@ -13,7 +13,9 @@
 **     A null result is no result: nothing is stored for it (never zeros).
 **  3. Errors: malformed JSON -> "<file>:line L, column C: malformed JSON"
 **     (position found by kv_json_error_offset); a value of the wrong type ->
-**     "<file>: $.<path>: expected <type>, got <type>".
+**     "<file>:line L, column C: $.<path>: expected <type>, got <type>" (the
+**     value's position found by path_offset); a JSON file that is not a
+**     results.json / audit result -> "<file>: not a ...".
 **  4. Cost: O(size of the document); memory O(longest key).
 */
 #include "kubevirt.h"

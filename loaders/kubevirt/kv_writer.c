@@ -92,11 +92,10 @@ void kv_writer_close(KvWriter *w) {
   sqlite3_finalize(w->ins_metric);
   sqlite3_finalize(w->find_series);
   sqlite3_finalize(w->ins_series);
-  sqlite3_finalize(w->head);
   sqlite3_finalize(w->run_week);
   w->run_week = 0;
   sqlite3_finalize(w->tree);
-  w->head = w->tree = 0;
+  w->tree = 0;
   for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
   sqlite3_free(w->slots);
   w->slots = 0;
