@@ -327,6 +327,15 @@ int kv_load_path(sqlite3 *db, const char *path, const KvLoadOptions *o, char **p
     list_free(&l);
     return 0;
   }
+  /* A history is ~1M metric rows in three B-trees: give the load a page cache
+  ** that holds them (64 MiB, or more if already set), and put it back after. */
+  int old_cache = 0;
+  sqlite3_stmt *pc = 0;
+  if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &pc, 0) == SQLITE_OK && sqlite3_step(pc) == SQLITE_ROW)
+    old_cache = sqlite3_column_int(pc, 0);
+  sqlite3_finalize(pc);
+  int bigger = old_cache < 0 ? old_cache > -65536 : old_cache < 16384;
+  if (bigger) sqlite3_exec(db, "PRAGMA cache_size=-65536", 0, 0, 0);
   KvWriter w;
   rc = kv_writer_open(&w, db, ld.source_id, pzErr);
   if (rc == 0) {
@@ -341,5 +350,10 @@ int kv_load_path(sqlite3 *db, const char *path, const KvLoadOptions *o, char **p
   else rc = -1;
   progress_done();
   load_free(&ld);
+  if (bigger) {
+    char *restore = sqlite3_mprintf("PRAGMA cache_size=%d", old_cache);
+    sqlite3_exec(db, restore, 0, 0, 0);
+    sqlite3_free(restore);
+  }
   return rc;
 }
