@@ -56,6 +56,8 @@ typedef struct CliDemoStep {
 
 extern const CliCommand cli_commands[];
 extern const CliLoadKind cli_load_kinds[];
+/* `perfsql export TARGET ...` uses the same shape: kind = the target's name. */
+extern const CliLoadKind cli_export_targets[];
 extern const CliDemoStep cli_demo_steps[];
 
 /* ---- output (cli/format.c) --------------------------------------------- */

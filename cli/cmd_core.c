@@ -37,6 +37,11 @@ const char usage_load[] =
     "Loads a source in one transaction. The same content loaded twice is a no-op;\n"
     "--replace deletes the earlier load and loads again. `perfsql help load` lists the kinds;\n"
     "`perfsql load KIND --help` shows a kind's arguments.\n";
+const char usage_export[] =
+    "usage: perfsql [-d DB] export TARGET ARGS...\n"
+    "Writes loaded data and reports as files in an upstream tool's layout, so existing\n"
+    "workflows keep working. `perfsql help export` lists the targets;\n"
+    "`perfsql export TARGET --help` shows a target's arguments.\n";
 const char usage_demo[] =
     "usage: perfsql [-d DB] demo [--out DIR] [--data DIR]\n"
     "Loads every bundled sample (from DIR, default the source tree's tests/data) into the\n"
@@ -181,26 +186,37 @@ int cmd_sources(Cli *cli, int argc, char **argv) {
                       f, stdout) ? EXIT_FAIL : EXIT_OK;
 }
 
-static void list_load_kinds(FILE *out) {
-  fprintf(out, "kinds:\n");
-  for (const CliLoadKind *k = cli_load_kinds; k->kind; k++) fprintf(out, "  %-18s %s\n", k->kind, k->summary);
+static void list_kinds(FILE *out, const CliLoadKind *table, const char *title) {
+  fprintf(out, "%s:\n", title);
+  for (const CliLoadKind *k = table; k->kind; k++) fprintf(out, "  %-18s %s\n", k->kind, k->summary);
 }
 
-int cmd_load(Cli *cli, int argc, char **argv) {
+/* `perfsql load KIND ...` and `perfsql export TARGET ...`: find the row, pass
+** argv from KIND on. */
+static int dispatch_kind(Cli *cli, int argc, char **argv, const CliLoadKind *table, const char *usage,
+                         const char *title) {
   if (argc < 2) {
-    fprintf(stderr, "%s", usage_load);
-    list_load_kinds(stderr);
+    fprintf(stderr, "%s", usage);
+    list_kinds(stderr, table, title);
     return EXIT_USAGE;
   }
-  for (const CliLoadKind *k = cli_load_kinds; k->kind; k++) {
+  for (const CliLoadKind *k = table; k->kind; k++) {
     if (strcmp(k->kind, argv[1]) != 0) continue;
     for (int i = 2; i < argc; i++)
       if (arg_flag(argv, i, "--help") || arg_flag(argv, i, "-h")) return printf("%s", k->usage), EXIT_OK;
     return k->run(cli, argc - 1, argv + 1);
   }
-  fprintf(stderr, "perfsql load: unknown kind '%s'\n", argv[1]);
-  list_load_kinds(stderr);
+  fprintf(stderr, "perfsql %s: unknown %s '%s'\n", argv[0], title[0] == 'k' ? "kind" : "target", argv[1]);
+  list_kinds(stderr, table, title);
   return EXIT_USAGE;
+}
+
+int cmd_load(Cli *cli, int argc, char **argv) {
+  return dispatch_kind(cli, argc, argv, cli_load_kinds, usage_load, "kinds");
+}
+
+int cmd_export(Cli *cli, int argc, char **argv) {
+  return dispatch_kind(cli, argc, argv, cli_export_targets, usage_export, "targets");
 }
 
 int cmd_demo(Cli *cli, int argc, char **argv) {
@@ -267,7 +283,8 @@ int cmd_help(Cli *cli, int argc, char **argv) {
     for (const CliCommand *c = cli_commands; c->name; c++) {
       if (strcmp(c->name, argv[1]) != 0) continue;
       printf("%s", c->usage);
-      if (strcmp(c->name, "load") == 0) list_load_kinds(stdout);
+      if (strcmp(c->name, "load") == 0) list_kinds(stdout, cli_load_kinds, "kinds");
+      if (strcmp(c->name, "export") == 0) list_kinds(stdout, cli_export_targets, "targets");
       return EXIT_OK;
     }
     fprintf(stderr, "perfsql help: unknown command '%s'\n", argv[1]);

@@ -45,20 +45,21 @@ const char usage_load_remote_config[] =
     "  expands the test-case matrix; remote_thresholds reads the analysis thresholds.\n"
     "example: perfsql load remote-config config/os630-kernel-510-el7-nested\n";
 
-const char usage_export[] =
+const char usage_export_remote[] =
     "usage: perfsql export remote DIR [--iteration N] [--no-charts]\n"
-    "       perfsql export cases FILE [--source N]\n"
-    "  remote: writes, for each iteration and topic, the framework's reports\n"
-    "    DIR/iteration_NNN/{topic}_{latency,throughput,pps,resources}_iteration_NNN.csv and\n"
-    "    {topic}_overview_iteration_NNN.md (same columns, verbatim headers), then\n"
-    "    DIR/aggregated/{topic}_stats.csv (mean, stddev, count over iterations from the raw\n"
-    "    values, diff and verdict against the thresholds), DIR/overview.md, and charts\n"
-    "    (overhead per tool as bars, resource use over time as lines) when the chart\n"
-    "    functions are available.\n"
-    "  cases: writes the test-case matrix of the newest loaded <env>-full.yaml (or of\n"
-    "    remote-config source N) as <env>-cases.json, laid out like the framework's bootstrap.\n"
-    "example: perfsql export remote out/remote\n"
-    "         perfsql export cases out/remote/cases.json\n";
+    "  Writes, for each iteration and topic, the framework's reports\n"
+    "  DIR/iteration_NNN/{topic}_{latency,throughput,pps,resources}_iteration_NNN.csv and\n"
+    "  {topic}_overview_iteration_NNN.md (same columns, verbatim headers), then\n"
+    "  DIR/aggregated/{topic}_stats.csv (mean, stddev, count over iterations from the raw\n"
+    "  values, diff and verdict against the thresholds), DIR/overview.md, and charts\n"
+    "  (overhead per tool as bars, resource use over time as lines).\n"
+    "example: perfsql export remote out/remote\n";
+
+const char usage_export_cases[] =
+    "usage: perfsql export cases FILE [--source N]\n"
+    "  Writes the test-case matrix of the newest loaded <env>-full.yaml (or of\n"
+    "  remote-config source N) as <env>-cases.json, laid out like the framework's bootstrap.\n"
+    "example: perfsql export cases out/remote/cases.json\n";
 
 /* ---- load kinds ------------------------------------------------------------- */
 
@@ -630,27 +631,29 @@ static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
   return EXIT_OK;
 }
 
-int cmd_export(Cli *cli, int argc, char **argv) {
-  if (argc < 3) return cli_usage("export", "expected: export remote DIR | export cases FILE");
-  const char *what = argv[1], *target = argv[2], *v;
-  if (strcmp(what, "remote") == 0) {
-    int it = 0, charts = 1;
-    for (int i = 3; i < argc; i++) {
-      if (arg_value(argc, argv, &i, "--iteration", &v)) it = atoi(v);
-      else if (arg_flag(argv, i, "--no-charts")) charts = 0;
-      else return cli_usage("export", "unexpected argument %s", argv[i]);
-    }
-    return export_remote(cli, target, it, charts);
+/* `perfsql export remote DIR [--iteration N] [--no-charts]` (argv[0] = "remote") */
+int cmd_export_remote(Cli *cli, int argc, char **argv) {
+  if (argc < 2) return cli_usage("export", "expected: export remote DIR");
+  const char *target = argv[1], *v;
+  int it = 0, charts = 1;
+  for (int i = 2; i < argc; i++) {
+    if (arg_value(argc, argv, &i, "--iteration", &v)) it = atoi(v);
+    else if (arg_flag(argv, i, "--no-charts")) charts = 0;
+    else return cli_usage("export", "unexpected argument %s", argv[i]);
   }
-  if (strcmp(what, "cases") == 0) {
-    sqlite3_int64 src = 0;
-    for (int i = 3; i < argc; i++) {
-      if (arg_value(argc, argv, &i, "--source", &v)) src = atoll(v);
-      else return cli_usage("export", "unexpected argument %s", argv[i]);
-    }
-    return export_cases(cli, target, src);
+  return export_remote(cli, target, it, charts);
+}
+
+/* `perfsql export cases FILE [--source ID]` (argv[0] = "cases") */
+int cmd_export_cases(Cli *cli, int argc, char **argv) {
+  if (argc < 2) return cli_usage("export", "expected: export cases FILE");
+  const char *target = argv[1], *v;
+  sqlite3_int64 src = 0;
+  for (int i = 2; i < argc; i++) {
+    if (arg_value(argc, argv, &i, "--source", &v)) src = atoll(v);
+    else return cli_usage("export", "unexpected argument %s", argv[i]);
   }
-  return cli_usage("export", "unknown export '%s' (remote, cases)", what);
+  return export_cases(cli, target, src);
 }
 
 /* ---- demo ---------------------------------------------------------------------- */

@@ -11,11 +11,12 @@ int cmd_views(Cli *, int, char **);
 int cmd_refresh(Cli *, int, char **);
 int cmd_sources(Cli *, int, char **);
 int cmd_load(Cli *, int, char **);
+int cmd_export(Cli *, int, char **);
 int cmd_demo(Cli *, int, char **);
 int cmd_version(Cli *, int, char **);
 int cmd_help(Cli *, int, char **);
 extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usage_sources[],
-    usage_load[], usage_demo[], usage_version[], usage_help[];
+    usage_load[], usage_export[], usage_demo[], usage_version[], usage_help[];
 
 /* ---- charts -------------------------------------------------------------- */
 int cmd_plot(Cli *, int, char **);
@@ -47,11 +48,12 @@ extern const char usage_bench[], usage_load_bench[];
 
 
 /* ---- remote (cli/cmd_remote.c) ------------------------------------------- */
-int cmd_export(Cli *, int, char **);
+int cmd_export_remote(Cli *, int, char **);
+int cmd_export_cases(Cli *, int, char **);
 int load_remote(Cli *, int, char **);
 int load_remote_config(Cli *, int, char **);
 int demo_remote(Cli *, const char *, const char *);
-extern const char usage_export[], usage_load_remote[], usage_load_remote_config[];
+extern const char usage_export_remote[], usage_export_cases[], usage_load_remote[], usage_load_remote_config[];
 
 
 const CliCommand cli_commands[] = {
@@ -61,6 +63,7 @@ const CliCommand cli_commands[] = {
   {"refresh", cmd_refresh, "materialize report views into report_<name> tables", usage_refresh},
   {"sources", cmd_sources, "list what has been loaded (the source table)", usage_sources},
   {"load", cmd_load, "load a source: perfsql load KIND ... (see perfsql help load)", usage_load},
+  {"export", cmd_export, "write loaded data as files: perfsql export TARGET ... (see perfsql help export)", usage_export},
   {"demo", cmd_demo, "load every bundled sample into out/perf.db and write every report", usage_demo},
   {"version", cmd_version, "print the versions of perfsql and its libraries", usage_version},
   {"help", cmd_help, "help on a command: perfsql help COMMAND", usage_help},
@@ -87,7 +90,6 @@ const CliCommand cli_commands[] = {
 
 
   /* remote */
-  {"export", cmd_export, "write report files: export remote DIR | export cases FILE", usage_export},
 
   {0, 0, 0, 0}
 };
@@ -112,6 +114,18 @@ const CliLoadKind cli_load_kinds[] = {
   /* remote */
   {"remote", load_remote, "an eBPF perf-test iteration folder (local or sftp://)", usage_load_remote},
   {"remote-config", load_remote_config, "the eBPF perf-test framework's YAML configuration", usage_load_remote_config},
+
+  {0, 0, 0, 0}
+};
+
+/* `perfsql export TARGET ...`: files in an upstream layout. */
+const CliLoadKind cli_export_targets[] = {
+  /* kubevirt */
+
+
+  /* remote */
+  {"remote", cmd_export_remote, "the eBPF framework's report CSVs, overviews and charts", usage_export_remote},
+  {"cases", cmd_export_cases, "the eBPF framework's test-case matrix as <env>-cases.json", usage_export_cases},
 
   {0, 0, 0, 0}
 };

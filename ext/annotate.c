@@ -20,7 +20,14 @@
 **     O(log m) for m rows. The cache is reloaded (one SELECT over task_map)
 **     when sqlite3_total_changes64() of this connection or the main
 **     database's SQLITE_FCNTL_DATA_VERSION (commits by any connection)
-**     changed since it was read. total_changes moves at the end of every
+**     changed since it was read, or when it was read inside a write
+**     transaction that has ended since (a ROLLBACK moves neither counter).
+**     Not detected: ROLLBACK TO a savepoint inside a write transaction that
+**     is still open. A statement that reads no table of main (rows from a
+**     virtual table, a temp table, a CTE, or no FROM at all) has no read
+**     transaction in which data_version means anything: it re-reads
+**     task_map once per run of the statement.
+**     total_changes moves at the end of every
 **     writing statement of this connection, so call annotate_tid from one
 **     INSERT ... SELECT rather than from per-row statements interleaved with
 **     writes.
@@ -45,6 +52,7 @@ typedef struct TaskMapCache {
   int loaded;
   sqlite3_int64 total_changes;   /* of the connection when loaded */
   unsigned int data_version;     /* of "main" when loaded */
+  int provisional;               /* loaded inside a write transaction */
 } TaskMapCache;
 
 static void cache_clear(TaskMapCache *c) {
@@ -88,7 +96,9 @@ static int cache_load(sqlite3 *db, TaskMapCache *c, char **pzErr) {
   int rc = sqlite3_prepare_v2(db, "SELECT tid, capture, type, group_id, task_name FROM task_map", -1,
                               &st, 0);
   int cap = 0;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (rc == SQLITE_OK) {
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) break;
+    rc = SQLITE_OK;
     if (c->n == cap) {
       int ncap = cap ? 2 * cap : 64;
       TaskMapEntry *p = sqlite3_realloc64(c->e, (sqlite3_uint64)ncap * sizeof *p);
@@ -139,7 +149,7 @@ static int cache_load(sqlite3 *db, TaskMapCache *c, char **pzErr) {
     return rc;
   }
   sqlite3_finalize(st);
-  qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
+  if (c->n > 1) qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
   c->loaded = 1;
   return SQLITE_OK;
 }
@@ -161,7 +171,18 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_int64 changes;
   unsigned int version;
   stamps(db, &changes, &version);
-  if (!c->loaded || changes != c->total_changes || version != c->data_version) {
+  int in_write = sqlite3_txn_state(db, 0) == SQLITE_TXN_WRITE;
+  int stale = !c->loaded || changes != c->total_changes || version != c->data_version ||
+              (c->provisional && !in_write);
+  /* Without a transaction open on main (the calling statement reads no table
+  ** of it) the pager has not looked for other connections' commits, so
+  ** data_version proves nothing: read task_map once per run of the calling
+  ** statement. Aux data with a negative index lives exactly that long (it
+  ** is dropped by sqlite3_reset); should it ever not be kept, every call
+  ** re-reads: slower, still right. */
+  int no_txn = sqlite3_txn_state(db, "main") == SQLITE_TXN_NONE;
+  if (no_txn && sqlite3_get_auxdata(ctx, -1) != (void *)c) stale = 1;
+  if (stale) {
     char *err = 0;
     int rc = cache_load(db, c, &err);
     if (rc != SQLITE_OK) {
@@ -170,9 +191,11 @@ void annotate_tid_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       sqlite3_free(err);
       return;
     }
-    /* stamps after the load: reading never changes them */
-    c->total_changes = changes;
-    c->data_version = version;
+    /* stamps after the load: without a transaction on main, the load's own
+    ** read is what brought data_version up to date */
+    stamps(db, &c->total_changes, &c->data_version);
+    c->provisional = in_write;
+    if (no_txn) sqlite3_set_auxdata(ctx, -1, c, 0);
   }
 
   sqlite3_int64 tid;

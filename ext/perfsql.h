@@ -65,7 +65,7 @@ extern const int perfsql_embedded_count;
 ** Returns SQLITE_OK or an error code with *pzErr set (sqlite3_malloc'd). */
 int perfsql_schema_install(sqlite3 *db, char **pzErr);
 
-/* ---- small shared helpers (ext/util.c) -------------------------------- */
+/* ---- small shared helpers (buffers: ext/util.c; time parsing: ext/time.c) -- */
 
 /* Growable byte buffer, memory from sqlite3_malloc64. */
 typedef struct PerfsqlBuf {

@@ -17,12 +17,15 @@
 **     of Inf and -Inf is NaN. NaN cannot reach a function (SQLite stores and
 **     passes NaN as NULL), so NaN is ignored exactly like NULL. Integers
 **     above 2^53 are rounded to the nearest double.
-**  3. Complexity: O(log w) per row for a frame of w values. Steps add to and
-**     inverses remove from an order-statistic treap (ext/order_stat.c), and
-**     xValue selects the one or two middle ranks. This holds for every ROWS,
-**     RANGE or GROUPS frame and every EXCLUDE clause, because xInverse
-**     removes the given value wherever it is (SQLite removes rows in the
-**     order it added them, but nothing here relies on it).
+**  3. Complexity: O(log w) per row for a frame of w values. The frame's
+**     values sit in two indexed heaps around the middle rank (ext/
+**     rank_window.c, bottleneck's move_median). SQLite removes rows in the
+**     order it added them, for every ROWS, RANGE and GROUPS frame, so the
+**     value leaving is always the oldest: an xInverse and an xStep that
+**     come together (in either order) become one replace of the oldest
+**     value, one or two heap sifts; xValue reads the heap tops in O(1). A
+**     removal out of that order would cost O(w) but stay correct. EXCLUDE
+**     frames make SQLite rebuild each frame (xStep per row, then xFinal).
 **  4. A plain aggregate (no xValue/xInverse before xFinal) keeps the values in
 **     an array, 8 bytes each, and selects the middle with quickselect:
 **     O(n) expected, O(n log n) worst (it falls back to sorting).
@@ -42,7 +45,6 @@ QuantileAcc *quantile_acc(sqlite3_context *ctx, int create) {
     if (create) sqlite3_result_error_nomem(ctx);
     return 0;
   }
-  if (create && !a->tree.rng) order_stat_init(&a->tree);
   return a;
 }
 
@@ -50,8 +52,8 @@ static void acc_clear(QuantileAcc *a) {
   sqlite3_free(a->vals);
   a->vals = 0;
   a->n_vals = a->n_alloc = 0;
-  order_stat_free(&a->tree);
-  a->in_tree = 0;
+  rank_window_free(&a->win);
+  a->in_window = 0;
 }
 
 /* Reads x as a double. 1 NULL (or NaN), -1 error set, 0 ok. */
@@ -77,25 +79,50 @@ static int read_input(sqlite3_context *ctx, const char *fn, sqlite3_value *x, do
   return 0;
 }
 
-static void tree_error(sqlite3_context *ctx, int rc) {
-  if (rc == OS_NOMEM) sqlite3_result_error_nomem(ctx);
-  else sqlite3_result_error(ctx, "too many values in one frame (more than 4294967295)", -1);
+static void window_error(sqlite3_context *ctx, int rc) {
+  if (rc == RW_NOMEM) sqlite3_result_error_nomem(ctx);
+  else sqlite3_result_error(ctx, "too many values in one window frame (more than 1073741824)", -1);
 }
 
-/* Moves the array into the tree (first xValue or xInverse). */
-static int to_tree(sqlite3_context *ctx, QuantileAcc *a) {
-  if (a->in_tree) return 0;
+/* Moves the array, in arrival order, into the window (first xValue or
+** xInverse): from now on every row costs O(log w). */
+static int to_window(sqlite3_context *ctx, QuantileAcc *a, QuantileKind kind) {
+  if (a->in_window) return 0;
+  rank_window_init(&a->win, kind == QUANTILE_MEDIAN ? RANK_MEDIAN : RANK_PERCENTILE, a->p);
+  a->in_window = 1;
   for (sqlite3_int64 i = 0; i < a->n_vals; i++) {
-    int rc = order_stat_insert(&a->tree, a->vals[i]);
-    if (rc != OS_OK) {
-      tree_error(ctx, rc);
+    int rc = rank_window_push(&a->win, a->vals[i]);
+    if (rc != RW_OK) {
+      window_error(ctx, rc);
       return -1;
     }
   }
   sqlite3_free(a->vals);
   a->vals = 0;
   a->n_vals = a->n_alloc = 0;
-  a->in_tree = 1;
+  return 0;
+}
+
+/* Applies a window operation's status: 0 ok, -1 with the error set. */
+static int window_status(sqlite3_context *ctx, const char *fn, int rc, double v) {
+  if (rc == RW_OK) return 0;
+  if (rc == RW_NOMEM || rc == RW_FULL) {
+    window_error(ctx, rc);
+  } else {
+    char *msg = sqlite3_mprintf("%s: internal error: removed value %!.15g is not in the frame", fn, v);
+    sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
+    sqlite3_free(msg);
+  }
+  return -1;
+}
+
+/* Carries out the held-back operation, if any. 0 ok, -1 error set. */
+static int flush_pending(sqlite3_context *ctx, QuantileAcc *a) {
+  const char *fn = a->fn;
+  int op = a->pending;
+  a->pending = PENDING_NONE;
+  if (op == PENDING_ADD) return window_status(ctx, fn, rank_window_push(&a->win, a->pending_v), a->pending_v);
+  if (op == PENDING_REMOVE) return window_status(ctx, fn, rank_window_remove(&a->win, a->pending_v), a->pending_v);
   return 0;
 }
 
@@ -104,9 +131,17 @@ void quantile_step(sqlite3_context *ctx, const char *fn, sqlite3_value *x) {
   if (read_input(ctx, fn, x, &v) != 0) return;
   QuantileAcc *a = quantile_acc(ctx, 1);
   if (!a) return;
-  if (a->in_tree) {
-    int rc = order_stat_insert(&a->tree, v);
-    if (rc != OS_OK) tree_error(ctx, rc);
+  a->fn = fn;
+  if (a->in_window) {
+    /* A removal held back by xInverse pairs with this value: one replace. */
+    if (a->pending == PENDING_REMOVE) {
+      a->pending = PENDING_NONE;
+      window_status(ctx, fn, rank_window_replace(&a->win, a->pending_v, v), a->pending_v);
+      return;
+    }
+    if (flush_pending(ctx, a) != 0) return;
+    a->pending = PENDING_ADD;
+    a->pending_v = v;
     return;
   }
   if (a->n_vals == a->n_alloc) {
@@ -119,19 +154,24 @@ void quantile_step(sqlite3_context *ctx, const char *fn, sqlite3_value *x) {
     a->vals = p;
     a->n_alloc = n;
   }
-  a->vals[a->n_vals++] = v + 0.0;   /* -0.0 -> +0.0, as the tree stores it */
+  a->vals[a->n_vals++] = v + 0.0;   /* -0.0 -> +0.0, as the window stores it */
 }
 
-void quantile_inverse(sqlite3_context *ctx, const char *fn, sqlite3_value *x) {
+void quantile_inverse(sqlite3_context *ctx, const char *fn, QuantileKind kind, sqlite3_value *x) {
   double v;
   if (read_input(ctx, fn, x, &v) != 0) return;
   QuantileAcc *a = quantile_acc(ctx, 1);
-  if (!a || to_tree(ctx, a) != 0) return;
-  if (order_stat_remove(&a->tree, v) != OS_OK) {
-    char *msg = sqlite3_mprintf("%s: internal error: removed value %!.15g is not in the frame", fn, v);
-    sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-    sqlite3_free(msg);
+  if (!a || to_window(ctx, a, kind) != 0) return;
+  a->fn = fn;
+  /* An addition held back by xStep pairs with this removal: one replace. */
+  if (a->pending == PENDING_ADD) {
+    a->pending = PENDING_NONE;
+    window_status(ctx, fn, rank_window_replace(&a->win, v, a->pending_v), v);
+    return;
   }
+  if (flush_pending(ctx, a) != 0) return;
+  a->pending = PENDING_REMOVE;
+  a->pending_v = v;
 }
 
 static int cmp_double(const void *x, const void *y) {
@@ -172,11 +212,11 @@ static void quickselect(double *v, sqlite3_int64 n, sqlite3_int64 k) {
   }
 }
 
-/* The k-th and (k+1)-th smallest of the frame (count n > k). */
+/* The k-th and (k+1)-th smallest of the frame (count n > k; in window mode
+** k is the window's own rank for n, see rank_window_k). */
 static void select_pair(QuantileAcc *a, sqlite3_int64 n, sqlite3_int64 k, double *lo, double *hi) {
-  if (a->in_tree) {
-    *lo = order_stat_select(&a->tree, (uint32_t)k);
-    *hi = k + 1 < n ? order_stat_select(&a->tree, (uint32_t)(k + 1)) : *lo;
+  if (a->in_window) {
+    rank_window_pair(&a->win, lo, hi);
     return;
   }
   quickselect(a->vals, n, k);
@@ -197,8 +237,12 @@ void quantile_result(sqlite3_context *ctx, QuantileKind kind, int final) {
     sqlite3_result_null(ctx);
     return;
   }
-  if (!final && to_tree(ctx, a) != 0) return;
-  sqlite3_int64 n = a->in_tree ? (sqlite3_int64)order_stat_count(&a->tree) : a->n_vals;
+  if (!final && to_window(ctx, a, kind) != 0) return;
+  if (a->in_window && flush_pending(ctx, a) != 0) {
+    if (final) acc_clear(a);
+    return;
+  }
+  sqlite3_int64 n = a->in_window ? (sqlite3_int64)rank_window_count(&a->win) : a->n_vals;
   if (n == 0) {
     sqlite3_result_null(ctx);
   } else if (kind == QUANTILE_MEDIAN) {
@@ -232,7 +276,7 @@ void sliding_median_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void sliding_median_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  quantile_inverse(ctx, "sliding_median", argv[0]);
+  quantile_inverse(ctx, "sliding_median", QUANTILE_MEDIAN, argv[0]);
 }
 
 void sliding_median_value(sqlite3_context *ctx) {

@@ -149,7 +149,7 @@ void median_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void median_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  quantile_inverse(ctx, "median", argv[0]);
+  quantile_inverse(ctx, "median", QUANTILE_MEDIAN, argv[0]);
 }
 
 void median_value(sqlite3_context *ctx) {
@@ -190,7 +190,7 @@ void percentile_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 void percentile_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  quantile_inverse(ctx, "percentile", argv[0]);
+  quantile_inverse(ctx, "percentile", QUANTILE_PERCENTILE, argv[0]);
 }
 
 void percentile_value(sqlite3_context *ctx) {
