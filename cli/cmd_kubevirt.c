@@ -6,8 +6,8 @@
 **  2. `load kubevirt-gcs --job J... [--since D] [--bucket B] [--base-url U] [--jobs N]
 **     [--timeout S] [--connect-timeout S] [--retries N] [--backoff-ms MS] [--cacert F]
 **     [--insecure] [--now T]`: kv_load_gcs, one load per job.
-**  3. `export kubevirt DIR [--job J] [--iso-weeks]`: kv_export (cli/kv_export.c);
-**     `export OTHER ...` goes to the next "export" row of cli_commands (another domain's).
+**  3. `export kubevirt DIR [--job J] [--iso-weeks]`: kv_export (cli/kv_export.c),
+**     a target of the core's `export` dispatcher (cli_export_targets).
 **     (`kubevirt-graph` is cli/kv_graph.c.)
 **  4. Exit codes and messages as in cli.h: 2 for a bad flag or value (named in
 **     the message), 1 for a failed load or export (the loader's one-line
@@ -60,8 +60,7 @@ const char usage_export_kubevirt[] =
     "Week directories use upstream's label (7 days after the ISO Monday in 2025/2026-like\n"
     "years) so they match the existing repository; --iso-weeks uses ISO Mondays. Weekly\n"
     "averages leave out runs that lack the metric (upstream counts them as 0).\n"
-    "example: perfsql export kubevirt out/ci-performance-benchmarks\n"
-    "Other domains' exports (perfsql export KIND ...) are handed to their own command.\n";
+    "example: perfsql export kubevirt out/ci-performance-benchmarks\n";
 
 /* Go-style durations: 24h, 168h0m0s, 90m, 1h30m, 45s, plus d for days; a bare number is seconds. */
 static int parse_duration(const char *s, double *out) {
@@ -173,25 +172,20 @@ int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
   return rc;
 }
 
+/* `perfsql export kubevirt DIR [--job J] [--iso-weeks]` (argv[0] = "kubevirt") */
 int cmd_export_kubevirt(Cli *cli, int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "kubevirt")) {
-    /* `export` is shared by several domains: hand other kinds to the next "export" row */
-    for (const CliCommand *c = cli_commands; c->name; c++)
-      if (!strcmp(c->name, "export") && c->run != cmd_export_kubevirt) return c->run(cli, argc, argv);
-    return cli_usage("export", "unknown kind %s (kubevirt)", argc < 2 ? "(none)" : argv[1]);
-  }
   KvExportOptions o;
   memset(&o, 0, sizeof o);
   o.quiet = cli->quiet;
   const char *dir = 0;
-  for (int i = 2; i < argc; i++) {
+  for (int i = 1; i < argc; i++) {
     const char *v;
     if (arg_value(argc, argv, &i, "--job", &v)) o.job = v;
     else if (arg_flag(argv, i, "--iso-weeks")) o.iso_weeks = 1;
-    else if (argv[i][0] == '-' || dir) return cli_usage("export", "unexpected argument %s", argv[i]);
+    else if (argv[i][0] == '-' || dir) return cli_usage("export kubevirt", "unexpected argument %s", argv[i]);
     else dir = argv[i];
   }
-  if (!dir) return cli_usage("export", "give the output DIR");
+  if (!dir) return cli_usage("export kubevirt", "give the output DIR");
   if (cli_open(cli) || make_dirs(dir)) return EXIT_FAIL;
   char *err = 0;
   int rc = EXIT_OK;
@@ -272,8 +266,8 @@ int demo_kubevirt(Cli *cli, const char *data_dir, const char *out_dir) {
     rc = cmd_kubevirt_graph(cli, 4, a);
   }
   if (rc == EXIT_OK) {
-    char *a[] = {"export", "kubevirt", exp};
-    rc = cmd_export_kubevirt(cli, 3, a);
+    char *a[] = {"kubevirt", exp};
+    rc = cmd_export_kubevirt(cli, 2, a);
   }
   sqlite3_free(tree); sqlite3_free(log); sqlite3_free(shape); sqlite3_free(out); sqlite3_free(weekly);
   sqlite3_free(release); sqlite3_free(exp); sqlite3_free(csv); sqlite3_free(page);

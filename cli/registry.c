@@ -76,9 +76,6 @@ const CliCommand cli_commands[] = {
 
 
   /* kubevirt */
-  /* listed before remote's "export": it handles `export kubevirt` and passes other kinds on */
-  {"export", cmd_export_kubevirt, "write loaded data out: export kubevirt DIR (upstream trees) | export remote DIR | export cases FILE",
-   usage_export_kubevirt},
   {"kubevirt-graph", cmd_kubevirt_graph, "KubeVirt weekly and release graphs (PNG per metric, HTML per resource)",
    usage_kubevirt_graph},
 
@@ -121,6 +118,8 @@ const CliLoadKind cli_load_kinds[] = {
 /* `perfsql export TARGET ...`: files in an upstream layout. */
 const CliLoadKind cli_export_targets[] = {
   /* kubevirt */
+  {"kubevirt", cmd_export_kubevirt, "ci-performance-benchmarks trees: results/<job>/<id>/results.json and weekly/",
+   usage_export_kubevirt},
 
 
   /* remote */
