@@ -9,7 +9,8 @@
 **   kv_files.c    `perfsql load kubevirt PATH...`: files and directory trees
 **   kv_gcs.c      `perfsql load kubevirt-gcs`: the bucket over HTTPS
 **   kv_shape.c    shape.yaml (release graph configuration) with libyaml
-**   kv_export.c   the upstream results/ and weekly/ trees written back out
+**   kv_format.c   Go's float text and upstream's week labels (for the export)
+**   cli/kv_export.c, cli/kv_graph.c, cli/cmd_kubevirt.c   export, graphs, CLI
 */
 #ifndef PERFSQL_KUBEVIRT_H
 #define PERFSQL_KUBEVIRT_H
@@ -153,7 +154,7 @@ typedef struct KvGcsOptions {
 } KvGcsOptions;
 int kv_load_gcs(sqlite3 *db, const KvGcsOptions *o, char **pzErr);
 
-/* ---- export (kv_export.c) ------------------------------------------------ */
+/* ---- export (cli/kv_export.c; helpers in kv_format.c) --------------------- */
 typedef struct KvExportOptions {
   const char *job;           /* NULL = every job */
   int iso_weeks;             /* label weeks by their ISO Monday instead of upstream's label */
