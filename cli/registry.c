@@ -35,7 +35,13 @@ int demo_traces(Cli *, const char *, const char *);
 extern const char usage_capture[], usage_traces[];
 
 
-/* ---- kubevirt ------------------------------------------------------------ */
+/* ---- kubevirt (cli/cmd_kubevirt.c, cli/kv_export.c, cli/kv_graph.c) ------- */
+int load_kubevirt(Cli *, int, char **);
+int load_kubevirt_gcs(Cli *, int, char **);
+int cmd_export_kubevirt(Cli *, int, char **);
+int cmd_kubevirt_graph(Cli *, int, char **);
+int demo_kubevirt(Cli *, const char *, const char *);
+extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export_kubevirt[], usage_kubevirt_graph[];
 
 
 /* ---- perftracker (cli/cmd_perftracker.c) -------------------------------- */
@@ -83,7 +89,8 @@ const CliCommand cli_commands[] = {
 
 
   /* kubevirt */
-
+  {"kubevirt-graph", cmd_kubevirt_graph, "KubeVirt weekly and release graphs (PNG per metric, HTML per resource)",
+   usage_kubevirt_graph},
 
   /* perftracker */
   {"perftracker", cmd_perftracker,
@@ -105,6 +112,9 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* kubevirt */
+  {"kubevirt", load_kubevirt, "KubeVirt CI results: results.json trees, audit JSON, build-log.txt, shape.yaml",
+   usage_load_kubevirt},
+  {"kubevirt-gcs", load_kubevirt_gcs, "KubeVirt CI runs from the Prow GCS bucket over HTTPS", usage_load_kubevirt_gcs},
 
 
   /* perftracker */
@@ -126,6 +136,8 @@ const CliLoadKind cli_load_kinds[] = {
 /* `perfsql export TARGET ...`: files in an upstream layout. */
 const CliLoadKind cli_export_targets[] = {
   /* kubevirt */
+  {"kubevirt", cmd_export_kubevirt, "ci-performance-benchmarks trees: results/<job>/<id>/results.json and weekly/",
+   usage_export_kubevirt},
 
 
   /* remote */
@@ -149,6 +161,7 @@ const CliDemoStep cli_demo_steps[] = {
 
 
   /* kubevirt */
+  {"kubevirt", demo_kubevirt},
 
 
   /* perftracker */

@@ -62,17 +62,22 @@ static double now(void) {
 int main(void) {
   sqlite3 *db = unit_open(":memory:");
   start_server();
-  HttpOptions o = {.connect_timeout_s = 2, .timeout_s = 2, .retries = 2, .backoff_ms = 10, .quiet = 1};
+  /* generous timeouts: the machine may be loaded; only the hang case uses a short one */
+  HttpOptions o = {.connect_timeout_s = 20, .timeout_s = 20, .retries = 2, .backoff_ms = 10, .quiet = 1};
   HttpResponse rs;
   char *err = 0;
 
+  err = 0;
   CHECK(get(&o, "/ok", &rs, &err) == 0);
+  sqlite3_free(err);
   CHECK(rs.status == 200);
   CHECK_STR(rs.body, "hello");
   http_response_free(&rs);
 
   /* 500 then success: retried once, the caller sees only the success */
+  err = 0;
   CHECK(get(&o, "/flaky/a", &rs, &err) == 0);
+  sqlite3_free(err);
   CHECK_STR(rs.body, "recovered");
   http_response_free(&rs);
 
@@ -81,7 +86,9 @@ int main(void) {
   CHECK(strstr(err, "HTTP 500 (after 3 attempts)") != 0);
   sqlite3_free(err);
   http_response_free(&rs);
+  err = 0;
   CHECK(get(&o, "/hits/always500", &rs, &err) == 0);
+  sqlite3_free(err);
   CHECK_STR(rs.body, "3");
   http_response_free(&rs);
 

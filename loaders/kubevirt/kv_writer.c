@@ -1,0 +1,296 @@
+/*
+** kv_writer.c — writes KubeVirt runs, results and metrics (sql/004_kubevirt.sql).
+**
+**  1. Inputs: an open load (source id) and rows from the readers. Every
+**     statement is prepared once per load; metric rows go through one
+**     prepared INSERT (the hot path: ~1M rows for the real history).
+**  2. A run (job, build id) already loaded by *another* source is skipped,
+**     never duplicated (n_skipped counts them); the same run met again in the
+**     same load (its VMI and VM audit files) is reused. A (run, resource) that
+**     already has a result in this load keeps its first result.
+**  3. (job, resource, metric) -> kubevirt_series.id is cached in an
+**     open-addressing hash table (a few hundred keys), so the hot path does
+**     no lookup statement.
+**  4. Errors: SQLite's message, prefixed with what was being written.
+**     NULL job_dir_created is allowed (run_time then falls back to the start
+**     time decoded from the build id).
+*/
+#include "kubevirt.h"
+
+#include <string.h>
+#include <time.h>
+
+int64_t kv_snowflake_ms(int64_t build_id) {
+  return (int64_t)((uint64_t)build_id >> 22) + 1288834974657LL;
+}
+
+void kv_format_ms(int64_t ms, char out[32]) {
+  time_t s = (time_t)(ms / 1000);
+  int frac = (int)(ms % 1000);
+  if (frac < 0) { frac += 1000; s -= 1; }
+  struct tm tm;
+  gmtime_r(&s, &tm);
+  /* fields bounded so the compiler can see the output fits */
+  snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+           tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, frac % 1000);
+}
+
+int kv_parse_build_id(const char *s, size_t n, int64_t *out) {
+  if (n == 0 || n > 19) return -1;
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (v > (uint64_t)INT64_MAX) return -1;
+  *out = (int64_t)v;
+  return 0;
+}
+
+static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st, char **pzErr) {
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, 0) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("kubevirt: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  return 0;
+}
+
+int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzErr) {
+  memset(w, 0, sizeof *w);
+  w->db = db;
+  w->source_id = source_id;
+  if (prep(db, "SELECT id, source_id FROM kubevirt_run WHERE job = ?1 AND build_id = ?2", &w->find_run, pzErr) ||
+      prep(db,
+           "INSERT INTO kubevirt_run(source_id, job, build_id, started_at, job_dir_created, run_time,"
+           " week_start, origin) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?5, ?4),"
+           " date(coalesce(?5, ?4), 'weekday 0', '-6 days'), ?6)",
+           &w->ins_run, pzErr) ||
+      prep(db, "SELECT id FROM kubevirt_result WHERE run_id = ?1 AND resource = ?2", &w->find_result, pzErr) ||
+      prep(db, "INSERT INTO kubevirt_result(source_id, run_id, resource, file) VALUES (?1, ?2, ?3, ?4)",
+           &w->ins_result, pzErr) ||
+      prep(db,
+           "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
+           " threshold_metric, threshold_ratio, threshold_exceeded, week_day)"
+           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+           &w->ins_metric, pzErr) ||
+      prep(db, "SELECT CAST(julianday(week_start) - 2440587.5 AS INTEGER) FROM kubevirt_run WHERE id = ?1",
+           &w->run_week, pzErr) ||
+      prep(db, "SELECT id FROM kubevirt_series WHERE job = ?1 AND resource = ?2 AND metric = ?3",
+           &w->find_series, pzErr) ||
+      prep(db, "INSERT INTO kubevirt_series(job, resource, metric) VALUES (?1, ?2, ?3)", &w->ins_series, pzErr)) {
+    kv_writer_close(w);
+    return -1;
+  }
+  return 0;
+}
+
+void kv_writer_close(KvWriter *w) {
+  sqlite3_finalize(w->find_run);
+  sqlite3_finalize(w->ins_run);
+  sqlite3_finalize(w->find_result);
+  sqlite3_finalize(w->ins_result);
+  sqlite3_finalize(w->ins_metric);
+  sqlite3_finalize(w->find_series);
+  sqlite3_finalize(w->ins_series);
+  sqlite3_finalize(w->run_week);
+  w->run_week = 0;
+  sqlite3_finalize(w->tree);
+  w->tree = 0;
+  for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
+  sqlite3_free(w->slots);
+  w->slots = 0;
+  w->nslots = w->nused = 0;
+  w->find_run = w->ins_run = w->find_result = w->ins_result = w->ins_metric = 0;
+  w->find_series = w->ins_series = 0;
+}
+
+void kv_writer_count(KvWriter *w, PerfsqlLoad *ld) {
+  load_count(ld, "kubevirt_run", w->n_runs);
+  load_count(ld, "kubevirt_result", w->n_results);
+  load_count(ld, "kubevirt_metric", w->n_metrics);
+}
+
+static char *sql_err(KvWriter *w, const char *what) {
+  return sqlite3_mprintf("kubevirt: writing %s: %s", what, sqlite3_errmsg(w->db));
+}
+
+int kv_run(KvWriter *w, const char *job, int64_t build_id, const char *job_dir_created,
+           const char *origin, sqlite3_int64 *run_id, char **pzErr) {
+  *run_id = 0;
+  sqlite3_stmt *f = w->find_run;
+  sqlite3_bind_text(f, 1, job, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(f, 2, build_id);
+  int rc = sqlite3_step(f);
+  if (rc == SQLITE_ROW) {
+    sqlite3_int64 id = sqlite3_column_int64(f, 0), src = sqlite3_column_int64(f, 1);
+    sqlite3_reset(f);
+    if (src == w->source_id) {
+      *run_id = id;
+    } else {
+      w->n_skipped++;
+    }
+    return 0;
+  }
+  sqlite3_reset(f);
+  if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "run"); return -1; }
+
+  char started[32];
+  kv_format_ms(kv_snowflake_ms(build_id), started);
+  sqlite3_stmt *s = w->ins_run;
+  sqlite3_bind_int64(s, 1, w->source_id);
+  sqlite3_bind_text(s, 2, job, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 3, build_id);
+  sqlite3_bind_text(s, 4, started, -1, SQLITE_STATIC);
+  if (job_dir_created) sqlite3_bind_text(s, 5, job_dir_created, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(s, 5);
+  sqlite3_bind_text(s, 6, origin, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "run"); return -1; }
+  *run_id = sqlite3_last_insert_rowid(w->db);
+  w->n_runs++;
+  return 0;
+}
+
+int kv_result(KvWriter *w, sqlite3_int64 run_id, const char *resource, const char *file,
+              sqlite3_int64 *result_id, char **pzErr) {
+  *result_id = 0;
+  sqlite3_stmt *f = w->find_result;
+  sqlite3_bind_int64(f, 1, run_id);
+  sqlite3_bind_text(f, 2, resource, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(f);
+  sqlite3_reset(f);
+  if (rc == SQLITE_ROW) return 0;
+  if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "result"); return -1; }
+  sqlite3_stmt *s = w->ins_result;
+  sqlite3_bind_int64(s, 1, w->source_id);
+  sqlite3_bind_int64(s, 2, run_id);
+  sqlite3_bind_text(s, 3, resource, -1, SQLITE_STATIC);
+  if (file) sqlite3_bind_text(s, 4, file, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(s, 4);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "result"); return -1; }
+  *result_id = sqlite3_last_insert_rowid(w->db);
+  w->n_results++;
+  /* the week every metric of this result is filed under */
+  sqlite3_bind_int64(w->run_week, 1, run_id);
+  rc = sqlite3_step(w->run_week);
+  w->cur_week_day = rc == SQLITE_ROW ? sqlite3_column_int(w->run_week, 0) : 0;
+  sqlite3_reset(w->run_week);
+  if (rc != SQLITE_ROW) { *pzErr = sql_err(w, "result"); return -1; }
+  w->cur_result = *result_id;
+  return 0;
+}
+
+/* FNV-1a over "job\x1fresource\x1fmetric". */
+static uint64_t series_hash(const char *job, const char *res, const char *metric) {
+  uint64_t h = 1469598103934665603ULL;
+  const char *parts[3] = {job, res, metric};
+  for (int p = 0; p < 3; p++) {
+    for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
+      h ^= *c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0x1f;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static int series_key_eq(const char *key, const char *job, const char *res, const char *metric) {
+  size_t a = strlen(job), b = strlen(res);
+  return strncmp(key, job, a) == 0 && key[a] == '\x1f' && strncmp(key + a + 1, res, b) == 0 &&
+         key[a + 1 + b] == '\x1f' && strcmp(key + a + b + 2, metric) == 0;
+}
+
+static int series_grow(KvWriter *w) {
+  size_t n = w->nslots ? w->nslots * 2 : 256;
+  KvSeriesSlot *ns = sqlite3_malloc64(n * sizeof *ns);
+  if (!ns) return -1;
+  memset(ns, 0, n * sizeof *ns);
+  for (size_t i = 0; i < w->nslots; i++) {
+    KvSeriesSlot *o = &w->slots[i];
+    if (!o->key) continue;
+    /* rehash from the key's three parts */
+    char *k = o->key;
+    char *p1 = strchr(k, '\x1f'), *p2 = strchr(p1 + 1, '\x1f');
+    *p1 = *p2 = 0;
+    uint64_t h = series_hash(k, p1 + 1, p2 + 1);
+    *p1 = *p2 = '\x1f';
+    size_t j = (size_t)h & (n - 1);
+    while (ns[j].key) j = (j + 1) & (n - 1);
+    ns[j] = *o;
+  }
+  sqlite3_free(w->slots);
+  w->slots = ns;
+  w->nslots = n;
+  return 0;
+}
+
+static int series_id(KvWriter *w, const char *job, const char *res, const char *metric,
+                     sqlite3_int64 *id, char **pzErr) {
+  if (w->nused * 2 >= w->nslots && series_grow(w)) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
+  uint64_t h = series_hash(job, res, metric);
+  size_t j = (size_t)h & (w->nslots - 1);
+  while (w->slots[j].key) {
+    if (series_key_eq(w->slots[j].key, job, res, metric)) { *id = w->slots[j].id; return 0; }
+    j = (j + 1) & (w->nslots - 1);
+  }
+  sqlite3_stmt *f = w->find_series;
+  sqlite3_bind_text(f, 1, job, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 2, res, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 3, metric, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(f);
+  if (rc == SQLITE_ROW) {
+    *id = sqlite3_column_int64(f, 0);
+    sqlite3_reset(f);
+  } else {
+    sqlite3_reset(f);
+    if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "series"); return -1; }
+    sqlite3_stmt *s = w->ins_series;
+    sqlite3_bind_text(s, 1, job, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, res, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, metric, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) { *pzErr = sql_err(w, "series"); return -1; }
+    *id = sqlite3_last_insert_rowid(w->db);
+  }
+  char *key = sqlite3_mprintf("%s\x1f%s\x1f%s", job, res, metric);
+  if (!key) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
+  w->slots[j].key = key;
+  w->slots[j].id = *id;
+  w->nused++;
+  return 0;
+}
+
+int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char *resource,
+              const KvMetric *m, char **pzErr) {
+  sqlite3_int64 sid;
+  if (series_id(w, job, resource, m->name, &sid, pzErr)) return -1;
+  sqlite3_stmt *s = w->ins_metric;
+  sqlite3_bind_int64(s, 1, result_id);
+  sqlite3_bind_int64(s, 2, sid);
+  sqlite3_bind_int64(s, 3, w->source_id);
+  sqlite3_bind_double(s, 4, m->value);
+  if (m->has_tvalue) sqlite3_bind_double(s, 5, m->threshold_value); else sqlite3_bind_null(s, 5);
+  if (m->threshold_metric) sqlite3_bind_text(s, 6, m->threshold_metric, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(s, 6);
+  if (m->has_tratio) sqlite3_bind_double(s, 7, m->threshold_ratio); else sqlite3_bind_null(s, 7);
+  if (m->has_texceeded) sqlite3_bind_int(s, 8, m->threshold_exceeded); else sqlite3_bind_null(s, 8);
+  if (result_id != w->cur_result) {
+    *pzErr = sqlite3_mprintf("kubevirt: metric %s written outside its result", m->name);
+    return -1;
+  }
+  sqlite3_bind_int(s, 9, w->cur_week_day);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    *pzErr = sqlite3_mprintf("kubevirt: writing metric %s: %s", m->name, sqlite3_errmsg(w->db));
+    return -1;
+  }
+  w->n_metrics++;
+  return 0;
+}
