@@ -148,10 +148,18 @@ struct PerfReader {
 /* libtraceevent 1.7 leaks a few bytes when a format's print fmt does not parse
 ** (e.g. kvm_inj_exception on 6.x kernels); not ours to fix, so LeakSanitizer is
 ** told to ignore allocations made inside it. Weak: another file may define it. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PERFSQL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PERFSQL_ASAN)
+/* Only in sanitizer builds: release binaries carry no sanitizer hooks. */
 __attribute__((weak, used)) const char *__lsan_default_suppressions(void) {
   return "leak:libtraceevent.so\n";
 }
 __attribute__((weak, used)) const char *__lsan_default_options(void) { return "print_suppressions=0"; }
+#endif
 
 /* ---- errors ---------------------------------------------------------------- */
 
