@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,16 @@ static const char *tracefs_events(void) {
   for (int i = 0; dirs[i]; i++)
     if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) return dirs[i];
   return NULL;
+}
+
+/* A fresh boot often has tracefs unmounted; perf mounts it itself when it
+** records, and so do we (as root), since the event list is read from it
+** before perf runs. */
+static const char *tracefs_events_mounting(void) {
+  const char *d = tracefs_events();
+  if (d || geteuid() != 0) return d;
+  if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0) return NULL;
+  return tracefs_events();
 }
 
 static int event_exists(const char *events_dir, const char *sys, const char *name) {
@@ -221,7 +232,7 @@ int cmd_capture(Cli *cli, int argc, char **argv) {
                     "kernel.perf_event_paranoid <= -1 (it is %ld): run with sudo, or "
                     "`sudo sysctl kernel.perf_event_paranoid=-1`", paranoid);
   }
-  const char *evdir = tracefs_events();
+  const char *evdir = tracefs_events_mounting();
   if (!evdir) {
     sqlite3_free(perf);
     return cli_fail("capture: tracefs is not mounted (no /sys/kernel/tracing/events): "
