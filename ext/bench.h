@@ -29,13 +29,8 @@ typedef struct MwuResult {
 } MwuResult;
 int mwu_test(const double *x, int nx, const double *y, int ny, MwuResult *r);
 
-/* Two-sided p-value of Student's t with df degrees of freedom (df > 0). */
-double student_t_two_sided_p(double t, double df);
-
-/* Pooled two-sample t-test from summary statistics, like
-** scipy.stats.ttest_ind_from_stats(equal_var=True). Returns the two-sided p,
-** 1.0 when df <= 0, NaN when both spreads and the mean difference are 0. */
-double pooled_t_test_p(double mean1, double std1, int n1, double mean2, double std2, int n2);
+/* Student's t: student_t_two_sided_p(), pooled_t_test_p() (ext/student_t.c). */
+#include "student_t.h"
 
 /* ---- change points (ext/changepoints.c) -------------------------------- */
 

@@ -50,6 +50,7 @@
 **     printf does exactly that). NULL -> NULL; digits in 0..15.
 */
 #include "perfsql.h"
+#include "student_t.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -376,45 +377,6 @@ void pt_window_scan_final(sqlite3_context *ctx) {
 
 /* ---- 4. pt_ttest_p ------------------------------------------------------- */
 
-/* Continued fraction for the regularized incomplete beta (Lentz). */
-static double betacf(double a, double b, double x) {
-  const double tiny = 1e-300, eps = 1e-15;
-  double qab = a + b, qap = a + 1.0, qam = a - 1.0;
-  double c = 1.0, d = 1.0 - qab * x / qap;
-  if (fabs(d) < tiny) d = tiny;
-  d = 1.0 / d;
-  double h = d;
-  for (int m = 1; m <= 500; m++) {
-    int m2 = 2 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1.0 + aa * d;
-    if (fabs(d) < tiny) d = tiny;
-    c = 1.0 + aa / c;
-    if (fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1.0 + aa * d;
-    if (fabs(d) < tiny) d = tiny;
-    c = 1.0 + aa / c;
-    if (fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    double del = d * c;
-    h *= del;
-    if (fabs(del - 1.0) < eps) break;
-  }
-  return h;
-}
-
-static double incbeta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(1.0 - x);
-  double bt = exp(lbt);
-  if (x < (a + 1.0) / (a + b + 2.0)) return bt * betacf(a, b, x) / a;
-  return 1.0 - bt * betacf(b, a, 1.0 - x) / b;
-}
-
 void pt_ttest_p_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   for (int i = 0; i < argc; i++)
     if (sqlite3_value_type(argv[i]) == SQLITE_NULL) return;
@@ -436,8 +398,7 @@ void pt_ttest_p_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_double(ctx, 0.0);
     return;
   }
-  /* two-sided: p = I_{df/(df+t^2)}(df/2, 1/2) */
-  double p = incbeta(df / 2.0, 0.5, df / (df + t * t));
+  double p = student_t_two_sided_p(t, df);
   if (p > 1) p = 1;
   sqlite3_result_double(ctx, p);
 }
