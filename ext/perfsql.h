@@ -84,4 +84,9 @@ int perfsql_parse_time(const char *text, double *unix_seconds);
 /* Same, for an SQL value: NULL -> 1 (and nothing set), parse error -> -1. */
 int perfsql_value_time(sqlite3_value *v, double *unix_seconds);
 
+/* Proleptic Gregorian calendar <-> days since 1970-01-01 (H. Hinnant's
+** algorithms), for any year an int64 holds. 1970-01-01 was a Thursday. */
+int64_t perfsql_days_from_civil(int64_t y, int m, int d);
+void perfsql_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
 #endif

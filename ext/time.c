@@ -49,7 +49,7 @@ typedef struct TimeParts {
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 ** days_from_civil), valid for any year an int64 can hold here. */
-static int64_t days_from_civil(int64_t y, int m, int d) {
+int64_t perfsql_days_from_civil(int64_t y, int m, int d) {
   y -= m <= 2;
   int64_t era = (y >= 0 ? y : y - 399) / 400;
   int64_t yoe = y - era * 400;
@@ -59,7 +59,7 @@ static int64_t days_from_civil(int64_t y, int m, int d) {
 }
 
 /* The inverse: the date of a day number. */
-static void civil_from_days(int64_t z, int64_t *py, int *pm, int *pd) {
+void perfsql_civil_from_days(int64_t z, int64_t *py, int *pm, int *pd) {
   z += 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   int64_t doe = z - era * 146097;
@@ -146,7 +146,7 @@ static int parse_iso(const char *s, TimeParts *out) {
     }
   }
   if (*skip_blanks(p)) return -1;
-  out->secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+  out->secs = perfsql_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
   out->frac = frac;
   return 0;
 }
@@ -278,7 +278,7 @@ void week_start_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int back = sunday ? (weekday_monday0(day) + 1) % 7 : weekday_monday0(day);
   int64_t y;
   int m, d;
-  civil_from_days(day - back, &y, &m, &d);
+  perfsql_civil_from_days(day - back, &y, &m, &d);
   char buf[16];
   sqlite3_snprintf(sizeof buf, buf, "%04d-%02d-%02d", (int)y, m, d);
   sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
@@ -292,8 +292,8 @@ void iso_week_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int64_t thursday = day - weekday_monday0(day) + 3;
   int64_t y;
   int m, d;
-  civil_from_days(thursday, &y, &m, &d);
-  int week = (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1);
+  perfsql_civil_from_days(thursday, &y, &m, &d);
+  int week = (int)((thursday - perfsql_days_from_civil(y, 1, 1)) / 7 + 1);
   char buf[16];
   sqlite3_snprintf(sizeof buf, buf, "%04d-W%02d", (int)y, week);
   sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);

@@ -64,41 +64,19 @@ void kv_go_float(double v, char out[40]) {
   *o = 0;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long days_from_civil(long y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, int *m, int *d) {
-  z += 719468;
-  long era = (z >= 0 ? z : z - 146096) / 146097;
-  long doe = z - era * 146097;
-  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
 /* 0 = Monday .. 6 = Sunday. 1970-01-01 was a Thursday. */
-static int weekday(long days) { return (int)(((days % 7) + 7 + 3) % 7); }
+static int weekday(int64_t days) { return (int)(((days % 7) + 7 + 3) % 7); }
 
 void kv_upstream_week_label(const char *iso_monday, char out[11]) {
-  long y;
+  long yy;
   int m, d;
-  if (sscanf(iso_monday, "%ld-%d-%d", &y, &m, &d) != 3) { snprintf(out, 11, "%.10s", iso_monday); return; }
-  long mon = days_from_civil(y, m, d);
-  long iso_year;
+  if (sscanf(iso_monday, "%ld-%d-%d", &yy, &m, &d) != 3) { snprintf(out, 11, "%.10s", iso_monday); return; }
+  int64_t mon = perfsql_days_from_civil(yy, m, d);
+  int64_t iso_year, y;
   int tm_, td;
-  civil_from_days(mon + 3, &iso_year, &tm_, &td);   /* the Thursday decides the ISO year */
-  int jan1 = weekday(days_from_civil(iso_year, 1, 1));
-  long label = mon + ((jan1 >= 1 && jan1 <= 3) ? 7 : 0);
-  civil_from_days(label, &y, &m, &d);
-  snprintf(out, 11, "%04ld-%02d-%02d", y, m, d);
+  perfsql_civil_from_days(mon + 3, &iso_year, &tm_, &td);   /* the Thursday decides the ISO year */
+  int jan1 = weekday(perfsql_days_from_civil(iso_year, 1, 1));
+  int64_t label = mon + ((jan1 >= 1 && jan1 <= 3) ? 7 : 0);
+  perfsql_civil_from_days(label, &y, &m, &d);
+  snprintf(out, 11, "%04lld-%02d-%02d", (long long)y, m, d);
 }
