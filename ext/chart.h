@@ -215,5 +215,13 @@ static inline int clamp_px(double v, int lo, int hi) {
 
 /* Shared by the aggregates. */
 void chart_result_png(sqlite3_context *ctx, void *png, int size);
+/* Encodes and closes the canvas: the PNG, or NULL with *pzErr set. */
+void *canvas_finish_png(Canvas *c, const char *fname, int *size, char **pzErr);
+/* The "no data" PNG of kind's default options, for an aggregate that saw no row. */
+void *chart_no_rows_png(const char *fname, int kind, int *size, char **pzErr);
+/* The end of every chart aggregate's xFinal: the PNG as the result, else err
+** (consumed) as the error, else (nothing rendered, no error) out of memory —
+** unless a step already failed and set its own error (failed = 1). */
+void chart_deliver(sqlite3_context *ctx, void *png, int size, char *err, int failed);
 
 #endif

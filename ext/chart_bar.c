@@ -289,10 +289,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   frame_finish(&f);
   /* the zero line over the bars */
   if (!f.y.log && base > f.py0 && base < f.py1) fill_rect(&cv, f.px0, (int)base, f.px1, (int)base + 1, 0x444444);
-  void *png = canvas_png(&cv, size);
-  canvas_close(&cv);
-  if (!png) *pzErr = sqlite3_mprintf("%s: PNG encoding failed", fname);
-  return png;
+  return canvas_finish_png(&cv, fname, size, pzErr);
 }
 
 void chart_bar_final(sqlite3_context *ctx) {
@@ -300,18 +297,9 @@ void chart_bar_final(sqlite3_context *ctx) {
   char *err = 0;
   int size = 0;
   void *png = 0;
-  if (!a || !a->init) {
-    ChartOptions d;
-    chart_options_parse(0, 0, "chart_bar", CHART_BAR, &d, &err);
-    png = chart_render_empty(&d, "chart_bar", &size, &err);
-    chart_options_free(&d);
-  } else if (!a->failed) {
-    png = bar_render(a, &size, &err);
-  }
-  if (png) chart_result_png(ctx, png, size);
-  else if (err) sqlite3_result_error(ctx, err, -1);
-  else if (!a || !a->failed) sqlite3_result_error_nomem(ctx);
-  sqlite3_free(err);
+  if (!a || !a->init) png = chart_no_rows_png("chart_bar", CHART_BAR, &size, &err);
+  else if (!a->failed) png = bar_render(a, &size, &err);
+  chart_deliver(ctx, png, size, err, a && a->failed);
   if (a) {
     chart_options_free(&a->o);
     label_set_free(&a->cats);

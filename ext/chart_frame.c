@@ -556,7 +556,27 @@ void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, ch
     fill_rect(&c, x1 - 1, y0, x1, y1, C_GRID);
   }
   text_draw(&c, 16, 0, C_MUTED, 0, c.w / 2, c.h / 2, TA_CENTER | TV_MIDDLE, "no data");
-  void *png = canvas_png(&c, size);
-  canvas_close(&c);
+  return canvas_finish_png(&c, fname, size, pzErr);
+}
+
+void *canvas_finish_png(Canvas *c, const char *fname, int *size, char **pzErr) {
+  void *png = canvas_png(c, size);
+  canvas_close(c);
+  if (!png && !*pzErr) *pzErr = sqlite3_mprintf("%s: PNG encoding failed", fname);
   return png;
+}
+
+void *chart_no_rows_png(const char *fname, int kind, int *size, char **pzErr) {
+  ChartOptions d;
+  chart_options_parse(0, 0, fname, kind, &d, pzErr);   /* no JSON: the defaults */
+  void *png = chart_render_empty(&d, fname, size, pzErr);
+  chart_options_free(&d);
+  return png;
+}
+
+void chart_deliver(sqlite3_context *ctx, void *png, int size, char *err, int failed) {
+  if (png) chart_result_png(ctx, png, size);
+  else if (err) sqlite3_result_error(ctx, err, -1);
+  else if (!failed) sqlite3_result_error_nomem(ctx);
+  sqlite3_free(err);
 }

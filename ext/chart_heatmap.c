@@ -287,10 +287,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     text_draw(&cv, 9.5, 0, 0x222222, 90, cv.w - 12 - zlab_h, (f.py0 + f.py1) / 2, TA_CENTER | TV_TOP,
               o->z_label);
   sqlite3_free(yrev);
-  void *png = canvas_png(&cv, size);
-  canvas_close(&cv);
-  if (!png) *pzErr = sqlite3_mprintf("%s: PNG encoding failed", fname);
-  return png;
+  return canvas_finish_png(&cv, fname, size, pzErr);
 }
 
 void chart_heatmap_final(sqlite3_context *ctx) {
@@ -298,18 +295,9 @@ void chart_heatmap_final(sqlite3_context *ctx) {
   char *err = 0;
   int size = 0;
   void *png = 0;
-  if (!a || !a->init) {
-    ChartOptions d;
-    chart_options_parse(0, 0, "chart_heatmap", CHART_HEATMAP, &d, &err);
-    png = chart_render_empty(&d, "chart_heatmap", &size, &err);
-    chart_options_free(&d);
-  } else if (!a->failed) {
-    png = hm_render(a, &size, &err);
-  }
-  if (png) chart_result_png(ctx, png, size);
-  else if (err) sqlite3_result_error(ctx, err, -1);
-  else if (!a || !a->failed) sqlite3_result_error_nomem(ctx);
-  sqlite3_free(err);
+  if (!a || !a->init) png = chart_no_rows_png("chart_heatmap", CHART_HEATMAP, &size, &err);
+  else if (!a->failed) png = hm_render(a, &size, &err);
+  chart_deliver(ctx, png, size, err, a && a->failed);
   if (a) {
     chart_options_free(&a->o);
     label_set_free(&a->ylab);

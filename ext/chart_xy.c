@@ -409,32 +409,18 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   }
   sqlite3_free(seen);
   frame_finish(&f);
-  void *png = canvas_png(&c, size);
-  canvas_close(&c);
   sqlite3_free(grouped);
-  if (!png) *pzErr = sqlite3_mprintf("%s: PNG encoding failed", fname);
-  return png;
+  return canvas_finish_png(&c, fname, size, pzErr);
 }
 
 static void xy_final(sqlite3_context *ctx) {
   XyAcc *a = sqlite3_aggregate_context(ctx, 0);
-  ChartOptions defaults;
   char *err = 0;
   int size = 0;
   void *png = 0;
-  if (!a || !a->init) {
-    /* no rows: default options */
-    const char *fname = "chart";
-    chart_options_parse(0, 0, fname, CHART_LINE, &defaults, &err);
-    png = chart_render_empty(&defaults, fname, &size, &err);
-    chart_options_free(&defaults);
-  } else if (!a->failed) {
-    png = xy_render(a, &size, &err);
-  }
-  if (png) chart_result_png(ctx, png, size);
-  else if (err) sqlite3_result_error(ctx, err, -1);
-  else if (!a || !a->failed) sqlite3_result_error_nomem(ctx);
-  sqlite3_free(err);
+  if (!a || !a->init) png = chart_no_rows_png("chart", CHART_LINE, &size, &err);
+  else if (!a->failed) png = xy_render(a, &size, &err);
+  chart_deliver(ctx, png, size, err, a && a->failed);
   if (a) {
     chart_options_free(&a->o);
     label_set_free(&a->names);
