@@ -361,6 +361,22 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
 ** against the baseline, per metric) and resource use over time (lines: %CPU of the
 ** tool per iteration, seconds since the monitor's first sample), through the charts
 ** domain's chart_bar/chart_line aggregates. Infinite diffs (zero baseline) are left out. */
+
+/* The rows of the overhead bar charts (one chart per topic): each tool case's
+** change against its baseline over all iterations, per metric, in the
+** framework's case and metric order. Used by the PNGs and the HTML report. */
+#define OVERHEAD_BARS_FROM \
+  " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label," \
+  "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'" \
+  "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'" \
+  "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct" \
+  "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)" \
+  "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps'," \
+  "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308" \
+  "   ORDER BY s.topic, c.case_id, s.case_name," \
+  "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))" \
+  " GROUP BY topic ORDER BY topic"
+
 static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
   char *cdir = sqlite3_mprintf("%s/charts", dir);
   int rc = make_dirs(cdir);
@@ -369,16 +385,7 @@ static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
         "SELECT 'overhead_' || topic || '.png',"
         " chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline over all iterations',"
         "   'y_label', 'diff vs baseline (%)', 'width', 1400, 'height', 560))"
-        " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,"
-        "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'"
-        "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'"
-        "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct"
-        "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)"
-        "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',"
-        "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308"
-        "   ORDER BY s.topic, c.case_id, s.case_name,"
-        "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))"
-        " GROUP BY topic ORDER BY topic", count);
+        OVERHEAD_BARS_FROM, count);
   if (rc == 0)
     rc = write_blobs(db, cdir,
         "SELECT 'resources_' || case_name || '.png',"
@@ -407,16 +414,7 @@ static int write_html(sqlite3 *db, const char *dir) {
   if (sqlite3_prepare_v2(db,
         "SELECT topic, chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline',"
         " 'y_label', 'diff vs baseline (%)', 'width', 1200, 'height', 480))"
-        " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,"
-        "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'"
-        "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'"
-        "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct"
-        "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)"
-        "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',"
-        "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308"
-        "   ORDER BY s.topic, c.case_id, s.case_name,"
-        "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))"
-        " GROUP BY topic ORDER BY topic", -1, &st, 0) == SQLITE_OK) {
+        OVERHEAD_BARS_FROM, -1, &st, 0) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
       html_heading(h, 3, (const char *)sqlite3_column_text(st, 0));
       html_image_png(h, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),

@@ -75,4 +75,9 @@ void pt_uuid4(char out[37]);
 int pt_ollama_generate(sqlite3 *db, const char *base, const char *model, const char *prompt,
                        long timeout_s, char **text_out, char **pzErr);
 
+/* The first column of a one-row query with ?1 bound to text (a JSON document,
+** read with SQLite's JSON functions), as an sqlite3_malloc'd string; NULL when
+** the value is NULL, there is no row or the query fails. */
+char *pt_query_text(sqlite3 *db, const char *sql, const char *text, size_t len);
+
 #endif

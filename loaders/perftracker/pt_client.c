@@ -27,19 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads one value from a JSON text with SQLite (?1 = text). */
-static char *json_get(sqlite3 *db, const char *text, size_t len, const char *sql) {
-  sqlite3_stmt *st = NULL;
-  char *out = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text64(st, 1, text, len, SQLITE_STATIC, SQLITE_UTF8);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-      out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
-  return out;
-}
-
 int pt_fetch_listing(sqlite3 *db, const PtServer *s, int page_len, int max_jobs, char **pzErr) {
   if (page_len <= 0 || page_len > 5000) page_len = 500;   /* the server caps length at 5000 */
   char **pages = NULL;
@@ -70,10 +57,10 @@ int pt_fetch_listing(sqlite3 *db, const PtServer *s, int page_len, int max_jobs,
     pages[npages] = r.body;
     lens[npages] = r.len;
     npages++;
-    char *rows = json_get(db, r.body, r.len,
-                          "SELECT CASE WHEN json_valid(?1) THEN json_array_length(?1, '$.data') END");
-    char *total = json_get(db, r.body, r.len,
-                           "SELECT CASE WHEN json_valid(?1) THEN ?1 ->> '$.recordsFiltered' END");
+    char *rows = pt_query_text(db, "SELECT CASE WHEN json_valid(?1) THEN json_array_length(?1, '$.data') END",
+                               r.body, r.len);
+    char *total = pt_query_text(db, "SELECT CASE WHEN json_valid(?1) THEN ?1 ->> '$.recordsFiltered' END",
+                                r.body, r.len);
     long long nrows = rows ? atoll(rows) : 0;
     if (total) filtered = atoll(total);
     sqlite3_free(rows);
@@ -182,7 +169,7 @@ int pt_upload_artifact(const PtServer *s, const char *artifact_uuid, const char 
     if (r.body && r.len) {
       sqlite3 *mem = NULL;
       if (sqlite3_open(":memory:", &mem) == SQLITE_OK)
-        msg = json_get(mem, r.body, r.len, "SELECT CASE WHEN json_valid(?1) THEN ?1 ->> '$.message' END");
+        msg = pt_query_text(mem, "SELECT CASE WHEN json_valid(?1) THEN ?1 ->> '$.message' END", r.body, r.len);
       sqlite3_close(mem);
     }
     *pzErr = msg ? sqlite3_mprintf("%s: %s", err, msg) : err;

@@ -55,9 +55,7 @@ static int run_bound(sqlite3 *db, const char *sql, const char *text, size_t len,
   return rc;
 }
 
-/* Returns the first column of a one-row query over ?1 = text as a malloc'd
-** string (NULL when NULL or no row). */
-static char *query_text(sqlite3 *db, const char *sql, const char *text, size_t len) {
+char *pt_query_text(sqlite3 *db, const char *sql, const char *text, size_t len) {
   sqlite3_stmt *st = NULL;
   char *out = NULL;
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
@@ -141,7 +139,7 @@ static char *check_shape(sqlite3 *db, const char *text, size_t len, int *is_clie
   }
   sqlite3_finalize(st);
   if (problem) return problem;
-  char *uuid_ok = query_text(db,
+  char *uuid_ok = pt_query_text(db,
                              "SELECT json_type(?1, '$[1]') = 'text' AND trim(?1 ->> 1) <> '',"
                              " json_type(?1, '$[0]') = 'integer' AND (?1 ->> 2) IS NULL",
                              *header, strlen(*header));
@@ -150,7 +148,7 @@ static char *check_shape(sqlite3 *db, const char *text, size_t len, int *is_clie
     return sqlite3_mprintf("$.uuid: job uuid is missing");
   }
   sqlite3_free(uuid_ok);
-  char *as_json = query_text(db, "SELECT json_type(?1, '$[0]') = 'integer' AND (?1 ->> 2) IS NULL",
+  char *as_json = pt_query_text(db, "SELECT json_type(?1, '$[0]') = 'integer' AND (?1 ->> 2) IS NULL",
                              *header, strlen(*header));
   *is_client = !(as_json && strcmp(as_json, "1") == 0);
   sqlite3_free(as_json);
@@ -164,7 +162,7 @@ static char *check_shape(sqlite3 *db, const char *text, size_t len, int *is_clie
     sqlite3_free(err);
     return problem;
   }
-  return query_text(db, SQL_STAGE_PROBLEM, "", 0);
+  return pt_query_text(db, SQL_STAGE_PROBLEM, "", 0);
 }
 
 /* ---- SQL: one statement per table, over H (?1) or pt_stage --------------- */
@@ -315,7 +313,7 @@ static void clear_stage(sqlite3 *db) { sqlite3_exec(db, "DELETE FROM temp.pt_sta
 int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const char *text, size_t len,
                      int replace, int quiet, sqlite3_int64 *job_out, char **pzErr) {
   *job_out = 0;
-  char *valid = query_text(db, "SELECT json_valid(?1)", text, len);
+  char *valid = pt_query_text(db, "SELECT json_valid(?1)", text, len);
   int ok = valid && strcmp(valid, "1") == 0;
   sqlite3_free(valid);
   if (!ok || memchr(text, 0, len)) {
@@ -333,9 +331,9 @@ int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const cha
     return LOAD_ERROR;
   }
   size_t hlen = strlen(header);
-  char *env = query_text(db, "SELECT CASE WHEN json_type(?1, '$[21]') = 'array' THEN ?1 -> 21 ELSE '[]' END",
+  char *env = pt_query_text(db, "SELECT CASE WHEN json_type(?1, '$[21]') = 'array' THEN ?1 -> 21 ELSE '[]' END",
                          header, hlen);
-  char *t = query_text(db, "SELECT count(*) FROM json_each(?1) WHERE json_type(value, '$.children') = 'array'",
+  char *t = pt_query_text(db, "SELECT count(*) FROM json_each(?1) WHERE json_type(value, '$.children') = 'array'",
                        env ? env : "[]", env ? strlen(env) : 2);
   int has_tree = t && strcmp(t, "0") != 0;
   sqlite3_free(t);
@@ -426,12 +424,12 @@ int pt_load_listing(sqlite3 *db, const char *uri, const char *server, int projec
   Sha256 h;
   sha256_init(&h);
   for (int i = 0; i < npages; i++) {
-    char *valid = query_text(db, "SELECT json_valid(?1) AND json_type(?1, '$.data') = 'array'", pages[i], lens[i]);
+    char *valid = pt_query_text(db, "SELECT json_valid(?1) AND json_type(?1, '$.data') = 'array'", pages[i], lens[i]);
     int ok = valid && strcmp(valid, "1") == 0;
     sqlite3_free(valid);
     if (!ok) {
       char *where = sqlite3_mprintf("%s (page %d)", uri, i + 1);
-      char *v2 = query_text(db, "SELECT json_valid(?1)", pages[i], lens[i]);
+      char *v2 = pt_query_text(db, "SELECT json_valid(?1)", pages[i], lens[i]);
       if (v2 && strcmp(v2, "1") == 0) *pzErr = sqlite3_mprintf("%s:$.data: not a job list (no data[] array)", where);
       else *pzErr = json_error(where, pages[i], lens[i]);
       sqlite3_free(v2);
