@@ -7,8 +7,9 @@
 **     bytes inside the text end a line's content (treated as the end of the file).
 **  2. netperf: the -o CSV form is read by its header titles (the framework's run always
 **     has min,mean,max; P50/P90/P99, stddev, transaction rate and throughput are taken
-**     when present), warning lines before the header are skipped; the -O form is read by
-**     the column positions of its value line; the default TCP_RR/UDP_RR block gives the
+**     when present), warning lines before the header are skipped; the -O form (four
+**     header rows, whitespace-only where a title needs fewer lines, then the value row)
+**     is read by the column positions of its value line; the default TCP_RR/UDP_RR block gives the
 **     transaction rate; -k gives NAME=value. A file with none of these is an error at
 **     the line where the body was expected (netperf's own "establish control" failure
 **     is named as such).
@@ -251,10 +252,15 @@ static int netperf_human(const Line *ls, int nl, NetperfResult *r, long *err_lin
   Tok v[32];
   int k = tokenize(ls[vi].p, ls[vi].len, v, 32);
   if (k < 1 || k > 32) return 0;
-  /* header lines: contiguous non-blank lines above the value line */
-  int h0 = vi;
-  while (h0 - 1 >= 0 && !line_blank(&ls[h0 - 1]) && !line_starts(&ls[h0 - 1], "MIGRATED")) h0--;
-  if (h0 == vi) return 0;
+  /* header rows: netperf prints exactly four above the value row (real 2.7.1 output);
+  ** a title that needs fewer lines leaves its rows whitespace-only, so a blank row is
+  ** part of the header, not its end. Up to four rows, stopping at the MIGRATED banner. */
+  int h0 = vi, nonblank = 0;
+  while (h0 - 1 >= 0 && vi - (h0 - 1) <= 4 && !line_starts(&ls[h0 - 1], "MIGRATED")) {
+    h0--;
+    if (!line_blank(&ls[h0])) nonblank++;
+  }
+  if (!nonblank) return 0;
   char titles[32][160];
   for (int j = 0; j < k; j++) titles[j][0] = 0;
   for (int h = h0; h < vi; h++) {
