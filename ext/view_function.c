@@ -11,6 +11,8 @@
 **     columns, then one HIDDEN column per parameter. `name(a, b)` binds
 **     :p1 = a, :p2 = b; parameters not given are NULL (the SQL decides what
 **     NULL means, usually "no filter"); `WHERE p1 = a` works the same way.
+**     A parameter name must differ from every result column name (both are
+**     columns of one table): name it for its role (since_ns, only_kind).
 **  3. The SELECT is prepared when a statement first names the function on a
 **     connection (xConnect), so the tables it reads must exist then
 **     (perfsql_init() creates them); the error is SQLite's own message,
