@@ -18,6 +18,7 @@ import sqlite3
 import harness
 
 KV = os.path.join(harness.DATA, "kubevirt")
+UP = os.path.join(KV, "upstream")      # real upstream inputs and outputs: upstream/PROVENANCE.md
 BENCH = os.path.join(KV, "ci-performance-benchmarks")
 BUILD_LOG = os.path.join(KV, "build-log.txt")
 SHAPE = os.path.join(KV, "shape.yaml")
@@ -440,10 +441,18 @@ class KubevirtLoad(harness.TempDirTest):
                [(w, sum(vs) / len(vs), "weekly averages", 1) for w, vs in weeks.items()]
         rows.sort(key=lambda r: (r[3], r[0]))
         values = ",".join(f"('{x}', {y!r}, '{s}')" for x, y, s, k in rows)
+        # x padded by 3 % of the span (whole seconds, at least a day): no point on the border
+        def secs(x):
+            d = datetime.datetime.fromisoformat(x.replace("Z", "+00:00") if "T" in x else x + "T00:00:00+00:00")
+            return math.floor(d.timestamp())
+        lo, hi = min(secs(r[0]) for r in rows), max(secs(r[0]) for r in rows)
+        pad = max(int((hi - lo) * 0.03), 86400)
+        iso = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         opts = json.dumps({"title": f"Weekly {metric} for vmi", "x_type": "time", "x_label": "Start date of week",
-                           "y_label": "Metric Value", "width": 1000, "height": 500,
+                           "y_label": "seconds", "width": 1000, "height": 500,
                            "series": {"individual metrics": {"mode": "markers"},
-                                      "weekly averages": {"mode": "lines+markers"}}, "markers": []})
+                                      "weekly averages": {"mode": "lines"}}, "markers": [],
+                           "x_min": iso(lo - pad), "x_max": iso(hi + pad)})
         ref = os.path.join(self.tmp, "ref.png")
         self.ok(["plot", "-o", ref, f"SELECT chart_line(column1, column2, column3, '{opts}') FROM (VALUES {values})"])
         with open(ref, "rb") as f:
@@ -455,6 +464,90 @@ class KubevirtLoad(harness.TempDirTest):
             page = read(os.path.join(g, "release-v1-8", res, "release-index.html"))
             self.assertEqual(page.count("<img"), 1)
             self.assertTrue(os.path.exists(os.path.join(g, "release-v1-8", res, metric, "plot.png")))
+
+    def upstream_fig(self, name):
+        """The plotly figures of real upstream lines `data_N = JSON.parse('...')`, by title."""
+        figs = {}
+        for line in read(os.path.join(UP, name)).splitlines():
+            js = line[line.index("JSON.parse('") + len("JSON.parse('"):line.rindex("')")]
+            d = json.loads(js)
+            figs[d["layout"]["title"]["text"]] = d
+        return figs
+
+    def test_release_keeps_the_week_of_sincedate_like_upstream(self):
+        """Upstream's real release-v1-8 vmi page draws the runs of the week that contains sinceDate
+        (2025-01-01, a Wednesday: 2024-12-30..2025-01-05), not those of the week before."""
+        metric = "vmiCreationToRunningSecondsP95"
+        fig = self.upstream_fig("release-v1-8_vmi_release-index.data_1.txt")[f"Weekly {metric} for vmi"]
+        tr = fig["data"][0]
+        up_early = sorted((x, y) for x, y in zip(tr["x"], tr["y"]) if x < "2025-01-06")
+        runs = []
+        for f in sorted(glob.glob(os.path.join(UP, "results", "*1.31*", "*", "results.json"))):
+            doc = json.loads(read(f))
+            v = (doc["VMIResult"] or {"Values": {}})["Values"].get(metric)
+            runs.append((doc["JobDirCreationTime"][:10], v["value"] if v else None))
+        week = [r for r in runs if "2024-12-30" <= r[0] <= "2025-01-05"]
+        self.assertEqual(len(week), 21)
+        self.assertTrue(any(r[0] < "2024-12-30" for r in runs))
+        # the upstream figure: exactly the runs of that week (a missing metric drawn as 0, upstream's rule)
+        self.assertEqual(up_early, sorted((d, v if v is not None else 0) for d, v in week))
+        self.ok(["load", "kubevirt", UP, SHAPE])
+        got = self.sqljson(f"SELECT points, weeks, from_day FROM kubevirt_graph_chart(NULL, 'vmi', '{metric}')")
+        # ours: the same runs (missing metrics left out, not 0), one week, none of the week before
+        self.assertEqual(got, [{"points": sum(1 for d, v in week if v is not None), "weeks": 1,
+                                "from_day": "2025-01-01"}])
+        g = os.path.join(self.tmp, "g")
+        self.ok(["kubevirt-graph", "release", "--out", g, "--metrics", metric])
+        self.assertTrue(os.path.exists(os.path.join(g, "release-v1-8", "vmi", metric, "plot.png")))
+
+    def test_release_over_excluded_jobs_only_says_why(self):
+        density = glob.glob(os.path.join(UP, "results", "*density*", "*", "results.json"))[0]
+        self.ok(["load", "kubevirt", SHAPE])
+        g = os.path.join(self.tmp, "g")
+        r = self.fails(["kubevirt-graph", "release", "--out", g])
+        self.assertIn("release v1-8: nothing to draw: no KubeVirt runs loaded", r.err)
+        self.ok(["load", "kubevirt", density])
+        r = self.fails(["kubevirt-graph", "release", "--out", g])
+        self.assertEqual(r.rc, 1)
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        self.assertIn("the 1 loaded runs are all of density/kwok jobs "
+                      "(periodic-kubevirt-performance-cluster-100-density-test)", r.err)
+        self.assertFalse(os.path.exists(os.path.join(g, "release-v1-8")))
+
+    def test_density_vmi_page_has_upstream_watch_charts(self):
+        """The real density vmi index.html draws WATCH-* charts (45-metric list); the 1.34
+        sig-performance vmi page does not (42)."""
+        density = glob.glob(os.path.join(UP, "results", "*density*", "*", "results.json"))[0]
+        job = density.split(os.sep)[-3]
+        values = json.loads(read(density))["VMIResult"]["Values"]
+        self.ok(["load", "kubevirt", density])
+        g = os.path.join(self.tmp, "g")
+        self.ok(["kubevirt-graph", "weekly", "--out", g, "--job", job])
+        titles = [t[len("Weekly "):-len(" for vmi")] for t in read(os.path.join(UP, "density_vmi_index.titles.txt")).split("\n") if t]
+        self.assertEqual(len(titles), 45)
+        ours = re.findall(r"<h2[^>]*>(.*?)</h2>", read(os.path.join(g, job, "vmi", "index.html")))
+        self.assertEqual(ours, [t for t in titles if t in values])
+        figs = self.upstream_fig("density_vmi_index.data_3_5_8.txt")
+        self.assertEqual(len(figs), 3)
+        for title, fig in figs.items():
+            metric = title[len("Weekly "):-len(" for vmi")]
+            self.assertTrue(metric.startswith("WATCH-") and metric in ours, metric)
+            tr = fig["data"][0]
+            self.assertIn(("2026-07-23", values[metric]["value"]), list(zip(tr["x"], tr["y"])))
+        # the real 1.34 sig-performance vmi page (shared reference data) has no WATCH chart, nor has ours
+        self.ok(["load", "kubevirt", BENCH])
+        self.ok(["kubevirt-graph", "weekly", "--out", g, "--job", JOB34, "--resource", "vmi"])
+        self.assertFalse([h for h in re.findall(r"<h2[^>]*>(.*?)</h2>", read(os.path.join(g, JOB34, "vmi", "index.html")))
+                          if h.startswith("WATCH-")])
+        # vm pages: the WATCH-* counts the runs reported, from Python's own reading of the files
+        want = set()
+        for f in results_files():
+            if f.split(os.sep)[-3] == JOB34:
+                want |= {k for k in ((json.loads(read(f))["VMResult"] or {}).get("Values") or {})
+                         if k in ("WATCH-pods-count", "WATCH-virtualmachineinstances-count",
+                                  "WATCH-virtualmachineinstancemigrations-count")}
+        got = self.sqljson(f"SELECT metric FROM kubevirt_graph_metrics('{JOB34}', 'vm') WHERE metric GLOB 'WATCH-*'")
+        self.assertEqual({r["metric"] for r in got}, want)
 
     # ---- shape.yaml -----------------------------------------------------------------
     def test_shape_yaml(self):
