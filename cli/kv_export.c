@@ -23,9 +23,12 @@
 **     2026-W53 and 2027-W01) are merged into one file rather than one
 **     overwriting the other.
 **  4. Errors: the file that could not be written; SQLite errors. O(rows).
+**  5. The rows come from the views kubevirt_export_results and
+**     kubevirt_export_weekly (views/kubevirt/); this file only formats them.
 */
 #include "cli.h"
 #include "kubevirt/kubevirt.h"
+#include "sql_stmt.h"
 
 #include <string.h>
 
@@ -71,15 +74,11 @@ static int flush_file(const char *path, PerfsqlBuf *b, char **pzErr) {
 
 /* ---- results/<job>/<id>/results.json ---------------------------------------- */
 
+/* views/kubevirt/kubevirt_export_results */
 static const char *const kv_results_sql =
-    "SELECT r.id, r.job, r.build_id, coalesce(r.job_dir_created, r.started_at), x.id, x.resource,"
-    " s.metric, m.value, m.threshold_value, m.threshold_metric, m.threshold_ratio, m.threshold_exceeded"
-    " FROM kubevirt_run AS r"
-    " LEFT JOIN kubevirt_result AS x ON x.run_id = r.id AND x.resource IN ('vmi', 'vm')"
-    " LEFT JOIN kubevirt_metric AS m ON m.result_id = x.id"
-    " LEFT JOIN kubevirt_series AS s ON s.id = m.series_id"
-    " WHERE ?1 IS NULL OR r.job = ?1"
-    " ORDER BY r.id, x.resource DESC, s.metric";
+    "SELECT run_id, job, build_id, job_dir_created, result_id, resource, metric, value, threshold_value,"
+    " threshold_metric, threshold_ratio, threshold_exceeded FROM kubevirt_export_results"
+    " WHERE ?1 IS NULL OR job = ?1 ORDER BY run_id, resource DESC, metric";
 
 typedef struct RunOut {
   PerfsqlBuf b;
@@ -112,11 +111,13 @@ static int finish_run(RunOut *o, char **pzErr) {
 static int export_results(sqlite3 *db, const char *dir, const KvExportOptions *opt, sqlite3_int64 *nfiles,
                           char **pzErr) {
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db, kv_results_sql, -1, &st, 0) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("kubevirt export: %s", sqlite3_errmsg(db));
+  char *err = 0;
+  if (sql_prepare(db, kv_results_sql, &st, &err) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("kubevirt export: %s", err);
+    sqlite3_free(err);
     return -1;
   }
-  if (opt->job) sqlite3_bind_text(st, 1, opt->job, -1, SQLITE_STATIC);
+  sql_bind_text(st, 1, opt->job);
   RunOut o;
   memset(&o, 0, sizeof o);
   int rc = 0, step;
@@ -183,14 +184,10 @@ static int export_results(sqlite3 *db, const char *dir, const KvExportOptions *o
 
 /* ---- weekly/<job>/<resource>/<metric>/<label>/data/results.json ------------------ */
 
+/* views/kubevirt/kubevirt_export_weekly */
 static const char *const kv_weekly_sql =
-    "SELECT s.job, x.resource, s.metric, r.week_start, m.value, coalesce(r.job_dir_created, r.started_at)"
-    " FROM kubevirt_metric AS m"
-    " JOIN kubevirt_result AS x ON x.id = m.result_id"
-    " JOIN kubevirt_run AS r ON r.id = x.run_id"
-    " JOIN kubevirt_series AS s ON s.id = m.series_id"
-    " WHERE ?1 IS NULL OR s.job = ?1"
-    " ORDER BY s.job, x.resource, s.metric, r.week_start, r.run_time, r.build_id";
+    "SELECT job, resource, metric, week_start, value, date FROM kubevirt_export_weekly"
+    " WHERE ?1 IS NULL OR job = ?1 ORDER BY job, resource, metric, week_start, run_time, build_id";
 
 typedef struct WeekOut {
   PerfsqlBuf pts;         /* the DataPoints array body */
@@ -221,11 +218,13 @@ static int finish_week(WeekOut *w, const char *dir, char **pzErr) {
 static int export_weekly(sqlite3 *db, const char *dir, const KvExportOptions *opt, sqlite3_int64 *nfiles,
                          char **pzErr) {
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db, kv_weekly_sql, -1, &st, 0) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("kubevirt export: %s", sqlite3_errmsg(db));
+  char *err = 0;
+  if (sql_prepare(db, kv_weekly_sql, &st, &err) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("kubevirt export: %s", err);
+    sqlite3_free(err);
     return -1;
   }
-  if (opt->job) sqlite3_bind_text(st, 1, opt->job, -1, SQLITE_STATIC);
+  sql_bind_text(st, 1, opt->job);
   WeekOut w;
   memset(&w, 0, sizeof w);
   int rc = 0, step;

@@ -4,8 +4,8 @@
 -- Kubernetes provider bumps? Like upstream's release-graph.sh, every job except
 -- the density and kwok jobs is merged into one series per resource × metric
 -- (upstream lets the later job overwrite a week both cover; here the week's
--- statistics are over all their runs). Only weeks starting on or after the
--- release's sinceDate are kept. Missing metrics are missing (never 0).
+-- statistics are over all their runs). Weeks are kept from the one that
+-- contains the release's sinceDate on. Missing metrics are missing (never 0).
 -- Columns:
 --   release_version   shape.yaml releaseVersion (e.g. 'v1-8')
 --   since_date        shape.yaml sinceDate
@@ -20,7 +20,7 @@ SELECT rel.release_version, rel.since_date, x.resource, s.metric, r.week_start,
        median(m.value) AS median, percentile(m.value, 95) AS p95,
        group_concat(DISTINCT r.job) AS jobs
 FROM kubevirt_release AS rel
-JOIN kubevirt_run AS r ON r.week_start >= rel.since_date
+JOIN kubevirt_run AS r ON r.week_start >= date(rel.since_date, '-6 days')
 JOIN kubevirt_result AS x ON x.run_id = r.id
 JOIN kubevirt_metric AS m ON m.result_id = x.id
 JOIN kubevirt_series AS s ON s.id = m.series_id
