@@ -5,7 +5,7 @@
 **     one load per PATH (kv_load_path); stops at the first failing PATH.
 **  2. `load kubevirt-gcs --job J... [--since D] [--bucket B] [--base-url U] [--jobs N]
 **     [--timeout S] [--connect-timeout S] [--retries N] [--backoff-ms MS] [--cacert F]
-**     [--insecure] [--now T]`: kv_load_gcs, one load per job.
+**     [--insecure] [--now T] [--credentials-file KEY]`: kv_load_gcs, one load per job.
 **  3. `export kubevirt DIR [--job J] [--iso-weeks]`: kv_export (cli/kv_export.c),
 **     a target of the core's `export` dispatcher (cli_export_targets).
 **     (`kubevirt-graph` is cli/kv_graph.c.)
@@ -42,7 +42,10 @@ const char usage_load_kubevirt_gcs[] =
     "usage: perfsql [-d DB] load kubevirt-gcs --job JOB [--job JOB...] [--since DURATION]\n"
     "         [--bucket NAME] [--base-url URL] [--jobs N] [--timeout S] [--connect-timeout S]\n"
     "         [--retries N] [--backoff-ms MS] [--cacert FILE] [--insecure] [--now TIME]\n"
-    "Fetches the runs of each job from Google Cloud Storage over HTTPS (anonymous JSON API):\n"
+    "         [--credentials-file KEY.json]\n"
+    "Fetches the runs of each job from Google Cloud Storage over HTTPS (JSON API; anonymous, or\n"
+    "with --credentials-file a service-account key for private buckets: OAuth2 JWT bearer flow,\n"
+    "one token kept while it is valid, never stored or printed):\n"
     "lists logs/<job>/ (all pages), keeps runs whose build-log.txt was created within --since\n"
     "(default 24h; Go-style 168h, 90m, 1h30m, or 7d), reads each run's audit JSON files under\n"
     "artifacts/ (build-log.txt for runs that have none). Runs already in the database are not\n"
@@ -155,6 +158,7 @@ int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
       o.backoff_ms = strtol(v, &end, 10);
       if (*end || o.backoff_ms < 1) rc = cli_usage("load kubevirt-gcs", "--backoff-ms %s: expected ms >= 1", v);
     } else if (arg_value(argc, argv, &i, "--cacert", &v)) o.cacert = v;
+    else if (arg_value(argc, argv, &i, "--credentials-file", &v)) o.credentials_file = v;
     else if (arg_flag(argv, i, "--insecure")) o.insecure = 1;
     else if (arg_value(argc, argv, &i, "--now", &v)) {
       if (perfsql_parse_time(v, &o.now)) rc = cli_usage("load kubevirt-gcs", "--now %s: not a timestamp", v);

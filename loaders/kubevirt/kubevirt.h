@@ -151,8 +151,20 @@ typedef struct KvGcsOptions {
   const char *cacert; int insecure;
   int quiet;
   double now;                /* unix seconds; 0 = the clock (tests may pin it) */
+  const char *credentials_file;  /* service-account key JSON (kv_gauth.c); NULL = anonymous */
 } KvGcsOptions;
 int kv_load_gcs(sqlite3 *db, const KvGcsOptions *o, char **pzErr);
+
+/* ---- service-account credentials (kv_gauth.c) ------------------------------ */
+typedef struct KvGauth KvGauth;
+struct HttpOptions;
+/* Reads a service-account key file; NULL with *pzErr ("<file>: <what>"). */
+KvGauth *kv_gauth_open(const char *path, const struct HttpOptions *http, char **pzErr);
+/* "Authorization: Bearer <token>" (sqlite3_malloc'd), fetching or refreshing the
+** token (JWT bearer flow) when there is none or it expires within 60 s. Thread-safe. */
+int kv_gauth_header(KvGauth *a, char **header, char **pzErr);
+int kv_gauth_requests(KvGauth *a);   /* token requests made so far */
+void kv_gauth_close(KvGauth *a);
 
 /* ---- export (cli/kv_export.c; helpers in kv_format.c) --------------------- */
 typedef struct KvExportOptions {

@@ -21,7 +21,10 @@
 **     failed transfer (timeout, 5xx after the retries, truncated body,
 **     malformed JSON) leaves the database exactly as it was.
 **  5. Errors: "<url>: <what>" (http.h), "<url>:line L, column C: malformed JSON".
-**     No credentials are used, stored or printed.
+**  6. Anonymous by default; with credentials_file (a service-account key)
+**     every request carries an OAuth2 bearer token from kv_gauth.c (JWT
+**     bearer flow, one token per process while it is valid). Credentials and
+**     tokens are never stored (uri, kubevirt_result.file) or printed.
 */
 #include "kubevirt.h"
 #include "../common/http.h"
@@ -50,6 +53,7 @@ typedef struct GcsRun {
 typedef struct GcsJob {
   const KvGcsOptions *o;
   HttpOptions http;
+  KvGauth *auth;             /* --credentials-file, NULL = anonymous */
   const char *base, *bucket, *job;
   double cutoff;             /* unix seconds: runs created before are skipped */
   GcsRun *runs;
@@ -142,7 +146,23 @@ static char *object_url(GcsJob *j, const char *object, int media) {
 /* GET with the job's options; *status is the HTTP status (0 if none). */
 static int get(GcsJob *j, const char *url, HttpResponse *rs, long *status, char **pzErr) {
   memset(rs, 0, sizeof *rs);
-  int rc = http_get(&j->http, url, rs, pzErr);
+  *status = 0;
+  if (!j->auth) {
+    int rc = http_get(&j->http, url, rs, pzErr);
+    *status = rs->status;
+    return rc;
+  }
+  char *h = 0;
+  if (kv_gauth_header(j->auth, &h, pzErr)) return -1;
+  struct curl_slist *hs = curl_slist_append(0, h);
+  HttpRequest rq;
+  memset(&rq, 0, sizeof rq);
+  rq.url = url;
+  rq.headers = hs;
+  int rc = hs ? http_perform(&j->http, &rq, rs, pzErr) : -1;
+  if (!hs) *pzErr = sqlite3_mprintf("kubevirt-gcs: out of memory");
+  curl_slist_free_all(hs);
+  sqlite3_free(h);
   *status = rs->status;
   return rc;
 }
@@ -406,20 +426,26 @@ static int write_runs(sqlite3 *db, GcsJob *j, char **pzErr) {
   return rc;
 }
 
-static int load_job(sqlite3 *db, const KvGcsOptions *o, const char *job, char **pzErr) {
+static void http_options(const KvGcsOptions *o, HttpOptions *h) {
+  memset(h, 0, sizeof *h);
+  h->connect_timeout_s = o->connect_timeout_s;
+  h->timeout_s = o->timeout_s;
+  h->retries = o->retries;
+  h->backoff_ms = o->backoff_ms;
+  h->insecure = o->insecure;
+  h->cacert = o->cacert;
+  h->quiet = o->quiet;
+}
+
+static int load_job(sqlite3 *db, const KvGcsOptions *o, KvGauth *auth, const char *job, char **pzErr) {
   GcsJob j;
   memset(&j, 0, sizeof j);
   j.o = o;
   j.job = job;
+  j.auth = auth;
   j.base = o->base_url ? o->base_url : KV_GCS_DEFAULT_BASE;
   j.bucket = o->bucket ? o->bucket : "kubevirt-prow";
-  j.http.connect_timeout_s = o->connect_timeout_s;
-  j.http.timeout_s = o->timeout_s;
-  j.http.retries = o->retries;
-  j.http.backoff_ms = o->backoff_ms;
-  j.http.insecure = o->insecure;
-  j.http.cacert = o->cacert;
-  j.http.quiet = o->quiet;
+  http_options(o, &j.http);
   double now = o->now > 0 ? o->now : (double)time(0);
   double since = o->since_s > 0 ? o->since_s : 86400.0;
   j.cutoff = now - since;
@@ -491,7 +517,17 @@ int kv_load_gcs(sqlite3 *db, const KvGcsOptions *o, char **pzErr) {
   if (o->njobs == 0) { *pzErr = sqlite3_mprintf("kubevirt-gcs: --job is required"); return -1; }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   int rc = 0;
-  for (int i = 0; rc == 0 && i < o->njobs; i++) rc = load_job(db, o, o->jobs[i], pzErr);
+  KvGauth *auth = 0;
+  if (o->credentials_file) {
+    HttpOptions h;
+    http_options(o, &h);
+    if (!(auth = kv_gauth_open(o->credentials_file, &h, pzErr))) rc = -1;
+  }
+  for (int i = 0; rc == 0 && i < o->njobs; i++) rc = load_job(db, o, auth, o->jobs[i], pzErr);
+  if (rc == 0 && auth && !o->quiet)
+    fprintf(stderr, "kubevirt-gcs: %d access token%s requested with the credentials file\n",
+            kv_gauth_requests(auth), kv_gauth_requests(auth) == 1 ? "" : "s");
+  kv_gauth_close(auth);
   curl_global_cleanup();
   return rc;
 }

@@ -8,12 +8,19 @@ with the shapes of the real API, for the kubevirt-gcs loader's tests.
   GET /storage/v1/b/<bucket>/o/<url-encoded name>?alt=media  -> the bytes
   404 -> {"error": {"code": 404, "message": "No such object: <bucket>/<name>", ...}}
 
+  POST /token  (when bucket.auth is set: a Google OAuth2 token endpoint for the JWT bearer
+      grant, RFC 7523) -> {"access_token", "expires_in", "token_type": "Bearer"}; the JWT's
+      RS256 signature is verified with the service account's public key (python3-cryptography)
+      and its claims checked (iss, aud = token_uri, scope, exp - iat = 3600, iat near now);
+      every GET then needs "Authorization: Bearer <an unexpired issued token>", else 401.
+
 Faults are scripted per request path+query (exact string, or a prefix with a
 trailing '*'): a list of actions consumed one per request: "500", "hang"
 (sleeps hang_s, then closes without answering), "truncate" (Content-Length
 larger than what is sent), "cut" (half the body, no Content-Length,
 connection closed). Binds 127.0.0.1 only; counts every request in `hits`.
 """
+import base64
 import fnmatch
 import hashlib
 import http.server
@@ -25,6 +32,55 @@ import urllib.parse
 from collections import Counter
 
 
+def b64d(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+class Auth:
+    """The token endpoint's state: the service account it knows and the tokens it issued."""
+
+    def __init__(self, email, public_key, key_id, token_uri, expires_in=3600):
+        self.email, self.public_key, self.key_id, self.token_uri = email, public_key, key_id, token_uri
+        self.expires_in = expires_in
+        self.tokens = {}            # token -> expiry (unix s)
+        self.requests = 0
+        self.fail = None            # (status, body) to answer token requests with
+        self.rejected = []          # why each refused request was refused
+
+    def grant(self, form):
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+        self.requests += 1
+        if self.fail:
+            return self.fail
+        if form.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            return 400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type"}
+        try:
+            h64, c64, s64 = form["assertion"].split(".")
+            hdr, claims = json.loads(b64d(h64)), json.loads(b64d(c64))
+            self.public_key.verify(b64d(s64), f"{h64}.{c64}".encode(), padding.PKCS1v15(), hashes.SHA256())
+        except Exception as e:  # noqa: BLE001 - any defect is a refused grant
+            self.rejected.append(repr(e))
+            return 400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
+        now = time.time()
+        ok = (hdr == {"alg": "RS256", "typ": "JWT", "kid": self.key_id} and claims.get("iss") == self.email
+              and claims.get("aud") == self.token_uri
+              and claims.get("scope") == "https://www.googleapis.com/auth/devstorage.read_only"
+              and claims["exp"] - claims["iat"] == 3600 and abs(claims["iat"] - now) < 300)
+        if not ok:
+            self.rejected.append((hdr, claims))
+            return 400, {"error": "invalid_grant", "error_description": "Invalid JWT: claims"}
+        tok = f"ya29.test-{self.requests}-" + hashlib.sha256(s64.encode()).hexdigest()[:24]
+        self.tokens[tok] = now + self.expires_in
+        return 200, {"access_token": tok, "expires_in": self.expires_in, "token_type": "Bearer"}
+
+    def allows(self, header):
+        if not header or not header.startswith("Bearer "):
+            return False
+        exp = self.tokens.get(header[len("Bearer "):])
+        return exp is not None and exp > time.time()
+
+
 class Bucket:
     def __init__(self, name, page_size=2):
         self.name = name
@@ -34,6 +90,8 @@ class Bucket:
         self.hits = Counter()
         self.hang_s = 5
         self.lock = threading.Lock()
+        self.auth = None           # Auth: bearer tokens required
+        self.unauthorized = 0
 
     def put(self, name, data, created):
         if isinstance(data, str):
@@ -115,9 +173,24 @@ def make_handler(bucket):
             self.end_headers()
             self.wfile.write(data)
 
+        def do_POST(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            form = dict(urllib.parse.parse_qsl(self.rfile.read(n).decode()))
+            if bucket.auth is None or urllib.parse.urlsplit(self.path).path != "/token":
+                return self.send(404, b"Not Found", "text/plain")
+            with bucket.lock:
+                code, body = bucket.auth.grant(form)
+            self.send(code, body)
+
         def do_GET(self):
             u = urllib.parse.urlsplit(self.path)
             q = dict(urllib.parse.parse_qsl(u.query))
+            if bucket.auth is not None and not bucket.auth.allows(self.headers.get("Authorization")):
+                with bucket.lock:
+                    bucket.unauthorized += 1
+                return self.send(401, {"error": {"code": 401, "message": "Anonymous caller does not have "
+                                                 "storage.objects.list access to the Google Cloud Storage bucket.",
+                                                 "errors": [{"reason": "required", "domain": "global"}]}})
             fault = bucket.take_fault(self.path)
             base = f"/storage/v1/b/{bucket.name}/o"
             if u.path == base:

@@ -32,7 +32,7 @@ def snowflake(t):
     return (ms - 1288834974657) << 22
 
 
-class KubevirtGcs(harness.TempDirTest):
+class GcsFixture(harness.TempDirTest):
     def setUp(self):
         super().setUp()
         self.bucket = gcs_server.Bucket("kubevirt-prow", page_size=2)
@@ -91,6 +91,8 @@ class KubevirtGcs(harness.TempDirTest):
         finally:
             con.close()
 
+
+class KubevirtGcs(GcsFixture):
     def test_loads_window_with_paging_and_skips_loaded_runs(self):
         self.assertGreater(len(self.in_window), 5)
         r = self.ok(self.gcs("--jobs", "3"))
@@ -179,6 +181,77 @@ class KubevirtGcs(harness.TempDirTest):
         r = self.fails(["load", "kubevirt-gcs", "--since", "forever", "--job", JOB], rc=2)
         self.assertIn("--since forever", r.err)
         self.fails(["load", "kubevirt-gcs"], rc=2)
+
+
+
+
+class KubevirtGcsCredentials(GcsFixture):
+    """--credentials-file: a service-account key (made here), the JWT bearer flow against the
+    loopback token endpoint, every GCS request with the bearer token, nothing secret kept."""
+
+    def setUp(self):
+        super().setUp()
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()).decode()
+        self.email = "perf-report@kubevirt-ci.iam.gserviceaccount.com"
+        token_uri = self.base + "/token"
+        self.bucket.auth = gcs_server.Auth(self.email, key.public_key(), "0123abcd", token_uri)
+        self.keyfile = os.path.join(self.tmp, "sa.json")
+        with open(self.keyfile, "w") as f:
+            json.dump({"type": "service_account", "project_id": "kubevirt-ci", "private_key_id": "0123abcd",
+                       "private_key": self.pem, "client_email": self.email, "client_id": "1234567890",
+                       "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": token_uri}, f, indent=2)
+
+    def secrets_absent(self, *texts):
+        toks = list(self.bucket.auth.tokens)
+        self.assertTrue(toks)
+        body = self.pem.splitlines()[5]
+        for t in texts:
+            for tok in toks:
+                self.assertNotIn(tok, t)
+            self.assertNotIn(body, t)
+            self.assertNotIn("PRIVATE KEY", t)
+
+    def test_bearer_flow_one_token_for_the_whole_load(self):
+        r = self.fails(self.gcs())
+        self.assertIn("401", r.err)                      # the bucket is private
+        r = self.ok(self.gcs("--jobs", "3", "--credentials-file", self.keyfile))
+        rows = self.query("SELECT job, build_id, resource, metric, value FROM kubevirt_results")
+        self.assertEqual({r[:4]: r[4] for r in rows}, self.want)
+        self.assertEqual(self.bucket.auth.requests, 1, self.bucket.auth.rejected)
+        self.assertEqual(self.bucket.auth.rejected, [])
+        self.assertIn("1 access token requested", r.err)
+        self.secrets_absent(r.out, r.err, self.dump())
+        self.assertNotIn(self.email, self.dump())
+
+    def test_short_lived_tokens_are_renewed(self):
+        # a token with less than 60 s left is renewed before the request: with expires_in 30, each GET
+        # asks for a new one (the cache keeps a token exactly while it has 60 s or more)
+        self.bucket.auth.expires_in = 30
+        r = self.ok(self.gcs("--jobs", "1", "--credentials-file", self.keyfile))
+        gets = sum(self.bucket.hits.values())
+        self.assertEqual(self.bucket.auth.requests, gets)
+        self.assertEqual(self.bucket.unauthorized, 0)
+        self.secrets_absent(r.out, r.err, self.dump())
+
+    def test_key_file_and_token_errors(self):
+        bad = os.path.join(self.tmp, "user.json")
+        with open(bad, "w") as f:
+            json.dump({"type": "authorized_user", "client_id": "x", "refresh_token": "y"}, f)
+        r = self.fails(self.gcs("--credentials-file", bad))
+        empty = self.dump()
+        self.assertEqual(r.err.strip().splitlines(), [f'perfsql: {bad}: "type" is "authorized_user", expected '
+                                                      '"service_account" (a service-account key file)'])
+        r = self.fails(self.gcs("--credentials-file", os.path.join(self.tmp, "missing.json")))
+        self.assertIn("cannot read the credentials file", r.err)
+        self.bucket.auth.fail = (400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
+        r = self.fails(self.gcs("--credentials-file", self.keyfile))
+        self.assertIn("/token: token request failed: HTTP 400 invalid_grant: Invalid JWT Signature.", r.err)
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        self.assertEqual(empty, self.dump())
 
 
 if __name__ == "__main__":
