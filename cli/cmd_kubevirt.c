@@ -237,27 +237,28 @@ int demo_kubevirt(Cli *cli, const char *data_dir, const char *out_dir) {
     }
   }
   if (rc == EXIT_OK) {
+    /* plain selections from the views (numbers shown with 6 significant digits) */
     HtmlDoc *h = html_open(page, "KubeVirt CI performance — weekly report");
     html_paragraph(h, "perfsql's kubevirt_weekly view: per job × resource × metric × ISO week, over the runs "
                       "that reported the metric (a missing metric is NULL, never 0). Then the week-over-week "
                       "change of the P95 creation-to-running latency and the audit threshold breaches.");
     html_heading(h, 2, "vmiCreationToRunningSecondsP95, every job and week");
     html_table_from_sql(h, cli->db,
-                        "SELECT job, resource, week_start, iso_week, results, runs, round(mean, 3) AS mean,"
-                        " round(min, 3) AS min, round(max, 3) AS max, round(median, 3) AS median, round(p95, 3) AS p95"
+                        "SELECT job, resource, week_start, iso_week, results, runs, mean,"
+                        " min, max, median, p95"
                         " FROM kubevirt_weekly WHERE metric = 'vmiCreationToRunningSecondsP95'"
                         " ORDER BY job, resource, week_start", 0);
     html_heading(h, 2, "Week-over-week change (median), vmiCreationToRunningSecondsP95");
     html_table_from_sql(h, cli->db,
-                        "SELECT job, resource, week_start, prev_week_start, round(median, 3) AS median,"
-                        " round(prev_median, 3) AS prev_median, round(median_change_pct, 1) AS change_pct,"
+                        "SELECT job, resource, week_start, prev_week_start, median,"
+                        " prev_median, median_change_pct,"
                         " regress_severity FROM kubevirt_weekly_change"
                         " WHERE metric = 'vmiCreationToRunningSecondsP95' AND prev_median IS NOT NULL"
                         " ORDER BY job, resource, week_start", 0);
     html_heading(h, 2, "Threshold breaches");
     html_table_from_sql(h, cli->db,
-                        "SELECT job, build_id, run_time, resource, metric, round(value, 3) AS value,"
-                        " round(threshold_value, 3) AS threshold_value, threshold_metric, round(excess_pct, 1) AS excess_pct"
+                        "SELECT job, build_id, run_time, resource, metric, value,"
+                        " threshold_value, threshold_metric, excess_pct"
                         " FROM kubevirt_threshold_breaches ORDER BY run_time DESC", 50);
     if (html_close(h)) rc = EXIT_FAIL;
   }
