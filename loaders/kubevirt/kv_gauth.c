@@ -23,6 +23,7 @@
 */
 #include "kubevirt.h"
 #include "../common/http.h"
+#include "../common/load.h"
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -90,32 +91,6 @@ void kv_gauth_close(KvGauth *a) {
   sqlite3_free(a);
 }
 
-/* Reads the whole file (sqlite3_malloc'd, NUL-terminated). */
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  char *buf = 0;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (n + 4096 + 1 > cap) {
-      if (cap > ((size_t)1 << 20)) break;   /* a key file is a few KiB */
-      cap = cap ? cap * 2 : 8192;
-      char *g = sqlite3_realloc64(buf, cap);
-      if (!g) break;
-      buf = g;
-    }
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) break;
-  }
-  int bad = ferror(f) || !feof(f) || !buf;
-  fclose(f);
-  if (bad) { sqlite3_free(buf); return 0; }
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
-
 KvGauth *kv_gauth_open(const char *path, const HttpOptions *http, char **pzErr) {
   KvGauth *a = sqlite3_malloc64(sizeof *a);
   if (!a) { *pzErr = sqlite3_mprintf("kubevirt-gcs: out of memory"); return 0; }
@@ -124,9 +99,11 @@ KvGauth *kv_gauth_open(const char *path, const HttpOptions *http, char **pzErr) 
   a->http = *http;
   a->file = sqlite3_mprintf("%s", path);
   size_t len = 0;
-  char *doc = slurp(path, &len);
-  if (!doc) {
-    *pzErr = sqlite3_mprintf("%s: cannot read the credentials file", path);
+  char *doc = 0, *err = 0;
+  if (read_file_all(path, (size_t)1 << 20, &doc, &len, &err) != 0) {   /* a key file is a few KiB */
+    *pzErr = err ? sqlite3_mprintf("%s (cannot read the credentials file)", err)
+                 : sqlite3_mprintf("%s: cannot read the credentials file", path);
+    sqlite3_free(err);
     kv_gauth_close(a);
     return 0;
   }
