@@ -412,6 +412,10 @@ class KubevirtLoad(harness.TempDirTest):
         r = self.fails(["kubevirt-graph", "release", "--out", g])
         self.assertIn("no shape.yaml loaded", r.err)
         metric = "vmiCreationToRunningSecondsP95"
+        r = self.fails(["kubevirt-graph", "weekly", "--out", g, "--job", JOB34, "--since", "2030-01-01"])
+        self.assertIn(f"nothing to draw: no KubeVirt values for job {JOB34} in weeks ending on or after 2030-01-01",
+                      r.err)
+        self.assertFalse(os.path.exists(os.path.join(g, JOB34)))
         self.ok(["kubevirt-graph", "weekly", "--out", g, "--job", JOB34, "--metrics",
                  f"{metric},CREATE-pods-count,nosuch"])
         for res in ("vmi", "vm"):
