@@ -39,16 +39,18 @@ WITH rel AS (
 ), lim AS (
   SELECT CASE WHEN :for_job IS NULL THEN (SELECT since_date FROM rel) ELSE :since_date END AS since
 ), pts AS (
+  -- from the series (one or a few rows) into kubevirt_metric_week (series_id, week_day): no table scan
   SELECT r.run_time AS x, m.value AS y, r.week_start AS week
-  FROM lim, kubevirt_series AS se
-  JOIN kubevirt_metric AS m ON m.series_id = se.id
+  FROM kubevirt_series AS se
+  CROSS JOIN kubevirt_metric AS m ON m.series_id = se.id
   JOIN kubevirt_result AS x ON x.id = m.result_id
   JOIN kubevirt_run AS r ON r.id = x.run_id
   WHERE se.resource = :for_resource AND se.metric = :for_metric
-    AND CASE WHEN :for_job IS NULL
-             THEN se.job NOT LIKE '%density%' AND se.job NOT LIKE '%kwok%' AND EXISTS (SELECT 1 FROM rel)
-             ELSE se.job = :for_job END
-    AND (lim.since IS NULL OR r.week_start >= date(lim.since, '-6 days'))
+    AND (:for_job IS NULL OR se.job = :for_job)
+    AND (:for_job IS NOT NULL
+         OR (se.job NOT LIKE '%density%' AND se.job NOT LIKE '%kwok%' AND EXISTS (SELECT 1 FROM rel)))
+    AND m.week_day >= coalesce(CAST(julianday((SELECT since FROM lim), '-6 days') - 2440587.5 AS INTEGER), -1e9)
+    AND r.week_start >= coalesce(date((SELECT since FROM lim), '-6 days'), '')
 ), series AS (
   SELECT x, y, 'individual metrics' AS s, 0 AS k FROM pts
   UNION ALL
