@@ -182,10 +182,7 @@ static const PerfsqlModule perfsql_modules[] = {
   {0, 0}
 };
 
-#ifdef _WIN32
-__declspec(dllexport)
-#endif
-int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+PERFSQL_EXPORT int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   int rc = SQLITE_OK;
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof(perfsql_functions) / sizeof(perfsql_functions[0]); i++) {
