@@ -19,8 +19,8 @@
 **  4. Exit codes: 0 ok, 1 regression / error, 2 usage.
 */
 #include "cli.h"
-#include "../ext/bench.h"
-#include "../loaders/bench/bench_load.h"
+#include "bench.h"
+#include "bench/bench_load.h"
 #include "html.h"
 
 #include <stdlib.h>

@@ -19,7 +19,7 @@
 */
 #include "cli.h"
 #include "html.h"
-#include "kubevirt/kubevirt.h"
+#include "kv_export.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
 */
 #include "cli.h"
 #include "html.h"
-#include "../loaders/remote/remote_load.h"
+#include "remote/remote_load.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -55,7 +55,7 @@ void chart_heatmap_step(sqlite3_context *, int, sqlite3_value **);
 void chart_heatmap_final(sqlite3_context *);
 void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
-/* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
+/* ---- traces (ext/traces_funcs.c, ext/perf_events_vtab.c) ---------------- */
 void kvm_exit_reason_func(sqlite3_context *, int, sqlite3_value **);
 extern const sqlite3_module perf_events_module;
 

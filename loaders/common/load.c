@@ -1,7 +1,7 @@
 /*
 ** load.c — the load transaction and the source table (contract in load.h).
 */
-#include "common/load.h"
+#include "load.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
