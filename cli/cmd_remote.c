@@ -498,7 +498,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   return write_buf(path, &b);
 }
 
-static int export_remote(Cli *cli, const char *dir, int only_iteration, int charts) {
+static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, int charts) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   if (make_dirs(dir)) return EXIT_FAIL;
@@ -555,7 +555,7 @@ static int export_remote(Cli *cli, const char *dir, int only_iteration, int char
 }
 
 /* cases.json like the framework's bootstrap: json.dump(..., indent=2). */
-static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
+static int write_cases_json(Cli *cli, const char *file, sqlite3_int64 source) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   sqlite3_stmt *st = 0;
@@ -630,7 +630,7 @@ static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
 }
 
 /* `perfsql export remote DIR [--iteration N] [--no-charts]` (argv[0] = "remote") */
-int cmd_export_remote(Cli *cli, int argc, char **argv) {
+int export_remote(Cli *cli, int argc, char **argv) {
   if (argc < 2) return cli_usage("export", "expected: export remote DIR");
   const char *target = argv[1], *v;
   int it = 0, charts = 1;
@@ -639,11 +639,11 @@ int cmd_export_remote(Cli *cli, int argc, char **argv) {
     else if (arg_flag(argv, i, "--no-charts")) charts = 0;
     else return cli_usage("export", "unexpected argument %s", argv[i]);
   }
-  return export_remote(cli, target, it, charts);
+  return write_remote_reports(cli, target, it, charts);
 }
 
 /* `perfsql export cases FILE [--source ID]` (argv[0] = "cases") */
-int cmd_export_cases(Cli *cli, int argc, char **argv) {
+int export_cases(Cli *cli, int argc, char **argv) {
   if (argc < 2) return cli_usage("export", "expected: export cases FILE");
   const char *target = argv[1], *v;
   sqlite3_int64 src = 0;
@@ -651,7 +651,7 @@ int cmd_export_cases(Cli *cli, int argc, char **argv) {
     if (arg_value(argc, argv, &i, "--source", &v)) src = atoll(v);
     else return cli_usage("export", "unexpected argument %s", argv[i]);
   }
-  return export_cases(cli, target, src);
+  return write_cases_json(cli, target, src);
 }
 
 /* ---- demo ---------------------------------------------------------------------- */
@@ -676,10 +676,10 @@ int demo_remote(Cli *cli, const char *data_dir, const char *out_dir) {
     if (rc) { cli_fail("%s", err); sqlite3_free(err); return EXIT_FAIL; }
   }
   char *dir = sqlite3_mprintf("%s/remote", out_dir);
-  rc = export_remote(cli, dir, 0, 1);
+  rc = write_remote_reports(cli, dir, 0, 1);
   if (rc == EXIT_OK) {
     char *cases = sqlite3_mprintf("%s/cases.json", dir);
-    rc = export_cases(cli, cases, 0);
+    rc = write_cases_json(cli, cases, 0);
     sqlite3_free(cases);
   }
   sqlite3_free(dir);

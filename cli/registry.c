@@ -26,8 +26,8 @@ extern const char usage_plot[], usage_report[];
 
 
 /* ---- traces (cli/cmd_traces.c) ------------------------------------------ */
-int load_perf_run(Cli *, int, char **);
-int load_taskmap_run(Cli *, int, char **);
+int load_perf(Cli *, int, char **);
+int load_taskmap(Cli *, int, char **);
 extern const char usage_load_perf[], usage_load_taskmap[];
 int cmd_capture(Cli *, int, char **);
 int cmd_traces(Cli *, int, char **);
@@ -38,7 +38,7 @@ extern const char usage_capture[], usage_traces[];
 /* ---- kubevirt (cli/cmd_kubevirt.c, cli/kv_export.c, cli/kv_graph.c) ------- */
 int load_kubevirt(Cli *, int, char **);
 int load_kubevirt_gcs(Cli *, int, char **);
-int cmd_export_kubevirt(Cli *, int, char **);
+int export_kubevirt(Cli *, int, char **);
 int cmd_kubevirt_graph(Cli *, int, char **);
 int demo_kubevirt(Cli *, const char *, const char *);
 extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export_kubevirt[], usage_kubevirt_graph[];
@@ -53,14 +53,14 @@ extern const char usage_perftracker[], usage_load_perftracker[];
 
 /* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
 int cmd_bench(Cli *, int, char **);
-int cmd_load_bench(Cli *, int, char **);
+int load_bench(Cli *, int, char **);
 int demo_bench(Cli *, const char *, const char *);
 extern const char usage_bench[], usage_load_bench[];
 
 
 /* ---- remote (cli/cmd_remote.c) ------------------------------------------- */
-int cmd_export_remote(Cli *, int, char **);
-int cmd_export_cases(Cli *, int, char **);
+int export_remote(Cli *, int, char **);
+int export_cases(Cli *, int, char **);
 int load_remote(Cli *, int, char **);
 int load_remote_config(Cli *, int, char **);
 int demo_remote(Cli *, const char *, const char *);
@@ -107,8 +107,8 @@ const CliCommand cli_commands[] = {
 
 const CliLoadKind cli_load_kinds[] = {
   /* traces */
-  {"perf", load_perf_run, "a perf.data capture (sched/kvm tracepoints), natively", usage_load_perf},
-  {"taskmap", load_taskmap_run, "perfwhiz's task annotation CSV for a capture", usage_load_taskmap},
+  {"perf", load_perf, "a perf.data capture (sched/kvm tracepoints), natively", usage_load_perf},
+  {"taskmap", load_taskmap, "perfwhiz's task annotation CSV for a capture", usage_load_taskmap},
 
 
   /* kubevirt */
@@ -123,7 +123,7 @@ const CliLoadKind cli_load_kinds[] = {
 
 
   /* bench */
-  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
+  {"bench", load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
 
   /* remote */
@@ -136,13 +136,13 @@ const CliLoadKind cli_load_kinds[] = {
 /* `perfsql export TARGET ...`: files in an upstream layout. */
 const CliLoadKind cli_export_targets[] = {
   /* kubevirt */
-  {"kubevirt", cmd_export_kubevirt, "ci-performance-benchmarks trees: results/<job>/<id>/results.json and weekly/",
+  {"kubevirt", export_kubevirt, "ci-performance-benchmarks trees: results/<job>/<id>/results.json and weekly/",
    usage_export_kubevirt},
 
 
   /* remote */
-  {"remote", cmd_export_remote, "the eBPF framework's report CSVs, overviews and charts", usage_export_remote},
-  {"cases", cmd_export_cases, "the eBPF framework's test-case matrix as <env>-cases.json", usage_export_cases},
+  {"remote", export_remote, "the eBPF framework's report CSVs, overviews and charts", usage_export_remote},
+  {"cases", export_cases, "the eBPF framework's test-case matrix as <env>-cases.json", usage_export_cases},
 
   {0, 0, 0, 0}
 };
