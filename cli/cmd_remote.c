@@ -322,18 +322,7 @@ static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteratio
   return rc;
 }
 
-/* ---- charts (through the chart SQL functions when the build has them) -------------- */
-
-static int has_function(sqlite3 *db, const char *name) {
-  sqlite3_stmt *st = 0;
-  int found = 0;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = ?1", -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    found = sqlite3_step(st) == SQLITE_ROW;
-  }
-  sqlite3_finalize(st);
-  return found;
-}
+/* ---- charts ---------------------------------------------------------------------- */
 
 /* Runs a query returning (file name, PNG blob) rows and writes each under dir. */
 static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count) {
@@ -536,21 +525,17 @@ static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, i
   sqlite3_finalize(st);
   if (w) return EXIT_FAIL;
   int nch = 0;
-  int can_chart = charts && has_function(db, "chart_bar") && has_function(db, "chart_line");
-  if (can_chart && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
-  if (can_chart) {
+  if (charts && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
+  if (charts) {
     if (write_html(db, dir)) return EXIT_FAIL;
     files++;
   }
   char *ov = sqlite3_mprintf("%s/overview.md", dir);
-  w = write_overview(db, ov, can_chart);
+  w = write_overview(db, ov, charts);
   sqlite3_free(ov);
   if (w) return EXIT_FAIL;
   files++;
-  if (!cli->quiet) {
-    printf("remote: wrote %d report files and %d charts under %s/\n", files, nch, dir);
-    if (charts && !can_chart) printf("remote: charts skipped (chart_bar/chart_line not in this build)\n");
-  }
+  if (!cli->quiet) printf("remote: wrote %d report files and %d charts under %s/\n", files, nch, dir);
   return EXIT_OK;
 }
 
