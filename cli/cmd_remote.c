@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "html.h"
 #include "remote/remote_load.h"
+#include "sql_stmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,12 +137,13 @@ static void csv_cell(PerfsqlBuf *b, const char *s) {
   }
 }
 
+/* sql_prepare, the error printed; 0 or -1. */
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
-  if (sqlite3_prepare_v2(db, sql, -1, st, 0) != SQLITE_OK) {
-    cli_fail("%s", sqlite3_errmsg(db));
-    return -1;
-  }
-  return 0;
+  char *e = 0;
+  if (sql_prepare(db, sql, st, &e) == SQLITE_OK) return 0;
+  cli_fail("%s", e);
+  sqlite3_free(e);
+  return -1;
 }
 
 static int write_buf(const char *path, PerfsqlBuf *b) {
@@ -477,7 +479,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   if (charts) {
     buf_appendf(&b, "\n## Charts\n\n");
     sqlite3_stmt *q = 0;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", -1, &q, 0) == SQLITE_OK) {
+    if (sql_prepare(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", &q, 0) == SQLITE_OK) {
       while (sqlite3_step(q) == SQLITE_ROW)
         buf_appendf(&b, "![overhead of %s](charts/overhead_%s.png)\n\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 0));
     }
@@ -596,8 +598,8 @@ static int write_cases_json(Cli *cli, const char *file, sqlite3_int64 source) {
   PerfsqlBuf b = {0};
   sqlite3_stmt *q = 0;
   char *envq = 0;
-  if (sqlite3_prepare_v2(db, "SELECT json_quote(?1)", -1, &q, 0) == SQLITE_OK) {
-    sqlite3_bind_text(q, 1, envname, -1, SQLITE_STATIC);
+  if (sql_prepare(db, "SELECT json_quote(?1)", &q, 0) == SQLITE_OK) {
+    sql_bind_text(q, 1, envname);
     if (sqlite3_step(q) == SQLITE_ROW) envq = sqlite3_mprintf("%s", sqlite3_column_text(q, 0));
   }
   sqlite3_finalize(q);
