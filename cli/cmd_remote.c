@@ -353,20 +353,8 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
 ** tool per iteration, seconds since the monitor's first sample), through the charts
 ** domain's chart_bar/chart_line aggregates. Infinite diffs (zero baseline) are left out. */
 
-/* The rows of the overhead bar charts (one chart per topic): each tool case's
-** change against its baseline over all iterations, per metric, in the
-** framework's case and metric order. Used by the PNGs and the HTML report. */
-#define OVERHEAD_BARS_FROM \
-  " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label," \
-  "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'" \
-  "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'" \
-  "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct" \
-  "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)" \
-  "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps'," \
-  "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308" \
-  "   ORDER BY s.topic, c.case_id, s.case_name," \
-  "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))" \
-  " GROUP BY topic ORDER BY topic"
+/* The rows of the overhead bar charts, one chart per topic: view remote_overhead_bars. */
+#define OVERHEAD_BARS_FROM " FROM remote_overhead_bars GROUP BY topic ORDER BY topic"
 
 static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
   char *cdir = sqlite3_mprintf("%s/charts", dir);
@@ -442,24 +430,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   buf_appendf(&b, "| Tool Case | Env | n | TCP RR Δ%% | UDP RR Δ%% | TP Single Δ%% | TP Multi Δ%% | "
               "PPS Single Δ%% | PPS Multi Δ%% | CPU avg %% | Verdict |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|\n");
-  const char *sql =
-      "WITH s AS (SELECT * FROM remote_iteration_stats),"
-      " cell AS (SELECT case_name, metric, CASE WHEN diff_pct IS NULL THEN 'N/A' ELSE"
-      "   remote_pystr(diff_pct) || CASE WHEN stddev IS NOT NULL AND mean <> 0 THEN ' ±' ||"
-      "   remote_pystr(remote_round(stddev / abs(mean) * 100, 1)) ELSE '' END ||"
-      "   CASE verdict WHEN 'degraded' THEN ' ⚠' ELSE '' END END AS txt FROM s)"
-      " SELECT c.case_name, c.env, (SELECT max(n) FROM s WHERE s.case_name = c.case_name AND s.family = 'latency'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'tcp_rr_mean_us'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'udp_rr_mean_us'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'throughput_single_gbps'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'throughput_multi_gbps'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'pps_single'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'pps_multi'), 'N/A'),"
-      " coalesce((SELECT remote_pystr(remote_round(mean, 2)) FROM s WHERE s.case_name = c.case_name AND metric = 'cpu_pct'), 'N/A'),"
-      " CASE WHEN EXISTS (SELECT 1 FROM s WHERE s.case_name = c.case_name AND verdict = 'degraded') THEN '**degraded**'"
-      "      WHEN EXISTS (SELECT 1 FROM s WHERE s.case_name = c.case_name AND verdict IN ('ok', 'improved')) THEN 'ok'"
-      "      ELSE 'no baseline' END"
-      " FROM (SELECT DISTINCT case_name, env FROM remote_case_env) AS c ORDER BY c.case_name";
+  const char *sql = "SELECT * FROM remote_overview";
   if (prepare(db, sql, &st)) { buf_free(&b); return -1; }
   int rows = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
