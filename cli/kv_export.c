@@ -27,7 +27,7 @@
 **     kubevirt_export_weekly (views/kubevirt/); this file only formats them.
 */
 #include "cli.h"
-#include "kubevirt/kubevirt.h"
+#include "kv_export.h"
 #include "sql_stmt.h"
 
 #include <string.h>

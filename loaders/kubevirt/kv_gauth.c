@@ -22,8 +22,7 @@
 **     failed: <HTTP status> <error>: <error_description>" for the endpoint.
 */
 #include "kubevirt.h"
-#include "../common/http.h"
-#include "../common/load.h"
+#include "common/http.h"
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>

@@ -27,7 +27,7 @@
 **     tokens are never stored (uri, kubevirt_result.file) or printed.
 */
 #include "kubevirt.h"
-#include "../common/http.h"
+#include "common/http.h"
 
 #include <pthread.h>
 #include <string.h>
