@@ -12,7 +12,6 @@
 #define PERFSQL_CHART_H
 
 #include "perfsql.h"
-#include <gd.h>
 
 #define CHART_MIN_SIZE 100
 #define CHART_MAX_SIZE 4096
@@ -117,23 +116,37 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
 void chart_fmt_time(double t, int unit_index, char *out, size_t n);
 
 /* ---- canvas (ext/chart_canvas.c) ------------------------------------- */
-typedef struct Canvas {
-  gdImagePtr im;
-  int w, h;
-  char font[512], font_bold[512];
-  float *cov;                /* w*h coverage for anti-aliased shapes */
-  int bx0, by0, bx1, by1;    /* dirty box of cov (inclusive-exclusive) */
-  struct { float pt; int bold, ascent, descent; } metrics[8];   /* font metrics cache */
-  int n_metrics;
-  struct { char s[40]; float pt; int bold, w; } widths[128];    /* text width cache */
-  int n_widths, next_width;
-} Canvas;
+/* The marks of a chart (points, bars, cells, markers): pixel box and the
+** values under it, recorded while drawing and carried in the PNG (see
+** ext/chart_png.h) for hover text in HTML reports and chart_layout(). */
+#define CHART_MAX_MARKS 10000
+typedef struct ChartMarks {
+  int on;                    /* options.marks (default 1) */
+  char *buf; size_t len, cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
+  int n, truncated, oom;
+} ChartMarks;
 
-/* Opens a w x h white canvas; checks the fonts exist. 0 or -1 + *pzErr. */
+typedef struct Canvas {
+  int *px;                   /* w*h pixels 0xRRGGBB, row-major */
+  int w, h;
+  float *cov;                /* w*h coverage for anti-aliased shapes (all 0 between groups) */
+  int *touched; size_t n_touched;   /* indexes of the non-zero cov pixels */
+  unsigned char *idx;        /* w*h palette indexes, used by the PNG encoder */
+  size_t cap;                /* pixels the buffers above can hold (reused between charts) */
+  ChartMarks marks;
+} Canvas;
+static inline int *canvas_row(Canvas *c, int y) { return c->px + (size_t)y * c->w; }
+
+/* Opens a w x h white canvas (buffers reused from the last chart of this
+** process when large enough); loads the fonts on first use. 0 or -1 + *pzErr. */
 int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
 void canvas_close(Canvas *c);
-/* Encodes the image as PNG; *out is gdMalloc'd (free with gdFree). */
+/* Encodes the image as PNG (palette when it has <= 256 colours) with the
+** marks chunk; *out is sqlite3_malloc'd. */
 void *canvas_png(Canvas *c, int *size);
+/* Records one mark (box in pixels, inclusive-exclusive); texts may be NULL. */
+void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
+                 const char *x, const char *y);
 
 enum { TA_LEFT = 0, TA_CENTER = 1, TA_RIGHT = 2 };     /* horizontal anchor */
 enum { TV_TOP = 0, TV_MIDDLE = 4, TV_BASELINE = 8, TV_BOTTOM = 12 };
@@ -142,8 +155,13 @@ void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h);
 /* Draws a text anchored at (x, y); angle 0 (horizontal) or 90 (bottom-to-top). */
 void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, int y, int anchor,
                const char *s);
-/* Draws s shortened with "…" to fit max_w px; returns the width used. */
+/* s shortened with "…" at its end to fit max_w px into out; returns the width used. */
 int text_fit(Canvas *c, double pt, int bold, const char *s, int max_w, char *out, size_t n);
+/* The same, cut at byte offset `at` (the "…" replaces characters around it,
+** so the start and the end of s stay): category labels that differ at the
+** end or start stay apart. at < 0 = the middle of s. */
+int text_fit_mid(Canvas *c, double pt, int bold, const char *s, int at, int max_w, char *out,
+                 size_t n);
 
 void fill_rect(Canvas *c, int x0, int y0, int x1, int y1, int color);      /* [x0,x1) x [y0,y1) */
 void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alpha);
@@ -212,6 +230,30 @@ static inline int clamp_px(double v, int lo, int hi) {
   if (!(v <= hi)) return hi;
   return (int)(v + 0.5);
 }
+
+/* ---- the head every chart aggregate shares (ext/chart_frame.c) ---------- */
+/* First member of every accumulator: set-up state and the error path. */
+typedef struct ChartHead {
+  int init, failed, kind;
+  const char *fname;         /* "chart_line", ... */
+  ChartOptions o;
+  sqlite3_int64 row;         /* 1-based row given to the aggregate */
+} ChartHead;
+/* Start of xStep: the accumulator (acc_size bytes, a ChartHead first) with
+** the options parsed on the first row and the row counted; NULL when this
+** row is to be ignored (an earlier error, or out of memory: error set). */
+void *chart_step_head(sqlite3_context *ctx, size_t acc_size, int kind, const char *fname,
+                      sqlite3_value *options);
+/* Fails the aggregate with msg (consumed; NULL = out of memory). */
+void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg);
+/* A numeric argument: 1 with *out set, 0 to skip the row (NULL, NaN), -1
+** after an error naming the row ("<what> 'text' is not a number"). */
+int chart_step_number(sqlite3_context *ctx, ChartHead *h, sqlite3_value *v, const char *what,
+                      double *out);
+/* xFinal of every chart: render(acc) when rows came (else the "no data"
+** PNG), deliver, then free_acc(acc) and the options. */
+void chart_final(sqlite3_context *ctx, int kind, const char *fname,
+                 void *(*render)(void *acc, int *size, char **pzErr), void (*free_acc)(void *acc));
 
 /* Shared by the aggregates. */
 void chart_result_png(sqlite3_context *ctx, void *png, int size);

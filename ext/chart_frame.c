@@ -537,7 +537,7 @@ void chart_result_png(sqlite3_context *ctx, void *png, int size) {
     sqlite3_result_error(ctx, "chart: PNG encoding failed", -1);
     return;
   }
-  sqlite3_result_blob64(ctx, png, (sqlite3_uint64)size, gdFree);
+  sqlite3_result_blob64(ctx, png, (sqlite3_uint64)size, sqlite3_free);
 }
 
 void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr) {
@@ -579,4 +579,73 @@ void chart_deliver(sqlite3_context *ctx, void *png, int size, char *err, int fai
   else if (err) sqlite3_result_error(ctx, err, -1);
   else if (!failed) sqlite3_result_error_nomem(ctx);
   sqlite3_free(err);
+}
+
+/* ---- the shared head of the aggregates ------------------------------------------ */
+
+void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg) {
+  h->failed = 1;
+  if (msg) sqlite3_result_error(ctx, msg, -1);
+  else sqlite3_result_error_nomem(ctx);
+  sqlite3_free(msg);
+}
+
+void *chart_step_head(sqlite3_context *ctx, size_t acc_size, int kind, const char *fname,
+                      sqlite3_value *options) {
+  ChartHead *h = sqlite3_aggregate_context(ctx, (int)acc_size);
+  if (!h) {
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  if (h->failed) return 0;
+  h->row++;
+  if (!h->init) {
+    h->init = 1;
+    h->kind = kind;
+    h->fname = fname;
+    char *err = 0;
+    const char *json = options ? (const char *)sqlite3_value_text(options) : 0;
+    if (chart_options_parse(sqlite3_context_db_handle(ctx), json, fname, kind, &h->o, &err) != 0) {
+      chart_step_error(ctx, h, err ? err : sqlite3_mprintf("%s: options: invalid", fname));
+      return 0;
+    }
+  }
+  return h;
+}
+
+int chart_step_number(sqlite3_context *ctx, ChartHead *h, sqlite3_value *v, const char *what,
+                      double *out) {
+  int t = sqlite3_value_type(v);
+  if (t == SQLITE_NULL) return 0;
+  if (t == SQLITE_TEXT) {
+    const char *s = (const char *)sqlite3_value_text(v);
+    if (s && (sqlite3_stricmp(s, "nan") == 0 || sqlite3_stricmp(s, "-nan") == 0)) return 0;
+    int nt = sqlite3_value_numeric_type(v);
+    if (nt != SQLITE_INTEGER && nt != SQLITE_FLOAT) {
+      chart_step_error(ctx, h, sqlite3_mprintf("%s: row %lld: %s '%s' is not a number", h->fname,
+                                               h->row, what, s));
+      return -1;
+    }
+  } else if (t == SQLITE_BLOB) {
+    chart_step_error(ctx, h, sqlite3_mprintf("%s: row %lld: %s is a blob, not a number", h->fname,
+                                             h->row, what));
+    return -1;
+  }
+  *out = sqlite3_value_double(v);
+  return isfinite(*out) ? 1 : 0;
+}
+
+void chart_final(sqlite3_context *ctx, int kind, const char *fname,
+                 void *(*render)(void *acc, int *size, char **pzErr), void (*free_acc)(void *acc)) {
+  ChartHead *h = sqlite3_aggregate_context(ctx, 0);
+  char *err = 0;
+  int size = 0;
+  void *png = 0;
+  if (!h || !h->init) png = chart_no_rows_png(fname, kind, &size, &err);
+  else if (!h->failed) png = render(h, &size, &err);
+  chart_deliver(ctx, png, size, err, h && h->failed);
+  if (h) {
+    free_acc(h);
+    chart_options_free(&h->o);
+  }
 }

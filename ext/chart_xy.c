@@ -29,7 +29,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define MAX_SERIES 256
 #define MAX_XCATS 4096
@@ -44,10 +43,8 @@ typedef struct XySeries {
 } XySeries;
 
 typedef struct XyAcc {
-  int init, failed, kind;
-  ChartOptions o;
+  ChartHead h;                  /* options, row count, error state */
   int x_class;                  /* 0 unknown, 1 number, 2 text */
-  sqlite3_int64 row;
   XyPoint *pts;
   sqlite3_int64 n, cap;
   XySeries series[MAX_SERIES];
@@ -58,11 +55,7 @@ typedef struct XyAcc {
 
 static const char *xy_name(int kind) { return kind == CHART_SCATTER ? "chart_scatter" : "chart_line"; }
 
-static void xy_error(sqlite3_context *ctx, XyAcc *a, char *msg) {
-  a->failed = 1;
-  sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-  sqlite3_free(msg);
-}
+static void xy_error(sqlite3_context *ctx, XyAcc *a, char *msg) { chart_step_error(ctx, &a->h, msg); }
 
 static int xy_series(XyAcc *a, sqlite3_value *v) {
   int s = label_index(&a->names, (const char *)sqlite3_value_text(v), MAX_SERIES);
@@ -76,91 +69,62 @@ static int xy_series(XyAcc *a, sqlite3_value *v) {
 }
 
 static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int kind) {
-  XyAcc *a = sqlite3_aggregate_context(ctx, sizeof(XyAcc));
-  if (!a) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
   const char *fname = xy_name(kind);
-  if (a->failed) return;
-  a->row++;
-  if (!a->init) {
-    a->init = 1;
-    a->kind = kind;
-    char *err = 0;
-    const char *json = argc > 3 ? (const char *)sqlite3_value_text(argv[3]) : 0;
-    if (chart_options_parse(sqlite3_context_db_handle(ctx), json, fname, kind, &a->o, &err) != 0) {
-      xy_error(ctx, a, err);
-      return;
-    }
-    if (a->o.x_type != XT_AUTO) chart_options_fix_x(&a->o, a->o.x_type);
-  }
-  int tx = sqlite3_value_type(argv[0]), ty = sqlite3_value_type(argv[1]);
-  if (tx == SQLITE_NULL || ty == SQLITE_NULL) return;
-  /* y */
+  XyAcc *a = chart_step_head(ctx, sizeof(XyAcc), kind, fname, argc > 3 ? argv[3] : 0);
+  if (!a) return;
+  if (a->h.row == 1 && a->h.o.x_type != XT_AUTO) chart_options_fix_x(&a->h.o, a->h.o.x_type);
+  int tx = sqlite3_value_type(argv[0]);
+  if (tx == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) return;
   double y;
-  if (ty == SQLITE_TEXT) {
-    const char *t = (const char *)sqlite3_value_text(argv[1]);
-    if (t && (strcasecmp(t, "nan") == 0 || strcasecmp(t, "-nan") == 0)) return;
-    int nt = sqlite3_value_numeric_type(argv[1]);
-    if (nt != SQLITE_INTEGER && nt != SQLITE_FLOAT) {
-      xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: y '%s' is not a number", fname, a->row, t));
-      return;
-    }
-  } else if (ty == SQLITE_BLOB) {
-    xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: y is a blob, not a number", fname, a->row));
-    return;
-  }
-  y = sqlite3_value_double(argv[1]);
-  if (!isfinite(y)) return;
+  if (chart_step_number(ctx, &a->h, argv[1], "y", &y) <= 0) return;
   /* x: one storage class per chart */
   int cls = tx == SQLITE_TEXT ? 2 : tx == SQLITE_BLOB ? 3 : 1;
   if (cls == 3) {
-    xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x is a blob", fname, a->row));
+    xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x is a blob", fname, a->h.row));
     return;
   }
   if (a->x_class == 0) {
     a->x_class = cls;
-    if (a->o.x_type == XT_AUTO) {
-      a->o.x_type = cls == 2 ? XT_TIME : XT_NUMBER;
-      chart_options_fix_x(&a->o, a->o.x_type);
+    if (a->h.o.x_type == XT_AUTO) {
+      a->h.o.x_type = cls == 2 ? XT_TIME : XT_NUMBER;
+      chart_options_fix_x(&a->h.o, a->h.o.x_type);
     }
   } else if (a->x_class != cls) {
     xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: mixed x types: x is %s but earlier rows had %s",
-                                     fname, a->row, cls == 2 ? "text" : "a number",
+                                     fname, a->h.row, cls == 2 ? "text" : "a number",
                                      a->x_class == 2 ? "text" : "numbers"));
     return;
   }
   double x;
-  if (a->o.x_type == XT_CATEGORY) {
+  if (a->h.o.x_type == XT_CATEGORY) {
     int k = label_index(&a->xcats, (const char *)sqlite3_value_text(argv[0]), MAX_XCATS);
     if (k < 0) {
       xy_error(ctx, a, k == -2 ? sqlite3_mprintf("%s: row %lld: more than %d x categories", fname,
-                                                 a->row, MAX_XCATS) : 0);
+                                                 a->h.row, MAX_XCATS) : 0);
       return;
     }
     x = k;
   } else if (cls == 2) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
-    if (a->o.x_type == XT_NUMBER) {
+    if (a->h.o.x_type == XT_NUMBER) {
       xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is text but x_type is number", fname,
-                                       a->row, t));
+                                       a->h.row, t));
       return;
     }
     if (perfsql_parse_time(t, &x) != 0) {
       xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is not an ISO-8601 time (x_type "
-                                       "\"category\" takes any labels)", fname, a->row, t));
+                                       "\"category\" takes any labels)", fname, a->h.row, t));
       return;
     }
   } else {
     x = sqlite3_value_double(argv[0]);
-    if (a->o.x_type == XT_TIME_NS) x /= 1e9;
+    if (a->h.o.x_type == XT_TIME_NS) x /= 1e9;
     if (!isfinite(x)) return;
   }
-  if (a->o.log_y && y <= 0) return;
+  if (a->h.o.log_y && y <= 0) return;
   int s = xy_series(a, argv[2]);
   if (s < 0) {
-    xy_error(ctx, a, s == -2 ? sqlite3_mprintf("%s: row %lld: more than %d series", fname, a->row,
+    xy_error(ctx, a, s == -2 ? sqlite3_mprintf("%s: row %lld: more than %d series", fname, a->h.row,
                                                MAX_SERIES)
                              : 0);
     return;
@@ -278,8 +242,8 @@ static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, u
 }
 
 static void *xy_render(XyAcc *a, int *size, char **pzErr) {
-  const char *fname = xy_name(a->kind);
-  ChartOptions *o = &a->o;
+  const char *fname = xy_name(a->h.kind);
+  ChartOptions *o = &a->h.o;
   if (a->n == 0) return chart_render_empty(o, fname, size, pzErr);
   /* group the points by series (counting sort), then sort each line by x */
   XyPoint *pts = a->pts;
@@ -320,7 +284,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   if (cat) {                     /* category i sits in the middle of slot i */
     xlo = -0.5;
     xhi = a->xcats.n - 0.5;
-  } else if (a->kind == CHART_SCATTER && xhi > xlo) {
+  } else if (a->h.kind == CHART_SCATTER && xhi > xlo) {
     double pad = (xhi - xlo) * 0.03;
     xlo -= pad;
     xhi += pad;
@@ -371,7 +335,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   for (int s = 0; s < a->n_series; s++) {
     const ChartSeriesStyle *st = style_of(o, a->series[s].name);
     colors[s] = st && st->color >= 0 ? st->color : chart_palette(o, s);
-    modes[s] = st && st->mode ? st->mode : a->kind == CHART_SCATTER ? MODE_MARKERS : MODE_LINES;
+    modes[s] = st && st->mode ? st->mode : a->h.kind == CHART_SCATTER ? MODE_MARKERS : MODE_LINES;
     widths[s] = st && st->width ? st->width : o->line_width;
     legend[s] = (LegendEntry){a->series[s].name, colors[s], modes[s], st ? st->dash : 0};
     if (a->series[s].name[0]) named = 1;
@@ -413,23 +377,20 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&c, fname, size, pzErr);
 }
 
-static void xy_final(sqlite3_context *ctx) {
-  XyAcc *a = sqlite3_aggregate_context(ctx, 0);
-  char *err = 0;
-  int size = 0;
-  void *png = 0;
-  if (!a || !a->init) png = chart_no_rows_png("chart", CHART_LINE, &size, &err);
-  else if (!a->failed) png = xy_render(a, &size, &err);
-  chart_deliver(ctx, png, size, err, a && a->failed);
-  if (a) {
-    chart_options_free(&a->o);
-    label_set_free(&a->names);
-    label_set_free(&a->xcats);
-    sqlite3_free(a->pts);
-    a->pts = 0;
-    a->n_series = 0;
-  }
+static void *xy_render_acc(void *acc, int *size, char **pzErr) { return xy_render(acc, size, pzErr); }
+
+static void xy_free(void *acc) {
+  XyAcc *a = acc;
+  label_set_free(&a->names);
+  label_set_free(&a->xcats);
+  sqlite3_free(a->pts);
+  a->pts = 0;
+  a->n_series = 0;
 }
 
-void chart_line_final(sqlite3_context *ctx) { xy_final(ctx); }
-void chart_scatter_final(sqlite3_context *ctx) { xy_final(ctx); }
+void chart_line_final(sqlite3_context *ctx) {
+  chart_final(ctx, CHART_LINE, "chart_line", xy_render_acc, xy_free);
+}
+void chart_scatter_final(sqlite3_context *ctx) {
+  chart_final(ctx, CHART_SCATTER, "chart_scatter", xy_render_acc, xy_free);
+}

@@ -10,6 +10,7 @@
 */
 #include "unit/unit.h"
 #include "chart.h"
+#include <gd.h>
 #include <math.h>
 #include <stdlib.h>
 
