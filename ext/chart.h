@@ -53,6 +53,8 @@ typedef struct ChartSeriesStyle {
 
 typedef struct ChartOptions {
   char *title, *x_label, *y_label, *z_label;
+  char *x_unit, *y_unit;     /* shown in the axis title "label (unit)" and the hover text */
+  int marks;                 /* record the marks for hover (default 1) */
   int width, height;
   int log_y, log_z;
   int has_y_min, has_y_max, has_x_min, has_x_max;
@@ -101,12 +103,15 @@ int chart_dash_parse(const char *s, int *dash);
 int chart_nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step);
 /* Nice step for a range (1, 2, 5 x 10^k). */
 double chart_nice_step(double range, int target);
-/* Number label: thousands separators from 1e4, SI suffixes from 1e6 (and
-** below 1e-3); decimals follow the step. amax = largest |value| on the axis. */
+/* Number label: SI prefixes after a thin space from 1e4 (and below 1e-3):
+** "220.9 M"; decimals follow the step. amax = largest |value| on the axis. */
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n);
-/* A data value printed on its own (bar tops, heatmap cells): integers as
-** they are, others with 3 significant digits, no trailing zeros. */
+/* A data value printed on its own (bar tops, heatmap cells, hover text):
+** 4 significant digits with an SI prefix ("220.9 M"; whole numbers below
+** 10,000 as they are), no trailing zeros. */
 void chart_fmt_value(double v, char *out, size_t n);
+/* The same with sig significant digits (hover text uses 6). */
+void chart_fmt_sig(double v, int sig, char *out, size_t n);
 /* Date ticks for [lo, hi] (unix seconds): picks the smallest calendar unit
 ** giving at most max_ticks ticks; writes ticks and labels. Returns count. */
 int chart_time_ok(double lo, double hi);      /* within the years a time axis can label */
@@ -124,6 +129,7 @@ typedef struct ChartMarks {
   int on;                    /* options.marks (default 1) */
   char *buf; size_t len, cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
   int n, truncated, oom;
+  char x_name[128], y_name[128];   /* what x and y are, for the hover text */
 } ChartMarks;
 
 typedef struct Canvas {
@@ -157,9 +163,11 @@ void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, i
                const char *s);
 /* s shortened with "…" at its end to fit max_w px into out; returns the width used. */
 int text_fit(Canvas *c, double pt, int bold, const char *s, int max_w, char *out, size_t n);
-/* The same, cut at byte offset `at` (the "…" replaces characters around it,
-** so the start and the end of s stay): category labels that differ at the
-** end or start stay apart. at < 0 = the middle of s. */
+/* The same, cut inside: the "…" replaces characters left of byte offset
+** `at` (the end of the start that all labels of the axis share, see
+** chart_label_cut) down to the first character, then right of it; at < 0 =
+** around the middle. The part that tells labels apart stays longest:
+** "B…1024:cpu_time" / "B…1024:real_time" / "B…2048:cpu_time". */
 int text_fit_mid(Canvas *c, double pt, int bold, const char *s, int at, int max_w, char *out,
                  size_t n);
 
@@ -200,11 +208,15 @@ typedef struct Frame {
   const char **x_cats; int n_x_cats;
   const char **y_cats; int n_y_cats;
   int x_rot;                 /* category labels rotated 90 degrees */
+  int x_full;                /* category labels whole and horizontal */
   int x_cat_every;           /* label every k-th category */
   int y_cat_every;
   LegendEntry *legend; int n_legend;   /* mode -1 = box (bars), -2 = text only */
   char legend_more[48];      /* "+N more series" when the legend is cut */
   int right_reserve;         /* px kept free on the right (heatmap colour bar) */
+  int inset;                 /* px between the frame and the data range (numeric axes) */
+  int x_cut, y_cut, legend_cut;   /* where long labels are cut (text_fit_mid), -1 = middle */
+  char x_title[256], y_title[256];   /* axis titles with their units */
   int lane_h, n_lanes;       /* marker label lanes above the plot */
   int *marker_lane;          /* lane of each marker label (-1 = not shown) */
 } Frame;
@@ -219,6 +231,17 @@ void frame_layout(Frame *f);
 void frame_draw(Frame *f);
 void frame_finish(Frame *f);
 double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous) */
+/* Hover texts of a data x / y: the category, the UTC time, or the number
+** (6 significant digits), followed by the axis unit when there is one. */
+void frame_fmt_x(const Frame *f, double x, char *out, size_t n);
+void frame_fmt_y(const Frame *f, double y, char *out, size_t n);
+/* Sets the names of x and y in the marks (axis titles, else "x"/"y"). */
+void frame_marks_names(Frame *f, const char *y_name);
+/* "label (unit)", "label", "unit" or "" into out. */
+void chart_axis_title(const char *label, const char *unit, char *out, size_t n);
+/* Where to cut labels that share a start: the byte length of the start all
+** of them share (at a UTF-8 boundary), or -1 when none or only one label. */
+int chart_label_cut(const char *const *labels, int n);
 double frame_ypix(const Frame *f, double y);
 /* A chart with no data: frame, title and "no data" in the middle. */
 void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr);

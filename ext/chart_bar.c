@@ -166,6 +166,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   }
   frame_layout(&f);
   frame_draw(&f);
+  frame_marks_names(&f, 0);
   /* Each category shows only the series it has, in series order, centred:
   ** dense data keeps one position per series, sparse data has no holes. */
   int *rank = sqlite3_malloc64(sizeof(int) * (a->n_cells + 1));
@@ -227,6 +228,22 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     int ya = clamp_px(fmin(yv, base), f.py0, f.py1), yb = clamp_px(fmax(yv, base), f.py0, f.py1);
     if (yb == ya) yb = ya + 1;
     fill_rect(&cv, ix0, ya, ix1, yb, colors[c->s]);
+    if (cv.marks.on) {
+      char ys[256], v[96];
+      frame_fmt_y(&f, c->v, v, sizeof v);
+      if (c->has_err) {
+        char lo[48], hi[48];
+        chart_fmt_sig(c->lo, 6, lo, sizeof lo);
+        chart_fmt_sig(c->hi, 6, hi, sizeof hi);
+        snprintf(ys, sizeof ys, "%s [%s, %s]", v, lo, hi);
+      } else {
+        snprintf(ys, sizeof ys, "%s", v);
+      }
+      /* a bar too short to point at gets a box of 6 px */
+      int ma = yb - ya < 6 ? (c->v >= 0 || f.y.log ? yb - 6 : ya) : ya;
+      canvas_mark(&cv, ix0, ma, ix1 > ix0 + 2 ? ix1 : ix0 + 3, ma + (yb - ya < 6 ? 6 : yb - ya),
+                  a->series.names[c->s], a->cats.names[c->cat], ys);
+    }
     int label_top = ya;
     if (c->has_err) {
       double ylo = frame_ypix(&f, c->lo), yhi = frame_ypix(&f, c->hi);

@@ -462,20 +462,25 @@ int text_fit_mid(Canvas *c, double pt, int bold, const char *s, int at, int max_
                  size_t n) {
   int w, h;
   if (!s) s = "";
+  size_t len = strlen(s);
   snprintf(out, n, "%s", s);
   text_size(c, pt, bold, out, &w, &h);
-  if (w <= max_w && strlen(s) < n) return w;
-  size_t len = strlen(s);
-  if (at < 0 || (size_t)at > len) at = (int)(len / 2);
-  /* drop [a, b) of s, growing the hole alternately to the right and left */
-  size_t a = (size_t)at, b = (size_t)at;
+  if (w <= max_w && len < n) return w;
+  /* at >= 0 (the end of a start all labels share, which tells them not
+  ** apart): the hole grows to the left first, down to the first character,
+  ** then to the right; otherwise it grows alternately to the right and to
+  ** the left of the middle */
+  int shared = at >= 0 && (size_t)at <= len;
+  size_t a = shared ? (size_t)at : len / 2;
   while (a > 0 && is_cont(s, a)) a--;
-  b = a;
+  size_t b = a, head = 0;
+  if (shared && len > 0) {
+    head++;
+    while (head < len && is_cont(s, head)) head++;
+  }
   for (int turn = 0; a > 0 || b < len; turn++) {
-    if ((turn & 1) == 0 && b < len) {
-      b++;
-      while (b < len && is_cont(s, b)) b++;
-    } else if (a > 0) {
+    int left = shared ? a > head || b >= len : (turn & 1) ? a > 0 : b >= len;
+    if (left) {
       a--;
       while (a > 0 && is_cont(s, a)) a--;
     } else {

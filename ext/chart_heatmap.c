@@ -184,7 +184,12 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   z.lo = vlo;
   z.hi = vhi > vlo ? vhi : vlo + (vlo == 0 ? 1 : fabs(vlo) * 0.1);
   if (!(vhi > vlo)) z.lo = vlo - (vlo == 0 ? 1 : fabs(vlo) * 0.1), z.hi = vhi;
-  {
+  if (!(vhi > vlo)) {
+    /* one value (e.g. one cell): one label, at the top where its colour is */
+    z.n = 1;
+    z.ticks[0] = vlo;
+    chart_fmt_value(o->log_z ? pow(10, vlo) : vlo, z.labels[0], 40);
+  } else {
     double step;
     z.n = chart_nice_ticks(z.lo, z.hi, 6, z.ticks, AXIS_MAX_TICKS, &step);
     double amax = fmax(fabs(z.lo), fabs(z.hi));
@@ -206,6 +211,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   f.right_reserve = 20 + 16 + 6 + zw + (zlab_h ? zlab_h + 8 : 0);
   frame_layout(&f);
   frame_draw(&f);
+  frame_marks_names(&f, o->z_label && *o->z_label ? o->z_label : "value");
   /* cells */
   int ph = f.py1 - f.py0;
   double slot_y = (double)ph / a->ylab.n;
@@ -225,6 +231,12 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     if (ix1 <= ix0) ix1 = ix0 + 1;
     if (iy1 <= iy0) iy1 = iy0 + 1;
     fill_rect(&cv, ix0, iy0, ix1, iy1, col);
+    if (cv.marks.on) {
+      char xs[128], vs[64];
+      frame_fmt_x(&f, c->x, xs, sizeof xs);
+      chart_fmt_sig(c->v, 6, vs, sizeof vs);
+      canvas_mark(&cv, ix0, iy0, ix1, iy1, a->ylab.names[c->y], xs, vs);
+    }
     if (o->cell_labels && ix1 - ix0 >= 30 && iy1 - iy0 >= 15) {
       char buf[48];
       chart_fmt_value(c->v, buf, sizeof buf);

@@ -178,8 +178,11 @@ void *canvas_png(Canvas *c, int *size) {
   /* the marks */
   ChartMarks *m = &c->marks;
   if (ok && m->on && !m->oom) {
-    char head[96];
-    int hn = snprintf(head, sizeof head, "perfsql-marks 1 %d %d %d\n", c->w, c->h, m->truncated);
+    char head[400];
+    for (char *q = m->x_name; *q; q++) if (*q == '\t' || *q == '\n' || *q == '\r') *q = ' ';
+    for (char *q = m->y_name; *q; q++) if (*q == '\t' || *q == '\n' || *q == '\r') *q = ' ';
+    int hn = snprintf(head, sizeof head, "perfsql-marks 1 %d %d %d\n#axes\t%s\t%s\n", c->w, c->h,
+                      m->truncated, m->x_name[0] ? m->x_name : "x", m->y_name[0] ? m->y_name : "y");
     size_t tn = (size_t)hn + m->len;
     unsigned char *text = sqlite3_malloc64(tn + 1);
     if (text) {
@@ -290,4 +293,81 @@ size_t chart_png_strip_marks(const void *data, size_t n, unsigned char *out) {
   memcpy(out, p, at);
   memcpy(out + at, p + at + skip, n - at - skip);
   return n - skip;
+}
+
+/* ---- chart_layout(png): the marks as JSON ------------------------------------ */
+
+static void json_str(sqlite3_str *o, const char *s, size_t n) {
+  sqlite3_str_appendchar(o, 1, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '"' || ch == '\\') sqlite3_str_appendf(o, "\\%c", ch);
+    else if (ch < 0x20) sqlite3_str_appendf(o, "\\u%04x", ch);
+    else sqlite3_str_appendchar(o, 1, (char)ch);
+  }
+  sqlite3_str_appendchar(o, 1, '"');
+}
+
+/* chart_layout(png) -> '{"width":W,"height":H,"truncated":false,"x":"<x name>",
+** "y":"<y name>","marks":[{"box":[x0,y0,x1,y1],"series":"...","x":"...",
+** "y":"..."}, ...]}'; NULL for NULL or a PNG without marks (options
+** "marks": false, or not from a chart function); an error for anything
+** else than a PNG. */
+void chart_layout_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  const void *b = sqlite3_value_blob(argv[0]);
+  int n = sqlite3_value_bytes(argv[0]), png = 0;
+  char *t = chart_png_marks(b, (size_t)(n > 0 ? n : 0), &png);
+  if (!png) {
+    sqlite3_result_error(ctx, "chart_layout: the argument is not a PNG", -1);
+    return;
+  }
+  if (!t) return;
+  int w = 0, h = 0, trunc = 0;
+  sscanf(t, "perfsql-marks 1 %d %d %d", &w, &h, &trunc);
+  sqlite3_str *o = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+  sqlite3_str_appendf(o, "{\"width\":%d,\"height\":%d,\"truncated\":%s", w, h, trunc ? "true" : "false");
+  char *line = strchr(t, '\n');
+  int first = 1;
+  while (line && line[1]) {
+    char *s = line + 1;
+    line = strchr(s, '\n');
+    size_t len = line ? (size_t)(line - s) : strlen(s);
+    char *f[4];
+    size_t fl[4];
+    int k = 0;
+    f[0] = s;
+    for (size_t i = 0; i < len && k < 3; i++)
+      if (s[i] == '\t') {
+        fl[k] = (size_t)(s + i - f[k]);
+        f[++k] = s + i + 1;
+      }
+    fl[k] = (size_t)(s + len - f[k]);
+    if (k == 2 && fl[0] == 5 && memcmp(f[0], "#axes", 5) == 0) {
+      sqlite3_str_appendall(o, ",\"x\":");
+      json_str(o, f[1], fl[1]);
+      sqlite3_str_appendall(o, ",\"y\":");
+      json_str(o, f[2], fl[2]);
+      continue;
+    }
+    if (k != 3) continue;
+    int x0, y0, x1, y1;
+    if (sscanf(f[0], "%d %d %d %d", &x0, &y0, &x1, &y1) != 4) continue;
+    sqlite3_str_appendf(o, "%s{\"box\":[%d,%d,%d,%d],\"series\":", first ? ",\"marks\":[" : ",", x0, y0,
+                        x1, y1);
+    first = 0;
+    json_str(o, f[1], fl[1]);
+    sqlite3_str_appendall(o, ",\"x\":");
+    json_str(o, f[2], fl[2]);
+    sqlite3_str_appendall(o, ",\"y\":");
+    json_str(o, f[3], fl[3]);
+    sqlite3_str_appendchar(o, 1, '}');
+  }
+  sqlite3_str_appendall(o, first ? ",\"marks\":[]}" : "]}");
+  free(t);
+  int len = sqlite3_str_length(o);
+  char *r = sqlite3_str_finish(o);
+  if (!r) sqlite3_result_error_nomem(ctx);
+  else sqlite3_result_text(ctx, r, len, sqlite3_free);
 }

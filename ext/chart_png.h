@@ -7,6 +7,7 @@
 ** Marks chunk: an iTXt chunk with keyword "perfsql:marks" (zlib-compressed
 ** when long) whose text is
 **     perfsql-marks 1 <width> <height> <truncated 0|1>\n
+**     #axes\t<name of x>\t<name of y>\n
 **     <x0> <y0> <x1> <y1>\t<series>\t<x>\t<y>\n      (one line per mark)
 ** boxes in image pixels, [x0,x1) x [y0,y1); series/x/y as shown on hover
 ** (tabs and newlines in them were replaced by spaces).

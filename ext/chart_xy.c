@@ -174,13 +174,25 @@ static void poly_vertex(Poly *p, double x, double y) {
   p->py = y;
 }
 
-/* Draws one x-sorted series as a line decimated per pixel column. */
-static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width) {
+/* The hover mark of point p drawn at (X, Y): a box of radius r. */
+static void mark_point(Frame *f, const char *series, const XyPoint *p, double X, double Y, double r) {
+  if (!f->c->marks.on) return;
+  char xs[128], ys[96];
+  frame_fmt_x(f, p->x, xs, sizeof xs);
+  frame_fmt_y(f, p->y, ys, sizeof ys);
+  canvas_mark(f->c, X - r, Y - r, X + r + 1, Y + r + 1, series, xs, ys);
+}
+
+/* Draws one x-sorted series as a line decimated per pixel column; the
+** vertices drawn are the marks (so at most 4 per pixel column). */
+static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width, const char *series,
+                      double mark_r) {
   Poly poly = {f->c, 0, 0, 0, width, f->px0 - 2, f->py0 - (int)width - 1, f->px1 + 2,
                f->py1 + (int)width + 1};
   const Axis *ax = &f->x, *ay = &f->y;
-  double xs = (f->px1 - f->px0) / (ax->log ? log10(ax->hi) - log10(ax->lo) : ax->hi - ax->lo);
-  double ys = (f->py1 - f->py0) / (ay->log ? log10(ay->hi) - log10(ay->lo) : ay->hi - ay->lo);
+  int inx = f->x_cats ? 0 : f->inset, iny = f->inset;     /* as frame_xpix/frame_ypix */
+  double xs = (f->px1 - f->px0 - 2 * inx) / (ax->log ? log10(ax->hi) - log10(ax->lo) : ax->hi - ax->lo);
+  double ys = (f->py1 - f->py0 - 2 * iny) / (ay->log ? log10(ay->hi) - log10(ay->lo) : ay->hi - ay->lo);
   double xl = ax->log ? log10(ax->lo) : ax->lo, yl = ay->log ? log10(ay->lo) : ay->lo;
   long col = 0;
   int open = 0;
@@ -190,8 +202,8 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
     double X = 0, Y = 0;
     long c = 0;
     if (i < n) {
-      X = f->px0 + ((ax->log ? log10(p[i].x) : p[i].x) - xl) * xs;
-      Y = f->py1 - ((ay->log ? log10(p[i].y) : p[i].y) - yl) * ys;
+      X = f->px0 + inx + ((ax->log ? log10(p[i].x) : p[i].x) - xl) * xs;
+      Y = f->py1 - iny - ((ay->log ? log10(p[i].y) : p[i].y) - yl) * ys;
       /* far outside a user-fixed range: clamp so the conversions stay defined */
       if (!(X > -1e7)) X = -1e7;
       if (!(X < 1e7)) X = 1e7;
@@ -202,10 +214,20 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
     if (open && (i == n || c != col)) {
       /* emit the column: first, min and max in the order they came, last */
       poly_vertex(&poly, fx, fy);
+      mark_point(f, series, &p[fi], fx, fy, mark_r);
       sqlite3_int64 a = mni < mxi ? mni : mxi, b = mni < mxi ? mxi : mni;
-      if (a != fi && a != li) poly_vertex(&poly, a == mni ? mnx : mxx, a == mni ? mny : mxy);
-      if (b != fi && b != li && b != a) poly_vertex(&poly, b == mni ? mnx : mxx, b == mni ? mny : mxy);
-      if (li != fi) poly_vertex(&poly, lx, ly);
+      if (a != fi && a != li) {
+        poly_vertex(&poly, a == mni ? mnx : mxx, a == mni ? mny : mxy);
+        mark_point(f, series, &p[a], a == mni ? mnx : mxx, a == mni ? mny : mxy, mark_r);
+      }
+      if (b != fi && b != li && b != a) {
+        poly_vertex(&poly, b == mni ? mnx : mxx, b == mni ? mny : mxy);
+        mark_point(f, series, &p[b], b == mni ? mnx : mxx, b == mni ? mny : mxy, mark_r);
+      }
+      if (li != fi) {
+        poly_vertex(&poly, lx, ly);
+        mark_point(f, series, &p[li], lx, ly, mark_r);
+      }
       open = 0;
     }
     if (i == n) break;
@@ -224,7 +246,8 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
 }
 
 /* Draws points as discs, one per distinct pixel (seen = plot-sized bitmap). */
-static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, unsigned char *seen) {
+static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, unsigned char *seen,
+                        const char *series, int mark) {
   int pw = f->px1 - f->px0 + 1, ph = f->py1 - f->py0 + 1;
   memset(seen, 0, ((size_t)pw * ph + 7) / 8);
   for (sqlite3_int64 i = 0; i < n; i++) {
@@ -238,6 +261,7 @@ static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, u
       seen[bit >> 3] |= (unsigned char)(1 << (bit & 7));
     }
     cov_disc(f->c, X, Y, r);
+    if (mark) mark_point(f, series, &p[i], X, Y, r < 3 ? 3 : r);
   }
 }
 
@@ -344,18 +368,21 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     f.legend = legend;
     f.n_legend = a->n_series;
   }
+  /* points at the ends of the ranges stay clear of the frame */
+  f.inset = (int)ceil(fmax(o->point_size + 1.0, o->line_width / 2.0 + 1)) + 2;
   int lanes[512];
   int nl = o->n_markers + o->n_bands;
   f.marker_lane = nl <= 512 ? lanes : 0;
   frame_layout(&f);
   frame_draw(&f);
+  frame_marks_names(&f, 0);
   unsigned char *seen = 0;
   for (int s = 0; s < a->n_series; s++) {
     XyPoint *sp = pts + start[s];
     sqlite3_int64 n = start[s + 1] - start[s];
     if (modes[s] != MODE_MARKERS) {
       if (a->series[s].unsorted) qsort(sp, (size_t)n, sizeof(XyPoint), cmp_x);
-      draw_line(&f, sp, n, widths[s]);
+      draw_line(&f, sp, n, widths[s], a->series[s].name, o->point_size < 3 ? 3 : o->point_size);
       /* a line of one point would be invisible: show the point */
       if (n == 1 && modes[s] == MODE_LINES)
         cov_disc(&c, frame_xpix(&f, sp[0].x), frame_ypix(&f, sp[0].y), o->point_size);
@@ -367,7 +394,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
         if (!seen) break;
       }
       /* clip discs to the plot area (plus their radius) */
-      draw_points(&f, sp, n, o->point_size, seen);
+      draw_points(&f, sp, n, o->point_size, seen, a->series[s].name, modes[s] == MODE_MARKERS);
     }
     cov_flush(&c, colors[s], modes[s] == MODE_MARKERS && a->n > 5000 ? 0.6 : 1.0);
   }
