@@ -356,7 +356,17 @@ void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const ch
   int d = clamp_px(fmax(x0, x1), 0, c->w), e = clamp_px(fmax(y0, y1), 0, c->h);
   if (d <= a || e <= b) return;          /* outside the image */
   char box[64];
-  int n = snprintf(box, sizeof box, "%d %d %d %d\t", a, b, d, e);
+  int n = 0, v[4] = {a, b, d, e};
+  for (int i = 0; i < 4; i++) {            /* 0 <= v <= 4096: no printf needed */
+    char t[12];
+    int k = 0;
+    do {
+      t[k++] = (char)('0' + v[i] % 10);
+      v[i] /= 10;
+    } while (v[i]);
+    while (k) box[n++] = t[--k];
+    box[n++] = i < 3 ? ' ' : '\t';
+  }
   marks_put(m, box, (size_t)n);
   marks_field(m, series);
   marks_put(m, "\t", 1);

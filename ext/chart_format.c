@@ -154,6 +154,34 @@ static int decimals_for(double step) {
 
 #define THIN_SPACE "\xE2\x80\x89"    /* U+2009 between a number and its SI prefix */
 
+/* snprintf(out, n, "%.*f%s", d, v, suffix), without printf's cost for the
+** usual magnitudes (hover texts format thousands of numbers per chart);
+** ties round away from zero. */
+static void fmt_fixed(char *out, size_t n, double v, int d, const char *suffix) {
+  static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  size_t sl = strlen(suffix);
+  double sc = d >= 0 && d <= 9 ? v * p10[d] : INFINITY;
+  if (!(fabs(sc) < 1e15) || n < 40 + sl) {
+    snprintf(out, n, "%.*f%s", d, v, suffix);
+    return;
+  }
+  long long q = llround(sc);
+  unsigned long long u = q < 0 ? (unsigned long long)(-q) : (unsigned long long)q;
+  char tmp[32];
+  int k = 0;
+  do {
+    tmp[k++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u || k <= d);
+  size_t o = 0;
+  if (q < 0) out[o++] = '-';
+  for (int i = k - 1; i >= 0; i--) {
+    out[o++] = tmp[i];
+    if (i == d && d > 0) out[o++] = '.';
+  }
+  memcpy(out + o, suffix, sl + 1);
+}
+
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
   if (!isfinite(v)) {
     snprintf(out, n, "%g", v);
@@ -165,8 +193,10 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
     int k = (int)floor(log10(amax) / 3 + 1e-12);
     if (k > 6) k = 6;
     double div = pow(1000, k);
+    char suf[16];
+    snprintf(suf, sizeof suf, THIN_SPACE "%s", big[k]);
     if (v == 0) snprintf(out, n, "0");
-    else snprintf(out, n, "%.*f" THIN_SPACE "%s", decimals_for(step / div), v / div, big[k]);
+    else fmt_fixed(out, n, v / div, decimals_for(step / div), suf);
     return;
   }
   if (amax > 0 && amax < 1e-3) {
@@ -178,10 +208,12 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
     int k = (int)ceil(-log10(amax) / 3);     /* 1 = milli, 2 = micro ... */
     if (k > 4) k = 4;
     double mul = pow(1000, k);
-    snprintf(out, n, "%.*f" THIN_SPACE "%s", decimals_for(step * mul), v * mul, small[k - 1]);
+    char suf[16];
+    snprintf(suf, sizeof suf, THIN_SPACE "%s", small[k - 1]);
+    fmt_fixed(out, n, v * mul, decimals_for(step * mul), suf);
     return;
   }
-  snprintf(out, n, "%.*f", decimals_for(step), v);
+  fmt_fixed(out, n, v, decimals_for(step), "");
 }
 
 void chart_fmt_value(double v, char *out, size_t n) { chart_fmt_sig(v, 4, out, n); }

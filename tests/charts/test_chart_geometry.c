@@ -460,6 +460,40 @@ static void test_errors(void) {
   unsetenv("PERFSQL_FONT_DIR");
 }
 
+/* Cut labels keep what tells them apart (the BM_Sort example). */
+static void test_label_cut(void) {
+  Canvas c;
+  char *err = 0;
+  CHECK(canvas_open(&c, 200, 100, "test", &err) == 0);
+  if (err) {
+    fprintf(stderr, "  %s\n", err);
+    sqlite3_free(err);
+    return;
+  }
+  const char *labels[] = {"BM_Sort/1024:cpu_time", "BM_Sort/1024:real_time", "BM_Sort/2048:cpu_time",
+                          "BM_Sort/2048:real_time"};
+  int cut = chart_label_cut(labels, 4);
+  CHECK(cut == 8);                                   /* "BM_Sort/" */
+  char out[4][64];
+  for (int i = 0; i < 4; i++) {
+    int w = text_fit_mid(&c, 9, 0, labels[i], cut, 95, out[i], sizeof out[i]), fw, fh;
+    text_size(&c, 9, 0, out[i], &fw, &fh);
+    CHECK(w > 0 && w <= 95 && fw == w);
+    CHECK(strstr(out[i], "\xE2\x80\xA6") != 0);   /* it was cut */
+    CHECK(out[i][0] == 'B');                          /* the start stays */
+  }
+  for (int i = 0; i < 4; i++)
+    for (int j = i + 1; j < 4; j++) CHECK(strcmp(out[i], out[j]) != 0);
+  CHECK(strstr(out[0], "cpu_time") && strstr(out[1], "real_time"));
+  /* no shared start: cut in the middle, both ends stay */
+  text_fit_mid(&c, 9, 0, "alpha-beta-gamma-delta-epsilon", -1, 80, out[0], sizeof out[0]);
+  CHECK(strncmp(out[0], "alp", 3) == 0 && strlen(out[0]) > 5 &&
+        strcmp(out[0] + strlen(out[0]) - 3, "lon") == 0);
+  /* what fits is left alone */
+  CHECK(text_fit_mid(&c, 9, 0, "short", 4, 95, out[0], sizeof out[0]) > 0 && strcmp(out[0], "short") == 0);
+  canvas_close(&c);
+}
+
 static void test_format_helpers(void) {
   char b[64];
   chart_fmt_number(12500, 2500, 20000, b, sizeof b);
@@ -535,6 +569,7 @@ int main(void) {
   CHECK(db != 0);
   if (!db) return unit_done();
   test_format_helpers();
+  test_label_cut();
   test_horizontal_series();
   test_marker_at_date();
   test_heatmap_hottest();
