@@ -137,10 +137,11 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
         a->ticks[a->n++] = v;
       }
     }
-    /* each decade label on its own scale: 1, 10, 100, 1,000, 10,000, 100k, 1M */
+    /* each decade label on its own scale, SI from 1000 so that the axis
+    ** reads 1, 10, 100, 1 k, 10 k, 100 k, 1 M (not 1000 next to 10 k) */
     for (int i = 0; i < a->n; i++) {
       double v = a->ticks[i];
-      chart_fmt_number(v, v, v, a->labels[i], sizeof a->labels[i]);
+      chart_fmt_number(v, v, v >= 1000 ? fmax(v, 1e4) : v, a->labels[i], sizeof a->labels[i]);
     }
     a->step = 0;
     return;
