@@ -1,6 +1,7 @@
 /*
 ** chart.h — what the chart renderers (ext/chart_*.c) share: options, the
-** canvas (libgd image + TrueType text + anti-aliased coverage buffer), axes
+** canvas (pixel buffer + FreeType text + anti-aliased coverage, PNG with the
+** marks of the chart for hover), the shared head of the aggregates, axes
 ** with nice ticks, and the frame every chart kind draws into.
 **
 ** Units. Every x value is a double: plain numbers, or for time axes UTC unix
