@@ -250,6 +250,7 @@ typedef struct CmpSummary {
   double overall_pct;
   int has_overall;
   char *method;
+  char *time;              /* the gated time of Google Benchmark runs, else NULL */
 } CmpSummary;
 
 /* One row of report bench_compare_summary. Returns 0 or -1 (error printed). */
@@ -270,6 +271,7 @@ static int summarize(sqlite3 *db, const CmpArgs *a, CmpSummary *s) {
     s->has_overall = sqlite3_column_type(st, 8) != SQLITE_NULL;
     s->overall_pct = sqlite3_column_double(st, 8);
     s->method = sqlite3_mprintf("%s", sqlite3_column_text(st, 9));
+    if (sqlite3_column_type(st, 10) != SQLITE_NULL) s->time = sqlite3_mprintf("%s", sqlite3_column_text(st, 10));
   } else {
     cli_fail("bench compare: %s", sqlite3_errmsg(db));
   }
@@ -277,12 +279,18 @@ static int summarize(sqlite3 *db, const CmpArgs *a, CmpSummary *s) {
   return rc == SQLITE_ROW ? 0 : -1;
 }
 
+static void summary_free(CmpSummary *s) {
+  sqlite3_free(s->method);
+  sqlite3_free(s->time);
+}
+
 static const char *plural(int n) { return n == 1 ? "" : "s"; }
 
 /* The lines under a comparison: counts, overall change, and how verdicts were reached. */
 static void write_summary_lines(FILE *out, const CmpArgs *a, const CmpSummary *s, int markdown) {
-  fprintf(out, "%d metrics, %d gated (%s time%s): %d regression%s, %d improvement%s, %d new, %d missing",
-          s->metrics, s->gated, a->time, a->thresholds ? " and the metrics named in the thresholds" : "",
+  fprintf(out, "%d metrics, %d gated%s%s%s%s: %d regression%s, %d improvement%s, %d new, %d missing",
+          s->metrics, s->gated, s->time ? " (" : "", s->time ? s->time : "", s->time ? " time" : "",
+          s->time ? (a->thresholds ? " and the metrics named in the thresholds)" : ")") : "",
           s->regressions, plural(s->regressions), s->improvements, plural(s->improvements), s->added, s->missing);
   if (s->has_overall && markdown)
     fprintf(out, ". Overall change (%s, positive = worse): **%+.2f%%**", s->method, s->overall_pct);
@@ -310,7 +318,7 @@ static int bench_compare_cmd(Cli *cli, CmpArgs *a) {
   if (summarize(cli->db, a, &s)) return EXIT_FAIL;
   printf("\n");
   write_summary_lines(stdout, a, &s, 0);
-  sqlite3_free(s.method);
+  summary_free(&s);
   return EXIT_OK;
 }
 
@@ -374,7 +382,7 @@ static int bench_check_cmd(Cli *cli, CmpArgs *a) {
     if (write_report(cli->db, f, a, &s)) rc = EXIT_FAIL;
     if (fclose(f) != 0) rc = cli_fail("%s: cannot write", paths[i]);
   }
-  sqlite3_free(s.method);
+  summary_free(&s);
   if (rc != EXIT_OK) return rc;
   return s.regressions > 0 || (a->ci && s.missing > 0) ? EXIT_FAIL : EXIT_OK;
 }
@@ -470,6 +478,7 @@ static int bench_run_cmd(Cli *cli, int argc, char **argv) {
     const char *slash = strrchr(exe, '/');
     info.label = slash ? slash + 1 : exe;
   }
+  if (cli_open(cli)) return EXIT_FAIL;
   char *tmp = 0;
   const char *json = output;
   if (!json) {
@@ -481,7 +490,7 @@ static int bench_run_cmd(Cli *cli, int argc, char **argv) {
     json = tmp;
   }
   int rc = EXIT_FAIL;
-  if (cli_open(cli) == 0 && run_executable(exe, reps, json, nargs, args) == 0) {
+  if (run_executable(exe, reps, json, nargs, args) == 0) {
     char *text = 0, *err = 0;
     size_t len = 0;
     if (read_file_all(json, 256 << 20, &text, &len, &err) != 0) {
@@ -598,7 +607,7 @@ int cmd_bench(Cli *cli, int argc, char **argv) {
   } else {
     return cli_usage("bench", "unknown subcommand '%s' (%s)", sub, subs);
   }
-  sqlite3_free(a.yaml);
+  if (a.yaml) sqlite3_free(a.yaml);   /* sqlite3_* need the opened library (extension API) */
   return rc;
 }
 
@@ -691,7 +700,7 @@ static int write_html_report(Cli *cli, const char *path, int compared, const Cmp
     sqlite3_free(cards);
     sqlite3_free(lb);
     sqlite3_free(lc);
-    sqlite3_free(s.method);
+    summary_free(&s);
     html_heading(h, 2, s.regressions ? "❌ Regressions detected" : "✅ No regressions detected");
     sqlite3_stmt *st = cmp_stmt(cli->db, a, "SELECT metric, unit, base, current, change, median_change, threshold, noise,"
                                 " reps, p_value, judged_by, gated, verdict, note", "bench_comparison", "");
@@ -788,11 +797,11 @@ int demo_bench(Cli *cli, const char *data_dir, const char *out_dir) {
   if (summarize(cli->db, &a, &s)) goto done;
   char *md = sqlite3_mprintf("%s/gate_report.md", dir);
   FILE *f = fopen(md, "w");
-  if (!f) { cli_fail("%s: cannot write", md); sqlite3_free(md); sqlite3_free(s.method); goto done; }
+  if (!f) { cli_fail("%s: cannot write", md); sqlite3_free(md); summary_free(&s); goto done; }
   bad = write_report(cli->db, f, &a, &s);
   fclose(f);
   sqlite3_free(md);
-  sqlite3_free(s.method);
+  summary_free(&s);
   if (bad) goto done;
   /* history charts with change points, and the HTML report */
   if (history_charts(cli, "nightly", dir, 0, 20) < 0) goto done;

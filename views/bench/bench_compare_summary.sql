@@ -23,7 +23,7 @@
 --   threshold_only  gated metrics where the U test cannot reach alpha: judged on the threshold
 --   overall_pct     overall change, % (positive = worse)
 --   overall_method  'OVERALL_GEOMEAN (real time)' / '(cpu time)' or 'geomean of cost ratios'
---   gated_time      the time that gates ('real' or 'cpu')
+--   gated_time      the time that gates ('real' or 'cpu'); NULL when no run is Google Benchmark's
 WITH c AS (
   SELECT * FROM bench_compare(:base_run, :current_run, :thresholds_yaml, :alpha_level, :time_kind, :noise_factor)
 ), g AS (
@@ -46,5 +46,5 @@ SELECT count(*) AS metrics,
        CASE WHEN (SELECT gb FROM g) IS NOT NULL AND (SELECT gc FROM g) IS NOT NULL
             THEN 'OVERALL_GEOMEAN (' || coalesce(:time_kind, 'real') || ' time)'
             ELSE 'geomean of cost ratios' END AS overall_method,
-       coalesce(:time_kind, 'real') AS gated_time
+       iif(sum(kind = 'time') > 0, coalesce(:time_kind, 'real'), NULL) AS gated_time
 FROM c
