@@ -224,6 +224,7 @@ class History(harness.TempDirTest):
         self.assertIn("nightly,latency,25,", r.out)
         r = self.ok(["bench", "history", "--window", "20", "--metric", "lat*", "--format", "csv"])
         self.assertIn("nightly,latency,25,", r.out)
+        self.history_controls(lat)
         # the HTML report: comparison + history charts with the change point marked
         html = os.path.join(self.tmp, "r.html")
         # run 40 is the first nightly (loaded last), the label's latest run is run 1
@@ -237,6 +238,45 @@ class History(harness.TempDirTest):
         self.assertGreaterEqual(page.count("data:image/png;base64,"), 4)   # bars, speedup, 2 histories
         r = self.fails(["bench", "report", "--baseline", "1"], rc=2)
         self.assertIn("--html", r.err)
+
+    def history_controls(self, lat):
+        """Otava's controls (--since/--until/--last, --pvalue, --magnitude, --window) select the
+        runs and tune the detector; each result equals changepoints() on the same sub-series."""
+        def hist(*args):
+            r = self.ok(["bench", "history", "--label", "nightly", "--metric", "latency", "--format", "json"] + list(args))
+            return [(x["pos"], x["git_commit"], x["mean_before"], x["mean_after"], x["change_pct"]) for x in json.loads(r.out)]
+
+        def oracle(first, last, *opts):   # positions first..last (1-based), straight through changepoints()
+            pts = json.dumps([[p, lat[p - 1]] for p in range(first, last + 1)])
+            args = ", ".join(["?"] * (1 + len(opts)))
+            return [(k, f"c{k - 1:02d}", b, a, c) for k, b, a, c in self.query_ext_params(
+                f"SELECT key, mean_before, mean_after, change_pct FROM changepoints({args})", [pts] + list(opts))]
+
+        full = hist()
+        self.assertEqual([r[0] for r in full], [25])
+        self.assertEqual(full, oracle(1, 40))
+        self.assertAlmostEqual(full[0][4], 100 * (full[0][3] / full[0][2] - 1), places=9)
+        self.assertEqual(hist("--magnitude", "0.5"), [])                 # a 30 % step is below 50 %
+        self.assertEqual(hist("--magnitude", "0.2"), oracle(1, 40, 50, 0.001, 0.2))
+        self.assertEqual(hist("--last", "10"), [])                       # runs 31..40: one level
+        self.assertEqual(hist("--last", "20"), oracle(21, 40))
+        # run i ran at 2026-01-01T<i>:00 (i < 24), then 2026-01-02
+        self.assertEqual(hist("--since", "2026-01-01T20:00:00Z"), oracle(21, 40))
+        self.assertEqual(hist("--until", "2026-01-01T20:00:00Z"), [])    # runs 1..20: before the step
+        self.assertEqual(hist("--since", "2026-01-01T10:00:00Z", "--until", "2026-01-02T05:00:00Z", "--window", "8",
+                              "--pvalue", "0.01"), oracle(11, 29, 8, 0.01))   # runs 10..28
+        self.assertEqual(hist("--pvalue", "1e-30"), oracle(1, 40, 50, 1e-30))
+        r = self.fails(["bench", "history", "--window", "1"], rc=2)
+        self.assertIn("--window must be an integer in 2..1000", r.err)
+        r = self.fails(["bench", "history", "--pvalue", "0"], rc=2)
+        self.assertIn("--pvalue must be a number in (0, 1]", r.err)
+
+    def query_ext_params(self, sql, params):
+        r = harness.python_with_ext(
+            f"con = sqlite3.connect(':memory:'); load(con)\n"
+            f"print(json.dumps(con.execute({sql!r}, {tuple(params)!r}).fetchall()))\n")
+        self.assertEqual(r.rc, 0, repr(r))
+        return [tuple(x) for x in json.loads(r.out)]
 
     def query_ext(self, sql):
         r = harness.python_with_ext(
