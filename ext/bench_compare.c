@@ -43,6 +43,7 @@
 **     scans ordered by metric, merged); memory O(N).
 */
 #include "bench.h"
+#include "sql_stmt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -156,18 +157,14 @@ static int bc_fail(sqlite3_vtab_cursor *cur, char *msg) {
   return SQLITE_ERROR;
 }
 
-/* Finds a run: integer id, or label (latest), or digits as id. 0 = none. */
+/* Finds a run: integer id, or text through report bench_run_find (a label =
+** its latest run; all-digit text that is no label is an id). 0 = none. */
 static sqlite3_int64 find_run(sqlite3 *db, sqlite3_value *v) {
   sqlite3_stmt *st = 0;
   sqlite3_int64 id = 0;
-  if (sqlite3_value_type(v) == SQLITE_INTEGER) {
-    if (sqlite3_prepare_v2(db, "SELECT id FROM bench_run WHERE id = ?1", -1, &st, 0) != SQLITE_OK) return 0;
-  } else {
-    if (sqlite3_prepare_v2(db,
-          "SELECT id FROM (SELECT id, 0 AS k, run_unix FROM bench_run WHERE label = ?1"
-          " UNION ALL SELECT id, 1, 0 FROM bench_run WHERE ?1 NOT GLOB '*[^0-9]*' AND id = CAST(?1 AS INTEGER))"
-          " ORDER BY k, run_unix DESC, id DESC LIMIT 1", -1, &st, 0) != SQLITE_OK) return 0;
-  }
+  const char *sql = sqlite3_value_type(v) == SQLITE_INTEGER ? "SELECT id FROM bench_run WHERE id = ?1"
+                                                            : "SELECT run_id FROM bench_run_find(?1)";
+  if (sql_prepare(db, sql, &st, 0) != SQLITE_OK) return 0;
   sqlite3_bind_value(st, 1, v);
   if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
@@ -194,10 +191,10 @@ static void samples_free(Samples *s) {
 
 static int read_samples(sqlite3 *db, sqlite3_int64 run, Samples *s) {
   sqlite3_stmt *st = 0;
-  int rc = sqlite3_prepare_v2(db,
+  int rc = sql_prepare(db,
       "SELECT metric, unit, value, aggregate IS NULL FROM bench_value"
       " WHERE run_id = ?1 AND value IS NOT NULL AND (aggregate IS NULL OR aggregate = 'mean')"
-      " ORDER BY metric", -1, &st, 0);
+      " ORDER BY metric", &st, 0);
   if (rc != SQLITE_OK) return rc;
   sqlite3_bind_int64(st, 1, run);
   int mcap = 0, vcap = 0, measured = 0;
@@ -370,7 +367,7 @@ static void judge(BcRow *r, const JudgeCfg *g, const double *bv, const double *c
 static int run_is_gbench(sqlite3 *db, sqlite3_int64 id) {
   sqlite3_stmt *st = 0;
   int r = 0;
-  if (sqlite3_prepare_v2(db, "SELECT format = 'gbench-json' FROM bench_run WHERE id = ?1", -1, &st, 0) == SQLITE_OK) {
+  if (sql_prepare(db, "SELECT format = 'gbench-json' FROM bench_run WHERE id = ?1", &st, 0) == SQLITE_OK) {
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) r = sqlite3_column_int(st, 0);
   }
