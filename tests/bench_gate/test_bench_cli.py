@@ -183,6 +183,30 @@ class CompareAndCheck(harness.TempDirTest):
         self.ok(["bench", "compare", "main", data("results.csv"), "--label", "pr-1"])
         self.assertEqual(self.query("SELECT label FROM bench_run ORDER BY id"), [("main",), ("main",), ("pr-1",)])
 
+    def test_u_test_decides_only_where_it_can_reach_alpha(self):
+        # the smallest two-sided p at nx vs ny (no ties) is 2 / C(nx + ny, nx): below 0.05 from
+        # 2 vs 8, 3 vs 5, 4 vs 4 on; below that the threshold (and the noise rule) decide
+        def run(path, n, level):
+            with open(path, "w") as f:
+                f.write("".join(f"t,{level + 0.01 * i},ms,{i}\n" for i in range(n)))
+            return path
+        cases = [(2, 7, "threshold"), (2, 8, "U test"), (3, 4, "threshold"), (3, 5, "U test"), (4, 4, "U test"),
+                 (1, 10, "threshold"), (5, 1, "threshold")]
+        for nb, nc, want in cases:
+            with self.subTest(nb=nb, nc=nc):
+                b = run(os.path.join(self.tmp, "b.csv"), nb, 100.0)
+                c = run(os.path.join(self.tmp, "c.csv"), nc, 150.0)
+                row = json.loads(self.ok(["bench", "compare", b, c, "--format", "json"]).out)[0]
+                self.assertEqual((row["judged_by"], row["verdict"]), (want, "regression"), row)
+                if want == "U test":
+                    self.assertLess(row["p_value"], 0.05)
+                    self.assertNotIn("cannot reach", row["note"] or "")
+                elif nb > 1 and nc > 1:
+                    self.assertIn(f"{nb} vs {nc} repetitions: U test cannot reach p<0.05; judged on the threshold",
+                                  row["note"])
+                else:
+                    self.assertIn(f"{nb} vs {nc} repetitions: no U test; judged on the threshold", row["note"])
+
     def test_thresholds_errors_have_line_and_column(self):
         cases = [
             ("default: {threshold_pct: 10\nmetrics: [", "line 2, column"),
@@ -190,6 +214,7 @@ class CompareAndCheck(harness.TempDirTest):
             ("metrics:\n  a: {better: faster}\n", "t.yaml:line 2, column 15: better must be 'lower' or 'higher'"),
             ("defaults: 10\n", "t.yaml:line 1, column 1: unknown key 'defaults'"),
             ("metrics:\n  a: 5\n  a: 6\n", "t.yaml:line 3, column 3: duplicate rule for 'a'"),
+            ("noise_k: -1\n", "t.yaml:line 1, column 10: noise_k must be a number in [0, 100]"),
         ]
         for text, want in cases:
             with self.subTest(text=text):

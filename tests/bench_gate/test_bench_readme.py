@@ -111,6 +111,13 @@ class ReadmeBench(harness.TempDirTest):
                 r = self.sql(q if q.rstrip().endswith(";") else q + ";")
                 self.assertEqual(r.rc, 0, f"{q}\n{r!r}")
                 self.assertEqual(r.err, "", f"{q}\n{r!r}")
+        # the thresholds example is a valid file, and its counter rule gates that counter
+        ymls = blocks(self.sec, "yaml")
+        self.assertEqual(len(ymls), 1)
+        with open(os.path.join(self.tmp, "readme-thresholds.yaml"), "w") as f:
+            f.write(ymls[0])
+        r = self.sh("perfsql bench compare baseline.json current.json --thresholds readme-thresholds.yaml --format csv")
+        self.assert_clean(r, "README thresholds")
         # the CI sketch: a main build records the baseline, a pull request is gated against it
         ci = [b for b in blocks(self.sec, "sh") if ".ci/run" in b]
         self.assertEqual(len(ci), 1)
