@@ -61,7 +61,9 @@ class ReadmeBench(harness.TempDirTest):
         bindir = os.path.join(t, "bin")
         os.makedirs(bindir)
         os.symlink(os.path.abspath(harness.PERFSQL), os.path.join(bindir, "perfsql"))
-        self.env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], HOME=t,
+        # BENCHMARK_MIN_TIME: Google Benchmark reads its flags from the environment too; the README's
+        # command lines stay verbatim, each repetition just runs 0.02 s instead of 0.5 s
+        self.env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], HOME=t, BENCHMARK_MIN_TIME="0.02",
                         GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
                         GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
         self.sh("git init -q . && git commit -q --allow-empty -m readme-test")
