@@ -453,10 +453,10 @@ class KubevirtLoad(harness.TempDirTest):
         pad = max(int((hi - lo) * 0.03), 86400)
         iso = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         opts = json.dumps({"title": f"Weekly {metric} for vmi", "x_type": "time", "x_label": "Start date of week",
-                           "y_label": "seconds", "width": 1000, "height": 500,
+                           "width": 1000, "height": 500,
                            "series": {"individual metrics": {"mode": "markers"},
                                       "weekly averages": {"mode": "lines"}}, "markers": [],
-                           "x_min": iso(lo - pad), "x_max": iso(hi + pad)})
+                           "x_min": iso(lo - pad), "x_max": iso(hi + pad), "y_unit": "seconds"})
         ref = os.path.join(self.tmp, "ref.png")
         self.ok(["plot", "-o", ref, f"SELECT chart_line(column1, column2, column3, '{opts}') FROM (VALUES {values})"])
         with open(ref, "rb") as f:

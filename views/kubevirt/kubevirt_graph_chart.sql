@@ -5,7 +5,8 @@
 -- ("individual metrics", x = the run's JobDirCreationTime) and the weekly
 -- average as a plain line without markers ("weekly averages", x = the ISO
 -- Monday; runs that lack the metric are left out, not counted as 0). The y
--- axis is titled with the unit (kubevirt_metric_unit); the x axis is padded
+-- axis is titled with the unit (kubevirt_metric_unit, as the chart option
+-- y_unit, so hover texts carry it too); the x axis is padded
 -- by 3 % of the span (whole seconds, at least a day) so that the first and
 -- last points (and release lines) do not sit on the border. Weeks are kept from the ISO week that contains the
 -- since date: a week is drawn whole when any of its days is on or after it
@@ -66,17 +67,20 @@ WITH rel AS (
 ), padded AS (
   SELECT *, max(CAST((hi - lo) * 0.03 AS INTEGER), 86400) AS pad FROM box
 ), opts AS (
-  SELECT json_object(
-           'title', 'Weekly ' || :for_metric || ' for ' || :for_resource,
-           'x_type', 'time', 'x_label', 'Start date of week',
-           'y_label', coalesce((SELECT y_label FROM kubevirt_metric_unit WHERE metric = :for_metric), 'value'),
-           'width', 1000, 'height', 500,
-           'series', json_object('individual metrics', json_object('mode', 'markers'),
-                                 'weekly averages', json_object('mode', 'lines')),
-           'markers', json(markers),
-           'x_min', strftime('%Y-%m-%dT%H:%M:%SZ', lo - pad, 'unixepoch'),
-           'x_max', strftime('%Y-%m-%dT%H:%M:%SZ', hi + pad, 'unixepoch')) AS o
-  FROM padded
+  -- the unit (chart option y_unit) is the y axis title; a metric without a known unit: 'value'
+  SELECT CASE WHEN u.unit IS NULL OR u.unit = 'value' THEN json_set(o, '$.y_label', 'value')
+              ELSE json_set(o, '$.y_unit', u.unit) END AS o
+  FROM (SELECT json_object(
+                 'title', 'Weekly ' || :for_metric || ' for ' || :for_resource,
+                 'x_type', 'time', 'x_label', 'Start date of week',
+                 'width', 1000, 'height', 500,
+                 'series', json_object('individual metrics', json_object('mode', 'markers'),
+                                       'weekly averages', json_object('mode', 'lines')),
+                 'markers', json(markers),
+                 'x_min', strftime('%Y-%m-%dT%H:%M:%SZ', lo - pad, 'unixepoch'),
+                 'x_max', strftime('%Y-%m-%dT%H:%M:%SZ', hi + pad, 'unixepoch')) AS o
+        FROM padded)
+  LEFT JOIN (SELECT unit FROM kubevirt_metric_unit WHERE metric = :for_metric) AS u
 )
 SELECT box.n AS points, box.w AS weeks, (SELECT since FROM lim) AS from_day,
        CASE WHEN box.n > 0 THEN (SELECT chart_line(x, y, s, opts.o) FROM (SELECT * FROM series ORDER BY k, x), opts)

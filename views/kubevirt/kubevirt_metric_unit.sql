@@ -9,7 +9,7 @@
 -- Columns:
 --   metric   every metric name loaded (kubevirt_series)
 --   unit     'seconds', 'count', 'MB' or 'value' (unit not recorded upstream)
---   y_label  the y axis title of the graphs: the unit, e.g. 'seconds'
+--   y_label  the y axis title of the graphs: the unit, e.g. 'seconds' (chart option y_unit)
 CREATE VIEW kubevirt_metric_unit AS
 SELECT metric, unit, unit AS y_label
 FROM (SELECT DISTINCT metric,
