@@ -31,3 +31,34 @@ def job(job_id, ver, tests, end="2025-06-24T12:30:00Z", hw="bg-f1", product="GRP
 
 def curve(tag, xs, values, start_seq=1, **kw):
     return [test(start_seq + i, tag, f"{x} policies", v, **kw) for i, (x, v) in enumerate(zip(xs, values))]
+
+
+def big_pair(n_tests=10000):
+    """A deterministic baseline/candidate pair shaped like a real GRPM pair (10,611 and 10,031 tests, 454
+    regressed curves): ~480 curves of 12..30 load levels, latency and rate tags, most of them regressed in one
+    or two load ranges, a few FAILED tests, and exact ties such as 250.0 and 250.00000000000006 between
+    curves' worst windows. Returns (baseline, candidate) job dicts."""
+    base_tests, cand_tests, seq, c = [], [], 1, 0
+    while len(base_tests) < n_tests:
+        points = 12 + (c * 7) % 19
+        metric = "latency, p(95)" if c % 2 == 0 else "rate"
+        tag = f"{metric} ({1 + c % 8} th): GET /api/endpoint{c // 2} (scenario {c % 5})"
+        for i in range(points):
+            x = 1000 * (i + 1)
+            base = (10 + c % 13 + i * 0.25) if c % 2 == 0 else (900 - i * 3 - c % 17)
+            noise = 1 + ((c * 31 + i * 17) % 7 - 3) * 0.01   # +-3%
+            b = round(base * noise, 3)
+            v = b
+            if c % 21 != 0:                                  # ~95% of the curves regress somewhere
+                lo = (c * 5) % max(1, points - 6)
+                factor = (1.2, 1.6, 2.2, 3.5)[c % 4]
+                if lo <= i < lo + 4 + c % 3:
+                    v = b * factor if c % 2 == 0 else b / factor
+            if c % 9 == 0 and i == 3:
+                v = b * 3.5000000000000004 if c % 2 == 0 else b   # a tie partner of factor 3.5
+            status = "FAILED" if (c * 13 + i) % 97 == 0 else "SUCCESS"
+            base_tests.append(test(seq, tag, f"{x} policies", b))
+            cand_tests.append(test(seq, tag, f"{x} policies", round(v, 6), status=status))
+            seq += 1
+        c += 1
+    return job(1, "1.64-4996", base_tests[:n_tests]), job(2, "1.66-5101", cand_tests[:n_tests])
