@@ -267,5 +267,56 @@ class Detector(harness.TempDirTest):
             self.check_oracle(base, cand, rc=1 if crit else 0)
 
 
+
+class Upstream(harness.TempDirTest):
+    """result.json equals the real upstream perfreg_v2 output byte for byte (tests/perftracker/upstream/,
+    provenance there): Python's repr of every number, numpy's rounding where upstream's figures are numpy
+    scalars, Python's round() for consistency, the order of regressions[] on exact ties."""
+
+    def result_of(self, base, cand):
+        paths = []
+        for job in (base, cand):
+            p = os.path.join(self.tmp, f"job-{job['id']}.json")
+            with open(p, "w") as f:
+                json.dump(job, f)
+            paths.append(p)
+        self.ok(["load", "perftracker"] + paths)
+        out = os.path.join(self.tmp, f"out-{base['id']}")
+        r = harness.run(["perftracker", str(base["id"]), str(cand["id"]), "--out", out, "--upstream-direction",
+                         "--charts", "none"], db=self.db)
+        self.assertIn(r.rc, (0, 1), repr(r))
+        with open(os.path.join(out, "result.json"), encoding="utf-8") as f:
+            return f.read()
+
+    def oracle(self, name):
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "upstream", f"{name}.result_v2.json"),
+                  encoding="utf-8") as f:
+            return f.read()
+
+    def test_rounding_pair_byte_for_byte(self):
+        got = self.result_of(*pt_jobs.rounding_pair())
+        self.assertEqual(got, self.oracle("rounding_pair"))
+        doc = json.loads(got)
+        self.assertEqual([r["endpoint"] for r in doc["regressions"][:2]], ["GET /api/b", "GET /api/a"])
+        self.assertEqual(doc["regressions"][-1]["worst_window"]["median_degradation_pct"], 20.1)   # numpy
+        self.assertIn('"GET /api/caf\\u00e9"', got)
+
+    def test_long_curve_pair_byte_for_byte(self):
+        self.assertEqual(self.result_of(*pt_jobs.long_curve_pair(2000)), self.oracle("long_curve_pair"))
+
+    def test_big_pair_byte_for_byte(self):
+        got = self.result_of(*pt_jobs.big_pair(10000))
+        self.assertEqual(got, self.oracle("big_pair"))
+        self.assertEqual(json.loads(got)["summary"]["regressions_detected"], 453)
+
+    def test_fixture_byte_for_byte(self):
+        with open(os.path.join(DATA, "html_job_as_json_baseline.json")) as f:
+            base = json.load(f)
+        with open(os.path.join(DATA, "html_job_as_json_candidate.json")) as f:
+            cand = json.load(f)
+        with open(os.path.join(DATA, "result_v2.json"), encoding="utf-8") as f:
+            want = f.read()
+        self.assertEqual(self.result_of(base, cand), want)
+
 if __name__ == "__main__":
     harness.main()
