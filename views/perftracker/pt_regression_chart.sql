@@ -26,7 +26,7 @@ SELECT r.comparison, r.endpoint, r.metric_type, r.threads, r.scenario, r.rank, r
                                                rtrim(rtrim(printf('%.2f', pt_round(r.median_degradation_pct, 2,
                                                                                     'numpy')), '0'), '.'),
                                                r.location),
-                               'x_label', 'load (category)',
+                               'x_label', 'load',
                                'y_label', CASE r.metric_type WHEN 'latency' THEN 'latency (avg score)'
                                           ELSE 'avg score' END,
                                'bands', json_array(json_object(
