@@ -54,7 +54,8 @@ void load_report(const PerfsqlLoad *ld, int status, int quiet);
 sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri);
 
 /* ---- SHA-256 (loaders/common/sha256.c) -------------------------------- */
-typedef struct Sha256 { uint32_t h[8]; uint64_t n; unsigned char buf[64]; size_t fill; } Sha256;
+/* libcrypto's SHA256_CTX, held inline (nothing to free). */
+typedef struct Sha256 { _Alignas(8) unsigned char ctx[128]; } Sha256;
 void sha256_init(Sha256 *s);
 void sha256_update(Sha256 *s, const void *p, size_t n);
 void sha256_hex(Sha256 *s, char out[65]);   /* finishes s */
