@@ -19,7 +19,7 @@
 CREATE TABLE trace_event_other (
   id         INTEGER PRIMARY KEY,
   source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
-  capture_id INTEGER NOT NULL REFERENCES capture(id) ON DELETE CASCADE,
+  capture_id INTEGER NOT NULL,            -- capture.id (same source: deleted with it, as typed rows)
   ts         INTEGER NOT NULL,
   cpu        INTEGER,
   pid        INTEGER,
