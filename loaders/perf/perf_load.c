@@ -14,7 +14,7 @@
 **  1b. Speed (issue 15): the args JSON of a typed sample is built only when the
 **     view could not rebuild the same text from the columns (Layout below);
 **     strings are bound without copies; the secondary indexes of a table that
-**     is empty when the load starts are created after the inserts (Deferred).
+**     is empty when the load starts are created after the inserts (load_index_defer).
 **  2. Capture names are unique: a name already used by another source is an
 **     error unless replace is set, which deletes that earlier capture.
 **  3. taskmap_parse()/taskmap_insert(): perfwhiz's CSV
@@ -463,59 +463,11 @@ static int insert_typed(sqlite3 *db, Batch *batches, int k, const PerfEvent *ev,
 
 /* ---- bulk-load indexes ---------------------------------------------------------------- */
 
-/* The tables a load fills. When one is empty at the start of a load, its secondary
-** indexes are dropped inside the load's transaction and created again (one sort each)
-** after the inserts: cheaper than keeping them up to date row by row. Readers in other
-** processes see the previous snapshot throughout (WAL); a failed load rolls back the drop. */
+/* The tables a load fills; those empty at the start get their secondary indexes after the
+** inserts (load_index_defer() in loaders/common/bulk.c). */
 static const char *const bulk_tables[] = {"trace_event_other", "sched_switch", "sched_wakeup", "sched_migrate",
                                           "sched_process", "sched_stat", "kvm_exit", "kvm_entry"};
-typedef struct Deferred { char *sql[64]; int n; } Deferred;
-
-static int defer_indexes(sqlite3 *db, Deferred *d, char **pzErr) {
-  for (size_t i = 0; i < sizeof bulk_tables / sizeof *bulk_tables; i++) {
-    char *q = sqlite3_mprintf("SELECT NOT EXISTS (SELECT 1 FROM \"%w\")", bulk_tables[i]);
-    sqlite3_stmt *st = NULL;
-    int empty = 0;
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      empty = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_free(q);
-    if (!empty) continue;
-    char *names[16];
-    int nn = 0;
-    if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 "
-                           "AND sql IS NOT NULL", -1, &st, NULL) != SQLITE_OK) {
-      *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
-      return -1;
-    }
-    sqlite3_bind_text(st, 1, bulk_tables[i], -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW && nn < 16 && d->n < 64) {
-      names[nn++] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
-      d->sql[d->n++] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    sqlite3_finalize(st);
-    int rc = SQLITE_OK;
-    for (int k = 0; k < nn; k++) {
-      char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names[k]);
-      if (rc == SQLITE_OK) rc = sqlite3_exec(db, drop, 0, 0, pzErr);
-      sqlite3_free(drop);
-      sqlite3_free(names[k]);
-    }
-    if (rc != SQLITE_OK) return -1;
-  }
-  return 0;
-}
-
-static int restore_indexes(sqlite3 *db, Deferred *d, char **pzErr) {
-  for (int i = 0; i < d->n; i++)
-    if (sqlite3_exec(db, d->sql[i], 0, 0, pzErr) != SQLITE_OK) return -1;
-  return 0;
-}
-
-static void deferred_free(Deferred *d) {
-  for (int i = 0; i < d->n; i++) sqlite3_free(d->sql[i]);
-  d->n = 0;
-}
+enum { N_BULK_TABLES = (int)(sizeof bulk_tables / sizeof *bulk_tables) };
 
 /* ---- task map CSV ------------------------------------------------------------------- */
 
@@ -692,7 +644,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   PerfsqlBuf args = {0};
   Plan *plans = NULL;
   Batch *batches = NULL;
-  Deferred deferred = {{0}, 0};
+  LoadDeferred deferred = {{0}, 0};
   uint64_t total_events = 0;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
@@ -748,7 +700,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   /* a bigger page cache for the load's one big transaction (fewer spills to the WAL);
   ** 64 MiB keeps the peak RSS of a load well under 256 MB at any file size */
   sqlite3_exec(db, "PRAGMA cache_size = -65536", 0, 0, 0);
-  if (defer_indexes(db, &deferred, pzErr)) goto fail;
+  if (load_index_defer(db, bulk_tables, N_BULK_TABLES, &deferred, pzErr)) goto fail;
   batches = sqlite3_malloc64(ST_THREAD * sizeof *batches);
   if (!batches) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
   memset(batches, 0, ST_THREAD * sizeof *batches);
@@ -871,7 +823,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;
   }
-  if (restore_indexes(db, &deferred, pzErr)) goto fail;
+  if (load_index_restore(db, &deferred, pzErr)) goto fail;
   load_count(&ld, "capture", 1);
   /* trace_event (the view) counts every sample, as before; the typed tables their own */
   load_count(&ld, "trace_event", (sqlite3_int64)total_events);
@@ -892,7 +844,7 @@ fail:
 done_noload:
   load_free(&ld);
   sqlite3_free(plans);
-  deferred_free(&deferred);
+  load_index_free(&deferred);
   if (batches)
     for (int i = 0; i < ST_THREAD; i++) batch_close(&batches[i]);
   sqlite3_free(batches);
