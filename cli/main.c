@@ -102,6 +102,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "perfsql: unknown command '%s' (see `perfsql help`)\n", argv[i]);
     return EXIT_USAGE;
   }
+  /* `--help` or `-h` anywhere after the command: its help, before anything runs. */
+  for (int k = i + 1; k < argc; k++)
+    if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) return cli_help_for(argc - i, argv + i);
   int rc = c->run(&cli, argc - i, argv + i);
   if (cli.db) {
     if (sqlite3_close(cli.db) != SQLITE_OK) sqlite3_close_v2(cli.db);

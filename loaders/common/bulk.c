@@ -10,7 +10,7 @@
 **  Measured (issue 15): a perf.data of 280k sched events loads ~2x faster,
 **  a 560k-metric KubeVirt history ~1.3x.
 */
-#include "common/load.h"
+#include "load.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
 ** Checked against the FIPS test vectors in tests/unit/test_load.c.
 */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
-#include "common/load.h"
+#include "load.h"
 #include <errno.h>
 #include <openssl/sha.h>
 #include <stdio.h>
