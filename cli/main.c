@@ -41,7 +41,10 @@ int cli_open(Cli *cli) {
     sqlite3_free(dir);
     if (rc) return -1;
   }
-  if (sqlite3_open_v2(cli->db_path, &cli->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, 0) != SQLITE_OK) {
+  /* NOMUTEX: the CLI uses its connection from one thread (loader worker threads open their
+  ** own); skipping the connection mutex on every bind/step saves ~5% of a bulk load. */
+  if (sqlite3_open_v2(cli->db_path, &cli->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      0) != SQLITE_OK) {
     cli_fail("%s: %s", cli->db_path, sqlite3_errmsg(cli->db));
     sqlite3_close(cli->db);
     cli->db = 0;
@@ -65,6 +68,9 @@ static const CliCommand *find_command(const char *name) {
 }
 
 int main(int argc, char **argv) {
+  /* No memory statistics (nothing reads them): SQLite then takes no global mutex on each
+  ** of its allocations. Must come before SQLite initializes. */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   Cli cli = {0};
   cli.db_path = getenv("PERFSQL_DB") ? getenv("PERFSQL_DB") : "perf.db";
   int i = 1;

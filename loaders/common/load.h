@@ -53,8 +53,20 @@ void load_report(const PerfsqlLoad *ld, int status, int quiet);
 /* Has this kind+uri been loaded (any content)? Returns the source id or 0. */
 sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri);
 
+/* ---- bulk loads (loaders/common/bulk.c) -------------------------------- */
+/* Secondary indexes of the given tables that are EMPTY now are dropped inside the load's
+** transaction and their CREATE INDEX statements kept; load_index_restore() runs them after
+** the inserts (one sort per index instead of one B-tree insert per row and index). Readers
+** in other processes keep seeing the previous snapshot (WAL); a rollback restores the
+** indexes. Prepare the insert statements after load_index_defer(). */
+typedef struct LoadDeferred { char *sql[64]; int n; } LoadDeferred;
+int load_index_defer(sqlite3 *db, const char *const *tables, int ntables, LoadDeferred *d, char **pzErr);
+int load_index_restore(sqlite3 *db, LoadDeferred *d, char **pzErr);
+void load_index_free(LoadDeferred *d);
+
 /* ---- SHA-256 (loaders/common/sha256.c) -------------------------------- */
-typedef struct Sha256 { uint32_t h[8]; uint64_t n; unsigned char buf[64]; size_t fill; } Sha256;
+/* libcrypto's SHA256_CTX, held inline (nothing to free). */
+typedef struct Sha256 { _Alignas(8) unsigned char ctx[128]; } Sha256;
 void sha256_init(Sha256 *s);
 void sha256_update(Sha256 *s, const void *p, size_t n);
 void sha256_hex(Sha256 *s, char out[65]);   /* finishes s */

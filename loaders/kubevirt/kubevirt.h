@@ -41,6 +41,16 @@ void kv_line_col(const char *s, size_t off, long *line, long *col);
 
 typedef struct KvSeriesSlot { char *key; sqlite3_int64 id; } KvSeriesSlot;
 
+/* A metric row waiting for its multi-row INSERT (kv_writer.c); texts in KvWriter.pend_text. */
+enum { KV_BATCH = 32 };
+typedef struct KvPending {
+  sqlite3_int64 result_id, series_id;
+  double value, tvalue, tratio;
+  int has_tvalue, has_tratio, texceeded, has_texceeded, week_day;
+  size_t name_off, tmetric_off;
+  int tmetric_len;             /* -1: NULL */
+} KvPending;
+
 typedef struct KvWriter {
   sqlite3 *db;
   sqlite3_int64 source_id;
@@ -51,10 +61,16 @@ typedef struct KvWriter {
   sqlite3_stmt *run_week;                      /* week_day of a run */
   sqlite3_int64 cur_result; int cur_week_day;  /* the result metrics are being added to */
   sqlite3_int64 n_runs, n_results, n_metrics, n_skipped;
+  sqlite3_stmt *ins_metrics;                   /* KV_BATCH rows at once */
+  KvPending pend[KV_BATCH]; int npend;         /* metrics not yet written */
+  PerfsqlBuf pend_text;
 } KvWriter;
 
 int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzErr);
-void kv_writer_close(KvWriter *w);
+void kv_writer_close(KvWriter *w);   /* does not write pending metrics: kv_writer_flush first */
+/* Writes the metrics kv_metric() kept back (they go in batches of KV_BATCH rows). Call it
+** before kv_writer_count() and commit. */
+int kv_writer_flush(KvWriter *w, char **pzErr);
 /* Adds run counts to the load's row_counts. */
 void kv_writer_count(KvWriter *w, PerfsqlLoad *ld);
 

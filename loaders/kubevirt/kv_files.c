@@ -336,15 +336,22 @@ int kv_load_path(sqlite3 *db, const char *path, const KvLoadOptions *o, char **p
   sqlite3_finalize(pc);
   int bigger = old_cache < 0 ? old_cache > -65536 : old_cache < 16384;
   if (bigger) sqlite3_exec(db, "PRAGMA cache_size=-65536", 0, 0, 0);
+  /* first load of a history: its indexes are built once, after the inserts */
+  static const char *const bulk[] = {"kubevirt_metric", "kubevirt_result", "kubevirt_run"};
+  LoadDeferred deferred = {{0}, 0};
+  rc = load_index_defer(db, bulk, 3, &deferred, pzErr);
   KvWriter w;
-  rc = kv_writer_open(&w, db, ld.source_id, pzErr);
+  if (rc == 0) rc = kv_writer_open(&w, db, ld.source_id, pzErr);
   if (rc == 0) {
     rc = load_list(&w, &l, o, pzErr);
+    if (rc == 0) rc = kv_writer_flush(&w, pzErr);
     if (rc == 0) kv_writer_count(&w, &ld);
     if (rc == 0 && w.n_skipped && !o->quiet)
       fprintf(stderr, "%s: %lld runs skipped: already loaded by another source\n", path, (long long)w.n_skipped);
     kv_writer_close(&w);
   }
+  if (rc == 0) rc = load_index_restore(db, &deferred, pzErr);
+  load_index_free(&deferred);
   list_free(&l);
   if (rc == 0 && load_commit(&ld, pzErr) == 0) load_report(&ld, st, o->quiet);
   else rc = -1;

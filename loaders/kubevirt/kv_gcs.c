@@ -418,6 +418,7 @@ static int write_runs(sqlite3 *db, GcsJob *j, char **pzErr) {
       }
     }
   }
+  if (rc == 0) rc = kv_writer_flush(&w, pzErr);
   if (rc == 0) kv_writer_count(&w, &ld);
   kv_writer_close(&w);
   if (rc == 0 && load_commit(&ld, pzErr) == 0) load_report(&ld, st, j->o->quiet);

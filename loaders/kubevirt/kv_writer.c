@@ -81,6 +81,18 @@ int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzE
     kv_writer_close(w);
     return -1;
   }
+  /* the same INSERT for KV_BATCH rows */
+  PerfsqlBuf b = {0};
+  buf_appendf(&b, "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
+              " threshold_metric, threshold_ratio, threshold_exceeded, week_day) VALUES");
+  for (int i = 0; i < KV_BATCH; i++) buf_appendf(&b, "%s(?,?,%lld,?,?,?,?,?,?)", i ? "," : "", source_id);
+  int bad = b.oom || prep(db, b.data, &w->ins_metrics, pzErr);
+  if (b.oom) *pzErr = sqlite3_mprintf("kubevirt: out of memory");
+  buf_free(&b);
+  if (bad) {
+    kv_writer_close(w);
+    return -1;
+  }
   return 0;
 }
 
@@ -94,6 +106,10 @@ void kv_writer_close(KvWriter *w) {
   sqlite3_finalize(w->ins_series);
   sqlite3_finalize(w->run_week);
   w->run_week = 0;
+  sqlite3_finalize(w->ins_metrics);
+  w->ins_metrics = 0;
+  buf_free(&w->pend_text);
+  w->npend = 0;
   sqlite3_finalize(w->tree);
   w->tree = 0;
   for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
@@ -266,31 +282,95 @@ static int series_id(KvWriter *w, const char *job, const char *res, const char *
   return 0;
 }
 
+/* Binds pending row p to s from parameter base+1 on (8 parameters: all but source_id). */
+static void bind_pending(KvWriter *w, sqlite3_stmt *s, int base, const KvPending *p) {
+  const char *text = w->pend_text.data;
+  sqlite3_bind_int64(s, base + 1, p->result_id);
+  sqlite3_bind_int64(s, base + 2, p->series_id);
+  sqlite3_bind_double(s, base + 3, p->value);
+  if (p->has_tvalue) sqlite3_bind_double(s, base + 4, p->tvalue); else sqlite3_bind_null(s, base + 4);
+  if (p->tmetric_len >= 0) sqlite3_bind_text(s, base + 5, text + p->tmetric_off, p->tmetric_len, SQLITE_STATIC);
+  else sqlite3_bind_null(s, base + 5);
+  if (p->has_tratio) sqlite3_bind_double(s, base + 6, p->tratio); else sqlite3_bind_null(s, base + 6);
+  if (p->has_texceeded) sqlite3_bind_int(s, base + 7, p->texceeded); else sqlite3_bind_null(s, base + 7);
+  sqlite3_bind_int(s, base + 8, p->week_day);
+}
+
+/* One row through the single-row statement (its error names the metric). */
+static int write_one(KvWriter *w, const KvPending *p, char **pzErr) {
+  sqlite3_stmt *s = w->ins_metric;
+  sqlite3_bind_int64(s, 3, w->source_id);
+  /* ins_metric's parameters are ?1 ?2 ?3(source) ?4..?9: shift the pending binds by one after ?2 */
+  sqlite3_bind_int64(s, 1, p->result_id);
+  sqlite3_bind_int64(s, 2, p->series_id);
+  sqlite3_bind_double(s, 4, p->value);
+  if (p->has_tvalue) sqlite3_bind_double(s, 5, p->tvalue); else sqlite3_bind_null(s, 5);
+  if (p->tmetric_len >= 0)
+    sqlite3_bind_text(s, 6, w->pend_text.data + p->tmetric_off, p->tmetric_len, SQLITE_STATIC);
+  else sqlite3_bind_null(s, 6);
+  if (p->has_tratio) sqlite3_bind_double(s, 7, p->tratio); else sqlite3_bind_null(s, 7);
+  if (p->has_texceeded) sqlite3_bind_int(s, 8, p->texceeded); else sqlite3_bind_null(s, 8);
+  sqlite3_bind_int(s, 9, p->week_day);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    *pzErr = sqlite3_mprintf("kubevirt: writing metric %s: %s", w->pend_text.data + p->name_off,
+                             sqlite3_errmsg(w->db));
+    return -1;
+  }
+  return 0;
+}
+
+/* Metric rows go in KV_BATCH at a time: SQLite's fixed cost per statement (cursors, the
+** foreign-key lookups of result, series and source) is paid once per batch. A batch that
+** fails (it is undone as a whole) is written again row by row, so that the error names
+** the metric, as before. */
+int kv_writer_flush(KvWriter *w, char **pzErr) {
+  if (w->pend_text.oom) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
+  int rc = 0;
+  if (w->npend == KV_BATCH) {
+    for (int i = 0; i < KV_BATCH; i++) bind_pending(w, w->ins_metrics, 8 * i, &w->pend[i]);
+    int r = sqlite3_step(w->ins_metrics);
+    sqlite3_reset(w->ins_metrics);
+    if (r != SQLITE_DONE)
+      for (int i = 0; i < w->npend && rc == 0; i++) rc = write_one(w, &w->pend[i], pzErr);
+  } else {
+    for (int i = 0; i < w->npend && rc == 0; i++) rc = write_one(w, &w->pend[i], pzErr);
+  }
+  w->npend = 0;
+  w->pend_text.len = 0;
+  return rc;
+}
+
+static size_t keep_text(KvWriter *w, const char *s) {
+  size_t off = w->pend_text.len;
+  buf_append(&w->pend_text, s, strlen(s) + 1);
+  return off;
+}
+
 int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char *resource,
               const KvMetric *m, char **pzErr) {
   sqlite3_int64 sid;
   if (series_id(w, job, resource, m->name, &sid, pzErr)) return -1;
-  sqlite3_stmt *s = w->ins_metric;
-  sqlite3_bind_int64(s, 1, result_id);
-  sqlite3_bind_int64(s, 2, sid);
-  sqlite3_bind_int64(s, 3, w->source_id);
-  sqlite3_bind_double(s, 4, m->value);
-  if (m->has_tvalue) sqlite3_bind_double(s, 5, m->threshold_value); else sqlite3_bind_null(s, 5);
-  if (m->threshold_metric) sqlite3_bind_text(s, 6, m->threshold_metric, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(s, 6);
-  if (m->has_tratio) sqlite3_bind_double(s, 7, m->threshold_ratio); else sqlite3_bind_null(s, 7);
-  if (m->has_texceeded) sqlite3_bind_int(s, 8, m->threshold_exceeded); else sqlite3_bind_null(s, 8);
   if (result_id != w->cur_result) {
     *pzErr = sqlite3_mprintf("kubevirt: metric %s written outside its result", m->name);
     return -1;
   }
-  sqlite3_bind_int(s, 9, w->cur_week_day);
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) {
-    *pzErr = sqlite3_mprintf("kubevirt: writing metric %s: %s", m->name, sqlite3_errmsg(w->db));
-    return -1;
-  }
+  KvPending *p = &w->pend[w->npend];
+  p->result_id = result_id;
+  p->series_id = sid;
+  p->value = m->value;
+  p->tvalue = m->threshold_value;
+  p->has_tvalue = m->has_tvalue;
+  p->tratio = m->threshold_ratio;
+  p->has_tratio = m->has_tratio;
+  p->texceeded = m->threshold_exceeded;
+  p->has_texceeded = m->has_texceeded;
+  p->week_day = w->cur_week_day;
+  p->name_off = keep_text(w, m->name);
+  p->tmetric_len = m->threshold_metric ? (int)strlen(m->threshold_metric) : -1;
+  p->tmetric_off = m->threshold_metric ? keep_text(w, m->threshold_metric) : 0;
   w->n_metrics++;
+  if (++w->npend == KV_BATCH) return kv_writer_flush(w, pzErr);
   return 0;
 }

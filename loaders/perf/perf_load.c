@@ -1,14 +1,20 @@
 /*
 ** perf_load.c — loads a perf.data capture and perfwhiz task maps into the
-** traces schema (sql/003_traces.sql).
+** traces schema (sql/003_traces.sql, sql/008_traces_typed_once.sql).
 **
 **  1. perf_load_file(): one transaction (loaders/common/load.h) writes one
-**     `capture` row, every tracepoint sample into trace_event (fields as
-**     JSON, by name) and the typed tables (sched_switch, sched_waking/wakeup[_new],
-**     sched_migrate_task, sched_process_fork/exec/exit, sched_stat_*,
-**     kvm_exit with the reason decoded from isa, kvm_entry), plus
+**     `capture` row and every tracepoint sample ONCE: into its typed table
+**     (sched_switch, sched_waking/wakeup[_new], sched_migrate_task,
+**     sched_process_fork/exec/exit, sched_stat_*, kvm_exit with the reason
+**     decoded from isa, kvm_entry) with the sampled thread, or else into
+**     trace_event_other with its fields as JSON; the view trace_event shows
+**     all of them with their fields as JSON, as the old table did. Plus
 **     trace_thread. Rows are inserted in timestamp order (the reader sorts),
 **     so ids follow time. Any reader error rolls the whole load back.
+**  1b. Speed (issue 15): the args JSON of a typed sample is built only when the
+**     view could not rebuild the same text from the columns (Layout below);
+**     strings are bound without copies; the secondary indexes of a table that
+**     is empty when the load starts are created after the inserts (load_index_defer).
 **  2. Capture names are unique: a name already used by another source is an
 **     error unless replace is set, which deletes that earlier capture.
 **  3. taskmap_parse()/taskmap_insert(): perfwhiz's CSV
@@ -28,23 +34,39 @@
 
 /* ---- statements ------------------------------------------------------------------ */
 
+/* Every sample is written once (sql/008_traces_typed_once.sql): into its typed table
+** when it has one, else into trace_event_other; the view trace_event shows both.
+** Typed statements: ?1..?5 = id, source_id, capture_id, ts, cpu; then the table's own
+** columns; then the tail (st_tail[]): sample_pid, sample_tid, sample_comm, args_json. */
 enum {
-  ST_EVENT, ST_SWITCH, ST_WAKEUP, ST_MIGRATE, ST_PROCESS, ST_STAT, ST_KVM_EXIT, ST_KVM_ENTRY,
+  ST_OTHER, ST_SWITCH, ST_WAKEUP, ST_MIGRATE, ST_PROCESS, ST_STAT, ST_KVM_EXIT, ST_KVM_ENTRY,
   ST_THREAD, ST_COUNT
 };
+#define TAIL "sample_pid,sample_tid,sample_comm,args_json"
 static const char *const st_sql[ST_COUNT] = {
-    ("INSERT INTO trace_event(id,source_id,capture_id,ts,cpu,pid,tid,comm,system,event,args) "
+    ("INSERT INTO trace_event_other(id,source_id,capture_id,ts,cpu,pid,tid,comm,system,event,args) "
      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
-    "INSERT INTO sched_switch VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-    "INSERT INTO sched_wakeup VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-    "INSERT INTO sched_migrate VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-    "INSERT INTO sched_process VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-    "INSERT INTO sched_stat VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-    "INSERT INTO kvm_exit VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
-    "INSERT INTO kvm_entry VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    ("INSERT INTO sched_switch(id,source_id,capture_id,ts,cpu,prev_comm,prev_pid,prev_prio,prev_state,"
+     "next_comm,next_pid,next_prio," TAIL ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
+    ("INSERT INTO sched_wakeup(id,source_id,capture_id,ts,cpu,waker_tid,comm,pid,prio,target_cpu,kind," TAIL
+     ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"),
+    ("INSERT INTO sched_migrate(id,source_id,capture_id,ts,cpu,comm,pid,prio,orig_cpu,dest_cpu," TAIL
+     ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"),
+    ("INSERT INTO sched_process(id,source_id,capture_id,ts,cpu,kind,pid,comm,parent_pid,parent_comm,filename,"
+     "old_pid,prio,group_dead," TAIL ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
+    ("INSERT INTO sched_stat(id,source_id,capture_id,ts,cpu,kind,comm,pid,value,vruntime," TAIL
+     ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"),
+    ("INSERT INTO kvm_exit(id,source_id,capture_id,ts,cpu,tid,vcpu_id,exit_reason,isa,reason,guest_rip,info1,"
+     "info2,intr_info,error_code,requests," TAIL
+     ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"),
+    ("INSERT INTO kvm_entry(id,source_id,capture_id,ts,cpu,tid,vcpu_id,rip,immediate_exit,intr_info,error_code,"
+     TAIL ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"),
     "INSERT INTO trace_thread VALUES(?1,?2,?3,?4,?5,?6,?7)",
 };
-static const char *const st_table[ST_COUNT] = {"trace_event", "sched_switch", "sched_wakeup",
+#undef TAIL
+/* first parameter of the tail, per statement */
+static const int st_tail[ST_COUNT] = {0, 13, 12, 11, 15, 11, 17, 12, 0};
+static const char *const st_table[ST_COUNT] = {"trace_event_other", "sched_switch", "sched_wakeup",
     "sched_migrate", "sched_process", "sched_stat", "kvm_exit", "kvm_entry", "trace_thread"};
 
 /* Typed kinds of tracepoints. */
@@ -68,6 +90,82 @@ static int kind_of(const char *sys, const char *name) {
     if (strcmp(name, "kvm_entry") == 0) return K_KVM_ENTRY;
   }
   return K_NONE;
+}
+
+/* The field layouts that the view trace_event rebuilds from a typed row's columns
+** (sql/008_traces_typed_once.sql lists the same names in the same order). Each entry is
+** a type letter and the field name: S string, I integer printed signed (any signed
+** field, or an unsigned one narrower than 64 bits), U unsigned (printed as u64), P
+** prev_state (an integer the view rebuilds from its letters). After the base fields a
+** format may carry a prefix of the optional ones (fields newer kernels append). A
+** format that matches none keeps its args text in the typed row's args_json. */
+typedef struct Layout { const char *base[9]; const char *opt[4]; } Layout;
+static const Layout lay_switch = {{"Sprev_comm", "Iprev_pid", "Iprev_prio", "Pprev_state", "Snext_comm",
+                                   "Inext_pid", "Inext_prio"}, {0}};
+static const Layout lay_wakeup = {{"Scomm", "Ipid", "Iprio", "Itarget_cpu"}, {0}};
+static const Layout lay_migrate = {{"Scomm", "Ipid", "Iprio", "Iorig_cpu", "Idest_cpu"}, {0}};
+static const Layout lay_fork = {{"Sparent_comm", "Iparent_pid", "Schild_comm", "Ichild_pid"}, {0}};
+static const Layout lay_exec = {{"Sfilename", "Ipid", "Iold_pid"}, {0}};
+static const Layout lay_exit = {{"Scomm", "Ipid", "Iprio"}, {"Igroup_dead"}};
+static const Layout lay_runtime = {{"Scomm", "Ipid", "Uruntime"}, {"Uvruntime"}};
+static const Layout lay_delay = {{"Scomm", "Ipid", "Udelay"}, {0}};
+static const Layout lay_kvm_exit = {{"Iexit_reason", "Uguest_rip", "Iisa", "Uinfo1", "Uinfo2", "Iintr_info",
+                                     "Ierror_code", "Ivcpu_id"}, {"Urequests"}};
+static const Layout lay_kvm_entry = {{"Ivcpu_id", "Urip"}, {"Iimmediate_exit", "Iintr_info", "Ierror_code"}};
+
+static const Layout *layout_of(int k, const char *name) {
+  switch (k) {
+    case K_SWITCH: return &lay_switch;
+    case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW: return &lay_wakeup;
+    case K_MIGRATE: return &lay_migrate;
+    case K_FORK: return &lay_fork;
+    case K_EXEC: return &lay_exec;
+    case K_EXIT: return &lay_exit;
+    case K_STAT: return strcmp(name, "sched_stat_runtime") == 0 ? &lay_runtime : &lay_delay;
+    case K_KVM_EXIT: return &lay_kvm_exit;
+    case K_KVM_ENTRY: return &lay_kvm_entry;
+    default: return NULL;
+  }
+}
+
+static int field_fits(const char *spec, const PerfField *f, int size) {
+  if (strcmp(spec + 1, f->name) != 0) return 0;
+  switch (spec[0]) {
+    case 'S': return f->kind == PERF_FIELD_STRING;
+    case 'U': return f->kind == PERF_FIELD_UINT;
+    default: return f->kind == PERF_FIELD_INT || (f->kind == PERF_FIELD_UINT && size < 8);
+  }
+}
+
+/* Does ev's format match its kind's layout exactly (see Layout)? */
+static int layout_matches(const PerfEvent *ev, const Layout *L) {
+  if (!L || !ev->tev) return 0;
+  int sizes[64], n = 0;
+  for (struct tep_format_field *f = ev->tev->format.fields; f && n < 64; f = f->next) sizes[n++] = f->size;
+  if (n != ev->nfield) return 0;
+  int i = 0;
+  for (int j = 0; j < 9 && L->base[j]; j++, i++)
+    if (i >= n || !field_fits(L->base[j], &ev->fields[i], sizes[i])) return 0;
+  for (int j = 0; j < 4 && L->opt[j] && i < n; j++, i++)
+    if (!field_fits(L->opt[j], &ev->fields[i], sizes[i])) return 0;
+  return i == n;
+}
+
+/* Row check for a matching layout: strings the view's json_object() prints as we do
+** (printable ASCII; we escape control and non-ASCII bytes as \u00XX, it does not), and
+** a prev_state its letters can rebuild. */
+static int row_rebuildable(const PerfEvent *ev, int k) {
+  for (int i = 0; i < ev->nfield; i++) {
+    const PerfField *f = &ev->fields[i];
+    if (f->kind == PERF_FIELD_STRING && f->s)
+      for (const unsigned char *c = (const unsigned char *)f->s; *c; c++)
+        if (*c < 0x20 || *c >= 0x7f) return 0;
+  }
+  if (k == K_SWITCH) {
+    const PerfField *f = perf_event_field(ev, "prev_state");
+    if (!f || f->i < 0 || f->i > 0x1ff) return 0;
+  }
+  return 1;
 }
 
 /* Thread table entry (tid -> pid, last comm, first/last ts). */
@@ -105,16 +203,122 @@ static long long fint(const PerfEvent *ev, const char *name, int *ok) {
   }
   return f->i;
 }
-static void bind_int(sqlite3_stmt *s, int i, const PerfEvent *ev, const char *name) {
+
+/* ---- batched inserts ---------------------------------------------------------------------
+** A row is not bound to its statement right away: its values are kept (texts copied into
+** one arena per table, reused from batch to batch: no per-row allocation) and every
+** BATCH_ROWS rows go in with one multi-row INSERT ... VALUES (...),(...). SQLite's fixed
+** cost per statement execution (opening cursors on the table and, with foreign_keys on,
+** on the parent tables source and capture) is then paid once per BATCH_ROWS rows: this
+** halves the insert cost of a load. A partial batch at the end goes row by row. */
+enum { BATCH_ROWS = 32, BATCH_MAXCOL = 20 };
+typedef struct Val { sqlite3_int64 i; size_t off; int len; char type; } Val;  /* type: 0 NULL, 'i', 't' */
+typedef struct Batch {
+  sqlite3_stmt *one, *many;   /* one row; BATCH_ROWS rows */
+  int ncol, nrow;
+  Val v[BATCH_ROWS * BATCH_MAXCOL];
+  PerfsqlBuf text;
+} Batch;
+
+/* "INSERT ... VALUES(?1,...,?n)" -> the same with BATCH_ROWS rows of n anonymous parameters */
+static char *multi_row_sql(const char *one, int ncol) {
+  const char *v = strstr(one, " VALUES(");
+  PerfsqlBuf b = {0};
+  buf_append(&b, one, (size_t)(v - one));
+  buf_append(&b, " VALUES", 7);
+  for (int r = 0; r < BATCH_ROWS; r++) {
+    buf_append(&b, r ? ",(" : "(", r ? 2 : 1);
+    for (int c = 0; c < ncol; c++) buf_append(&b, c ? ",?" : "?", c ? 2 : 1);
+    buf_append(&b, ")", 1);
+  }
+  buf_append(&b, "", 1);
+  if (b.oom) { buf_free(&b); return NULL; }
+  return (char *)b.data;
+}
+
+static int batch_open(sqlite3 *db, Batch *b, const char *sql, char **pzErr) {
+  memset(b, 0, sizeof *b);
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &b->one, NULL) != SQLITE_OK) goto err;
+  b->ncol = sqlite3_bind_parameter_count(b->one);
+  if (b->ncol > BATCH_MAXCOL) { *pzErr = sqlite3_mprintf("internal: too many columns"); return -1; }
+  char *many = multi_row_sql(sql, b->ncol);
+  if (!many) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
+  int rc = sqlite3_prepare_v3(db, many, -1, SQLITE_PREPARE_PERSISTENT, &b->many, NULL);
+  sqlite3_free(many);
+  if (rc != SQLITE_OK) goto err;
+  return 0;
+err:
+  *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
+  return -1;
+}
+
+static void batch_close(Batch *b) {
+  sqlite3_finalize(b->one);
+  sqlite3_finalize(b->many);
+  buf_free(&b->text);
+  memset(b, 0, sizeof *b);
+}
+
+/* the value slots of the row being filled (1-based column numbers) */
+static Val *batch_row(Batch *b) {
+  Val *r = &b->v[b->nrow * b->ncol];
+  memset(r, 0, (size_t)b->ncol * sizeof *r);
+  return r - 1;
+}
+static void bv_int(Val *row, int col, sqlite3_int64 v) { row[col].type = 'i'; row[col].i = v; }
+static void bv_text(Batch *b, Val *row, int col, const char *s, int n) {
+  if (!s) { row[col].type = 0; return; }
+  if (n < 0) n = (int)strlen(s);
+  row[col].type = 't';
+  row[col].off = b->text.len;
+  row[col].len = n;
+  buf_append(&b->text, s, (size_t)n);
+}
+
+static int batch_bind_step(sqlite3 *db, sqlite3_stmt *s, const Val *v, int nval, const char *text,
+                           char **pzErr) {
+  for (int i = 0; i < nval; i++) {
+    if (v[i].type == 'i') sqlite3_bind_int64(s, i + 1, v[i].i);
+    else if (v[i].type == 't') sqlite3_bind_text(s, i + 1, text + v[i].off, v[i].len, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i + 1);
+  }
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  return 0;
+}
+
+/* Writes the rows kept so far (all = 1: also a partial batch, row by row). */
+static int batch_flush(sqlite3 *db, Batch *b, int all, char **pzErr) {
+  if (b->text.oom) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
+  int rc = 0;
+  if (b->nrow == BATCH_ROWS) rc = batch_bind_step(db, b->many, b->v, BATCH_ROWS * b->ncol, b->text.data, pzErr);
+  else if (all)
+    for (int r = 0; r < b->nrow && !rc; r++)
+      rc = batch_bind_step(db, b->one, b->v + r * b->ncol, b->ncol, b->text.data, pzErr);
+  else return 0;
+  b->nrow = 0;
+  b->text.len = 0;
+  return rc;
+}
+
+/* The row was filled: count it, and write the batch when it is full. */
+static int batch_add(sqlite3 *db, Batch *b, char **pzErr) {
+  b->nrow++;
+  return b->nrow == BATCH_ROWS ? batch_flush(db, b, 0, pzErr) : 0;
+}
+
+static void bind_int(Val *row, int i, const PerfEvent *ev, const char *name) {
   int ok = 1;
   long long v = fint(ev, name, &ok);
-  if (ok) sqlite3_bind_int64(s, i, v);
-  else sqlite3_bind_null(s, i);
+  if (ok) bv_int(row, i, v);
 }
-static void bind_str(sqlite3_stmt *s, int i, const PerfEvent *ev, const char *name) {
+static void bind_str(Batch *b, Val *row, int i, const PerfEvent *ev, const char *name) {
   const PerfField *f = perf_event_field(ev, name);
-  if (f && f->kind == PERF_FIELD_STRING) sqlite3_bind_text(s, i, f->s, -1, SQLITE_TRANSIENT);
-  else sqlite3_bind_null(s, i);
+  if (f && f->kind == PERF_FIELD_STRING) bv_text(b, row, i, f->s, -1);
 }
 
 static int step(sqlite3 *db, sqlite3_stmt *s, char **pzErr) {
@@ -127,80 +331,83 @@ static int step(sqlite3 *db, sqlite3_stmt *s, char **pzErr) {
   return 0;
 }
 
-/* Writes the typed row of ev (kind k). */
-static int insert_typed(sqlite3 *db, sqlite3_stmt **st, int k, const PerfEvent *ev, sqlite3_int64 id,
-                        sqlite3_int64 src, sqlite3_int64 cap, uint64_t *counts, char **pzErr) {
-  int which;
+static int stmt_of(int k) {
   switch (k) {
-    case K_SWITCH: which = ST_SWITCH; break;
-    case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW: which = ST_WAKEUP; break;
-    case K_MIGRATE: which = ST_MIGRATE; break;
-    case K_FORK: case K_EXEC: case K_EXIT: which = ST_PROCESS; break;
-    case K_STAT: which = ST_STAT; break;
-    case K_KVM_EXIT: which = ST_KVM_EXIT; break;
-    case K_KVM_ENTRY: which = ST_KVM_ENTRY; break;
-    default: return 0;
+    case K_SWITCH: return ST_SWITCH;
+    case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW: return ST_WAKEUP;
+    case K_MIGRATE: return ST_MIGRATE;
+    case K_FORK: case K_EXEC: case K_EXIT: return ST_PROCESS;
+    case K_STAT: return ST_STAT;
+    case K_KVM_EXIT: return ST_KVM_EXIT;
+    case K_KVM_ENTRY: return ST_KVM_ENTRY;
+    default: return ST_OTHER;
   }
-  sqlite3_stmt *s = st[which];
-  sqlite3_bind_int64(s, 1, id);
-  sqlite3_bind_int64(s, 2, src);
-  sqlite3_bind_int64(s, 3, cap);
-  sqlite3_bind_int64(s, 4, (sqlite3_int64)ev->ts);
-  if (ev->cpu >= 0) sqlite3_bind_int(s, 5, ev->cpu);
-  else sqlite3_bind_null(s, 5);
+}
+
+/* Writes the typed row of ev (kind k). args: the args JSON text, or NULL when the view
+** rebuilds it from the columns. */
+static int insert_typed(sqlite3 *db, Batch *batches, int k, const PerfEvent *ev, sqlite3_int64 id,
+                        sqlite3_int64 src, sqlite3_int64 cap, const PerfsqlBuf *args, uint64_t *counts,
+                        char **pzErr) {
+  int which = stmt_of(k);
+  Batch *b = &batches[which];
+  Val *s = batch_row(b);
+  bv_int(s, 1, id);
+  bv_int(s, 2, src);
+  bv_int(s, 3, cap);
+  bv_int(s, 4, (sqlite3_int64)ev->ts);
+  if (ev->cpu >= 0) bv_int(s, 5, ev->cpu);
   switch (k) {
     case K_SWITCH: {
-      bind_str(s, 6, ev, "prev_comm");
+      bind_str(b, s, 6, ev, "prev_comm");
       bind_int(s, 7, ev, "prev_pid");
       bind_int(s, 8, ev, "prev_prio");
       int ok = 1;
       long long state = fint(ev, "prev_state", &ok);
       char txt[32];
       sched_state_text((uint64_t)state, txt);
-      if (ok) sqlite3_bind_text(s, 9, txt, -1, SQLITE_TRANSIENT);
-      else sqlite3_bind_null(s, 9);
-      bind_str(s, 10, ev, "next_comm");
+      if (ok) bv_text(b, s, 9, txt, -1);
+      bind_str(b, s, 10, ev, "next_comm");
       bind_int(s, 11, ev, "next_pid");
       bind_int(s, 12, ev, "next_prio");
       break;
     }
     case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW:
-      sqlite3_bind_int(s, 6, ev->tid);
-      bind_str(s, 7, ev, "comm");
+      bv_int(s, 6, ev->tid);
+      bind_str(b, s, 7, ev, "comm");
       bind_int(s, 8, ev, "pid");
       bind_int(s, 9, ev, "prio");
       bind_int(s, 10, ev, "target_cpu");
-      sqlite3_bind_text(s, 11, k == K_WAKING ? "waking" : k == K_WAKEUP ? "wakeup" : "wakeup_new", -1,
-                        SQLITE_STATIC);
+      bv_text(b, s, 11, k == K_WAKING ? "waking" : k == K_WAKEUP ? "wakeup" : "wakeup_new", -1);
       break;
     case K_MIGRATE:
-      bind_str(s, 6, ev, "comm");
+      bind_str(b, s, 6, ev, "comm");
       bind_int(s, 7, ev, "pid");
       bind_int(s, 8, ev, "prio");
       bind_int(s, 9, ev, "orig_cpu");
       bind_int(s, 10, ev, "dest_cpu");
       break;
     case K_FORK: case K_EXEC: case K_EXIT:
-      for (int i = 6; i <= 13; i++) sqlite3_bind_null(s, i);
-      sqlite3_bind_text(s, 6, k == K_FORK ? "fork" : k == K_EXEC ? "exec" : "exit", -1, SQLITE_STATIC);
+      bv_text(b, s, 6, k == K_FORK ? "fork" : k == K_EXEC ? "exec" : "exit", -1);
       if (k == K_FORK) {
         bind_int(s, 7, ev, "child_pid");
-        bind_str(s, 8, ev, "child_comm");
+        bind_str(b, s, 8, ev, "child_comm");
         bind_int(s, 9, ev, "parent_pid");
-        bind_str(s, 10, ev, "parent_comm");
+        bind_str(b, s, 10, ev, "parent_comm");
       } else if (k == K_EXEC) {
         bind_int(s, 7, ev, "pid");
-        bind_str(s, 11, ev, "filename");
+        bind_str(b, s, 11, ev, "filename");
         bind_int(s, 12, ev, "old_pid");
       } else {
         bind_int(s, 7, ev, "pid");
-        bind_str(s, 8, ev, "comm");
+        bind_str(b, s, 8, ev, "comm");
         bind_int(s, 13, ev, "prio");
+        bind_int(s, 14, ev, "group_dead");
       }
       break;
     case K_STAT: {
-      sqlite3_bind_text(s, 6, ev->name + 11, -1, SQLITE_TRANSIENT);
-      bind_str(s, 7, ev, "comm");
+      bv_text(b, s, 6, ev->name + 11, -1);
+      bind_str(b, s, 7, ev, "comm");
       bind_int(s, 8, ev, "pid");
       if (perf_event_field(ev, "runtime")) bind_int(s, 9, ev, "runtime");
       else bind_int(s, 9, ev, "delay");
@@ -208,7 +415,7 @@ static int insert_typed(sqlite3 *db, sqlite3_stmt **st, int k, const PerfEvent *
       break;
     }
     case K_KVM_EXIT: {
-      sqlite3_bind_int(s, 6, ev->tid);
+      bv_int(s, 6, ev->tid);
       bind_int(s, 7, ev, "vcpu_id");
       int ok = 1, ok_isa = 1;
       long long reason = fint(ev, "exit_reason", &ok);
@@ -218,33 +425,49 @@ static int insert_typed(sqlite3 *db, sqlite3_stmt **st, int k, const PerfEvent *
                                  (unsigned long long)ev->offset);
         return -1;
       }
-      sqlite3_bind_int64(s, 8, reason);
-      if (ok_isa) sqlite3_bind_int64(s, 9, isa);
-      else sqlite3_bind_null(s, 9);
+      bv_int(s, 8, reason);
+      if (ok_isa) bv_int(s, 9, isa);
       const char *name = ok_isa ? kvm_exit_reason_name((uint64_t)reason, (int)isa) : NULL;
       if (name) {
-        sqlite3_bind_text(s, 10, name, -1, SQLITE_STATIC);
+        bv_text(b, s, 10, name, -1);
       } else {
         char unk[40];
         snprintf(unk, sizeof unk, "UNKNOWN_%lld", reason);
-        sqlite3_bind_text(s, 10, unk, -1, SQLITE_TRANSIENT);
+        bv_text(b, s, 10, unk, -1);
       }
       bind_int(s, 11, ev, "guest_rip");
       bind_int(s, 12, ev, "info1");
       bind_int(s, 13, ev, "info2");
       bind_int(s, 14, ev, "intr_info");
       bind_int(s, 15, ev, "error_code");
+      bind_int(s, 16, ev, "requests");
       break;
     }
     case K_KVM_ENTRY:
-      sqlite3_bind_int(s, 6, ev->tid);
+      bv_int(s, 6, ev->tid);
       bind_int(s, 7, ev, "vcpu_id");
       bind_int(s, 8, ev, "rip");
+      bind_int(s, 9, ev, "immediate_exit");
+      bind_int(s, 10, ev, "intr_info");
+      bind_int(s, 11, ev, "error_code");
       break;
   }
+  int t = st_tail[which];
+  bv_int(s, t, ev->pid);
+  bv_int(s, t + 1, ev->tid);
+  bv_text(b, s, t + 2, ev->comm, -1);
+  if (args) bv_text(b, s, t + 3, args->data, (int)args->len);
   counts[which]++;
-  return step(db, s, pzErr);
+  return batch_add(db, b, pzErr);
 }
+
+/* ---- bulk-load indexes ---------------------------------------------------------------- */
+
+/* The tables a load fills; those empty at the start get their secondary indexes after the
+** inserts (load_index_defer() in loaders/common/bulk.c). */
+static const char *const bulk_tables[] = {"trace_event_other", "sched_switch", "sched_wakeup", "sched_migrate",
+                                          "sched_process", "sched_stat", "kvm_exit", "kvm_entry"};
+enum { N_BULK_TABLES = (int)(sizeof bulk_tables / sizeof *bulk_tables) };
 
 /* ---- task map CSV ------------------------------------------------------------------- */
 
@@ -401,6 +624,9 @@ int taskmap_load(sqlite3 *db, const char *path, const char *capture, int replace
 
 /* ---- perf.data ------------------------------------------------------------------------ */
 
+enum { PLAN_UNSEEN = -1 };
+typedef struct Plan { signed char kind, exact; } Plan;
+
 int perf_load_file(sqlite3 *db, const char *path, const char *capture, const char *map_path,
                    int replace, int quiet, char **pzErr) {
   TaskMap map;
@@ -416,7 +642,10 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   sqlite3_stmt *st[ST_COUNT] = {0};
   ThrMap threads = {0};
   PerfsqlBuf args = {0};
-  signed char *kinds = NULL;
+  Plan *plans = NULL;
+  Batch *batches = NULL;
+  LoadDeferred deferred = {{0}, 0};
+  uint64_t total_events = 0;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
   int status = load_begin(db, "perf", path, hash, replace, &ld, pzErr);
@@ -468,23 +697,41 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     sqlite3_finalize(q);
     cap_id = sqlite3_last_insert_rowid(db);
   }
-  /* a bigger page cache for the load's one big transaction (fewer spills to the WAL) */
+  /* a bigger page cache for the load's one big transaction (fewer spills to the WAL);
+  ** 64 MiB keeps the peak RSS of a load well under 256 MB at any file size */
   sqlite3_exec(db, "PRAGMA cache_size = -65536", 0, 0, 0);
-  for (int i = 0; i < ST_COUNT; i++)
-    if (sqlite3_prepare_v3(db, st_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
+  if (load_index_defer(db, bulk_tables, N_BULK_TABLES, &deferred, pzErr)) goto fail;
+  batches = sqlite3_malloc64(ST_THREAD * sizeof *batches);
+  if (!batches) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
+  memset(batches, 0, ST_THREAD * sizeof *batches);
+  for (int i = 0; i < ST_THREAD; i++)
+    if (batch_open(db, &batches[i], st_sql[i], pzErr)) goto fail;
+  if (sqlite3_prepare_v3(db, st_sql[ST_THREAD], -1, 0, &st[ST_THREAD], NULL) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
+    goto fail;
+  }
+  {
+    /* ids continue after the largest existing one (of any table behind trace_event), in
+    ** time order */
+    sqlite3_stmt *q = NULL;
+    PerfsqlBuf mx = {0};
+    buf_appendf(&mx, "SELECT max(0");
+    for (size_t i = 0; i < sizeof bulk_tables / sizeof *bulk_tables; i++)
+      buf_appendf(&mx, ", coalesce((SELECT max(id) FROM \"%w\"), 0)", bulk_tables[i]);
+    buf_appendf(&mx, ")");
+    if (mx.oom || sqlite3_prepare_v2(db, mx.data, -1, &q, NULL) != SQLITE_OK) {
+      buf_free(&mx);
       *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
       goto fail;
     }
-  {
-    /* ids continue after the largest existing one, in time order */
-    sqlite3_stmt *q = NULL;
-    sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM trace_event", -1, &q, NULL);
+    buf_free(&mx);
     sqlite3_int64 next_id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) + 1 : 1;
     sqlite3_finalize(q);
-    /* typed kind per tracepoint id (ids are u16 common_type values) */
-    kinds = sqlite3_malloc64(65536);
-    if (!kinds) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
-    memset(kinds, -1, 65536);
+    /* per tracepoint id (u16 common_type): typed kind, and whether the view can rebuild
+    ** its args from the typed columns (PLAN_UNSEEN until the first sample) */
+    plans = sqlite3_malloc64(65536 * sizeof *plans);
+    if (!plans) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
+    for (int i = 0; i < 65536; i++) plans[i].kind = PLAN_UNSEEN;
     PerfEvent ev;
     uint64_t n = 0, first_ts = 0, last_ts = 0;
     int more;
@@ -493,30 +740,48 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       if (n == 0) first_ts = ev.ts;
       if (ev.ts > last_ts) last_ts = ev.ts;
       n++;
-      sqlite3_stmt *s = st[ST_EVENT];
-      sqlite3_bind_int64(s, 1, id);
-      sqlite3_bind_int64(s, 2, ld.source_id);
-      sqlite3_bind_int64(s, 3, cap_id);
-      sqlite3_bind_int64(s, 4, (sqlite3_int64)ev.ts);
-      if (ev.cpu >= 0) sqlite3_bind_int(s, 5, ev.cpu);
-      else sqlite3_bind_null(s, 5);
-      sqlite3_bind_int(s, 6, ev.pid);
-      sqlite3_bind_int(s, 7, ev.tid);
-      sqlite3_bind_text(s, 8, ev.comm, -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 9, ev.system, -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 10, ev.name, -1, SQLITE_STATIC);
-      args.len = 0;
-      perf_event_args_json(&ev, &args);
-      if (args.oom) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
-      sqlite3_bind_text(s, 11, args.data, (int)args.len, SQLITE_STATIC);
-      counts[ST_EVENT]++;
-      if (step(db, s, pzErr)) goto fail;
-      int k = K_NONE;
+      int k = K_NONE, exact = 0;
       if (ev.tev && ev.tev->id >= 0 && ev.tev->id < 65536) {
-        if (kinds[ev.tev->id] < 0) kinds[ev.tev->id] = (signed char)kind_of(ev.system, ev.name);
-        k = kinds[ev.tev->id];
+        Plan *pl = &plans[ev.tev->id];
+        if (pl->kind == PLAN_UNSEEN) {
+          pl->kind = (signed char)kind_of(ev.system, ev.name);
+          pl->exact = (signed char)layout_matches(&ev, layout_of(pl->kind, ev.name));
+        }
+        k = pl->kind;
+        exact = pl->exact;
       }
-      if (k != K_NONE && insert_typed(db, st, k, &ev, id, ld.source_id, cap_id, counts, pzErr)) goto fail;
+      if (k != K_NONE) {
+        const PerfsqlBuf *a = NULL;
+        if (!exact || !row_rebuildable(&ev, k)) {
+          args.len = 0;
+          perf_event_args_json(&ev, &args);
+          if (args.oom) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
+          a = &args;
+        }
+        if (insert_typed(db, batches, k, &ev, id, ld.source_id, cap_id, a, counts, pzErr)) goto fail;
+      } else {
+        Batch *b = &batches[ST_OTHER];
+        Val *s = batch_row(b);
+        bv_int(s, 1, id);
+        bv_int(s, 2, ld.source_id);
+        bv_int(s, 3, cap_id);
+        bv_int(s, 4, (sqlite3_int64)ev.ts);
+        if (ev.cpu >= 0) bv_int(s, 5, ev.cpu);
+        bv_int(s, 6, ev.pid);
+        bv_int(s, 7, ev.tid);
+        bv_text(b, s, 8, ev.comm, -1);
+        bv_text(b, s, 9, ev.system, -1);
+        bv_text(b, s, 10, ev.name, -1);
+        /* the JSON goes straight into the batch's text arena (no intermediate copy) */
+        size_t at = b->text.len;
+        perf_event_args_json(&ev, &b->text);
+        if (b->text.oom) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
+        s[11].type = 't';
+        s[11].off = at;
+        s[11].len = (int)(b->text.len - at);
+        counts[ST_OTHER]++;
+        if (batch_add(db, b, pzErr)) goto fail;
+      }
       if (ev.tid >= 0) {
         Thr *t = thr_get(&threads, ev.tid);
         if (!t) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
@@ -531,6 +796,9 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
         progress_update("perf.data", done, total);
       }
     }
+    total_events = n;
+    for (int i = 0; i < ST_THREAD && more >= 0; i++)
+      if (batch_flush(db, &batches[i], 1, pzErr)) goto fail;
     if (!quiet) progress_done();
     if (more < 0) goto fail;
     for (size_t i = 0; i < threads.cap; i++) {
@@ -555,8 +823,11 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;
   }
+  if (load_index_restore(db, &deferred, pzErr)) goto fail;
   load_count(&ld, "capture", 1);
-  for (int i = 0; i < ST_COUNT; i++)
+  /* trace_event (the view) counts every sample, as before; the typed tables their own */
+  load_count(&ld, "trace_event", (sqlite3_int64)total_events);
+  for (int i = ST_SWITCH; i < ST_COUNT; i++)
     if (counts[i]) load_count(&ld, st_table[i], (sqlite3_int64)counts[i]);
   if (map_path) {
     if (taskmap_insert(db, ld.source_id, capture, &map, map_path, pzErr)) goto fail;
@@ -572,7 +843,11 @@ fail:
   load_rollback(&ld);
 done_noload:
   load_free(&ld);
-  sqlite3_free(kinds);
+  sqlite3_free(plans);
+  load_index_free(&deferred);
+  if (batches)
+    for (int i = 0; i < ST_THREAD; i++) batch_close(&batches[i]);
+  sqlite3_free(batches);
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(st[i]);
   sqlite3_free(threads.t);
   buf_free(&args);

@@ -13,3 +13,17 @@ endforeach()
 add_test(NAME bench.sliding_median_smoke
          COMMAND bench_sliding_median --rows 20000 --windows 1,11,101)
 set_tests_properties(bench.sliding_median_smoke PROPERTIES ENVIRONMENT "${TEST_ENV}")
+
+# bench_load.py (issue 15's table) on the small bundled captures and two copies of the
+# KubeVirt sample: checks that the script runs end to end (needs perf for its anchor);
+# the real run records its own captures (README, "Benchmarks").
+find_program(PERF_EXE perf)
+if(PERF_EXE)
+  add_test(NAME bench.load_smoke
+           COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/bench/bench_load.py ${CMAKE_BINARY_DIR} --runs 1
+                   --sched-data ${CMAKE_SOURCE_DIR}/tests/data/traces/kvm_a.data
+                   --kvm-data ${CMAKE_SOURCE_DIR}/tests/data/traces/kvm_b.data
+                   --kubevirt ${CMAKE_SOURCE_DIR}/tests/data/kubevirt/ci-performance-benchmarks/results
+                   --kv-copies 2)
+  set_tests_properties(bench.load_smoke PROPERTIES ENVIRONMENT "${TEST_ENV}")
+endif()
