@@ -65,6 +65,7 @@
 
 enum {
   REC_MMAP = 1, REC_LOST = 2, REC_COMM = 3, REC_EXIT = 4, REC_FORK = 7, REC_SAMPLE = 9,
+  REC_LOST_SAMPLES = 13,
   REC_HEADER_ATTR = 64, REC_HEADER_EVENT_TYPE = 65, REC_HEADER_TRACING_DATA = 66,
   REC_FINISHED_ROUND = 68, REC_HEADER_FEATURE = 80
 };
@@ -141,6 +142,14 @@ struct PerfReader {
   PerfsqlBuf strings;                 /* NUL-terminated copies of string fields */
   char comm_buf[40];
   char name_buf[64];
+  /* losses: per-cpu last delivered sample ts, and the ranges */
+  uint64_t *cpu_last;
+  int ncpu_last;
+  uint64_t first_sample_ts;
+  PerfLost *lost;
+  size_t nlost, caplost;
+  /* stream mode (a pipe): forward-only window, size unknown until EOF */
+  int stream;
   PerfReaderStats st;
   char *err;
 };
@@ -177,6 +186,58 @@ static int fail(PerfReader *r, uint64_t off, const char *fmt, ...) {
 
 /* ---- byte access ------------------------------------------------------------ */
 
+/* Stream mode: the window only moves forward. Keeps the bytes from off on, reads
+** more until n bytes are there; at end of input r->size becomes the stream length. */
+static const unsigned char *stream_at(PerfReader *r, uint64_t off, size_t n, const char *what) {
+  if (off < r->win_off) {
+    fail(r, off, "internal: %s at an offset already consumed from the stream", what);
+    return NULL;
+  }
+  if (n > PERF_WINDOW) {
+    fail(r, off, "%s of %llu bytes is larger than the %u-byte read window", what, (unsigned long long)n, PERF_WINDOW);
+    return NULL;
+  }
+  uint64_t have_end = r->win_off + r->win_len;
+  size_t keep = off < have_end ? (size_t)(have_end - off) : 0;
+  if (keep && off > r->win_off) memmove(r->win, r->win + (off - r->win_off), keep);
+  /* bytes between have_end and off (skipped payload) are read and dropped */
+  uint64_t skip = off > have_end ? off - have_end : 0;
+  r->win_off = off;
+  r->win_len = keep;
+  while (skip > 0 || r->win_len < n) {
+    unsigned char *dst = skip ? r->win : r->win + r->win_len;
+    size_t room = skip ? (skip < PERF_WINDOW ? (size_t)skip : PERF_WINDOW) : PERF_WINDOW - r->win_len;
+    ssize_t k = read(r->fd, dst, room);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) {
+      fail(r, off + r->win_len, "read error: %s", strerror(errno));
+      return NULL;
+    }
+    if (k == 0) {
+      r->size = off + r->win_len;
+      fail(r, off, "file truncated: %s needs %llu bytes, file has %llu", what, (unsigned long long)n,
+           (unsigned long long)r->win_len);
+      return NULL;
+    }
+    if (skip) skip -= (uint64_t)k;
+    else r->win_len += (size_t)k;
+  }
+  return r->win;
+}
+
+/* Stream mode: 1 when the input ends exactly at off. */
+static int stream_eof_at(PerfReader *r, uint64_t off) {
+  if (!r->stream) return off >= r->size;
+  if (off < r->win_off + r->win_len) return 0;
+  if (stream_at(r, off, 1, "record header")) return 0;
+  if (r->size == off) {  /* clean end of input: not an error */
+    sqlite3_free(r->err);
+    r->err = NULL;
+    return 1;
+  }
+  return 0;
+}
+
 /* Returns a pointer to n bytes at off (valid until the next call), or NULL
 ** with r->err set when the file ends first. */
 static const unsigned char *at(PerfReader *r, uint64_t off, size_t n, const char *what) {
@@ -187,6 +248,7 @@ static const unsigned char *at(PerfReader *r, uint64_t off, size_t n, const char
   }
   if (r->mem) return r->mem + off;
   if (off >= r->win_off && off + n <= r->win_off + r->win_len) return r->win + (off - r->win_off);
+  if (r->stream) return stream_at(r, off, n, what);
   size_t want = n > PERF_WINDOW ? n : PERF_WINDOW;
   if (want > r->size - off) want = (size_t)(r->size - off);
   if (want > PERF_WINDOW) {
@@ -219,7 +281,7 @@ static unsigned char *copy_out(PerfReader *r, uint64_t off, uint64_t n, const ch
          PERF_TRACING_MAX);
     return NULL;
   }
-  if (off > r->size || n > r->size - off) {
+  if (!r->stream && (off > r->size || n > r->size - off)) {
     fail(r, off, "file truncated: %s needs %llu bytes, file has %llu", what, (unsigned long long)n,
          (unsigned long long)(r->size > off ? r->size - off : 0));
     return NULL;
@@ -228,6 +290,14 @@ static unsigned char *copy_out(PerfReader *r, uint64_t off, uint64_t n, const ch
   if (!buf) { fail(r, off, "out of memory"); return NULL; }
   if (r->mem) {
     memcpy(buf, r->mem + off, (size_t)n);
+  } else if (r->stream) {
+    for (uint64_t got = 0; got < n;) {
+      size_t chunk = n - got > PERF_WINDOW ? PERF_WINDOW : (size_t)(n - got);
+      const unsigned char *q = at(r, off + got, chunk, what);
+      if (!q) { sqlite3_free(buf); return NULL; }
+      memcpy(buf + got, q, chunk);
+      got += chunk;
+    }
   } else {
     uint64_t got = 0;
     while (got < n) {
@@ -625,6 +695,9 @@ static int open_common(PerfReader *r) {
     r->pos = 16;
     return 0;
   }
+  if (r->stream)
+    return fail(r, 8, "standard input holds a perf.data file, not a perf pipe stream: give its path, "
+                      "or record with `perf record -o - ...`");
   if (hsize < 104) return fail(r, 8, "header size %llu is neither 16 (pipe) nor >= 104",
                                (unsigned long long)hsize);
   h = at(r, 0, 104, "file header");
@@ -744,6 +817,18 @@ int perf_reader_open(const char *path, PerfReader **out, char **pzErr) {
   *out = NULL;
   PerfReader *r = reader_new(path);
   if (!r) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
+  if (strcmp(path, "-") == 0) {  /* standard input: a stream, read forward only */
+    r->fd = dup(0);
+    r->stream = 1;
+    r->size = UINT64_MAX;
+    r->win = r->fd >= 0 ? sqlite3_malloc64(PERF_WINDOW) : NULL;
+    if (!r->win) {
+      *pzErr = sqlite3_mprintf("-: %s", r->fd < 0 ? strerror(errno) : "out of memory");
+      perf_reader_close(r);
+      return -1;
+    }
+    return finish_open(r, out, pzErr);
+  }
   r->fd = open(path, O_RDONLY | O_CLOEXEC);
   struct stat stt;
   if (r->fd < 0 || fstat(r->fd, &stt) != 0) {
@@ -790,6 +875,8 @@ void perf_reader_close(PerfReader *r) {
   sqlite3_free(r->arena);
   sqlite3_free(r->comms);
   sqlite3_free(r->fields);
+  sqlite3_free(r->cpu_last);
+  sqlite3_free(r->lost);
   buf_free(&r->strings);
   sqlite3_free(r->label);
   sqlite3_free(r->err);
@@ -937,7 +1024,8 @@ static int queue_compact(PerfReader *r) {
 static int fill_batch(PerfReader *r) {
   if (queue_compact(r)) return -1;
   while (!r->eof) {
-    if (r->pos >= r->data_end) {
+    if (r->pos >= r->data_end || (r->stream && stream_eof_at(r, r->pos))) {
+      if (r->err) return -1;
       r->eof = 1;
       queue_flush(r, UINT64_MAX);
       return 0;
@@ -992,6 +1080,10 @@ static int fill_batch(PerfReader *r) {
         bind_attrs(r);
         break;
       }
+      case REC_LOST_SAMPLES:
+        if (sz >= 16) r->st.lost_samples += rd64(p + 8);
+        r->st.other++;
+        break;
       case REC_SAMPLE: case REC_COMM: case REC_FORK: case REC_EXIT: case REC_LOST: {
         uint64_t ts;
         int attr;
@@ -1198,6 +1290,51 @@ static int decode_sample(PerfReader *r, const Queued *qe, const unsigned char *p
   return 0;
 }
 
+/* Remembers the last delivered sample time per cpu (start of a later loss range). */
+static int note_sample_cpu(PerfReader *r, const PerfEvent *ev) {
+  if (r->st.samples == 1) r->first_sample_ts = ev->ts;
+  if (ev->cpu < 0 || ev->cpu >= 65536) return 0;
+  if (ev->cpu >= r->ncpu_last) {
+    int nc = ev->cpu + 64;
+    uint64_t *n = sqlite3_realloc64(r->cpu_last, (uint64_t)nc * sizeof *n);
+    if (!n) return fail(r, ev->offset, "out of memory");
+    for (int i = r->ncpu_last; i < nc; i++) n[i] = 0;
+    r->cpu_last = n;
+    r->ncpu_last = nc;
+  }
+  r->cpu_last[ev->cpu] = ev->ts;
+  return 0;
+}
+
+/* A PERF_RECORD_LOST (u64 id, u64 lost, sample_id trailer): its range. */
+static int note_loss(PerfReader *r, const unsigned char *p, const Queued *qe) {
+  int cpu = -1;
+  uint64_t st = r->sample_type0;
+  if (r->nattr && r->attrs[0].sample_id_all && (st & S_CPU)) {
+    uint32_t back = 8u * (1u + ((st & S_IDENTIFIER) != 0));
+    if (qe->len >= 24 + back) cpu = (int)rd32(p + qe->len - back);
+  }
+  if (r->nlost == r->caplost) {
+    size_t nc = r->caplost ? r->caplost * 2 : 64;
+    PerfLost *n = sqlite3_realloc64(r->lost, nc * sizeof *n);
+    if (!n) return fail(r, qe->file_off, "out of memory");
+    r->lost = n;
+    r->caplost = nc;
+  }
+  PerfLost *l = &r->lost[r->nlost++];
+  l->cpu = cpu;
+  l->lost = rd64(p + 16);
+  l->end_ts = qe->ts;
+  uint64_t start = cpu >= 0 && cpu < r->ncpu_last && r->cpu_last[cpu] ? r->cpu_last[cpu] : r->first_sample_ts;
+  l->start_ts = start <= l->end_ts ? start : l->end_ts;
+  return 0;
+}
+
+const PerfLost *perf_reader_losses(const PerfReader *r, size_t *n) {
+  *n = r->nlost;
+  return r->lost;
+}
+
 int perf_reader_next(PerfReader *r, PerfEvent *ev, char **pzErr) {
   for (;;) {
     if (r->err) { *pzErr = sqlite3_mprintf("%s", r->err); return -1; }
@@ -1232,11 +1369,15 @@ int perf_reader_next(PerfReader *r, PerfEvent *ev, char **pzErr) {
       case REC_EXIT: r->st.exit++; break;
       case REC_LOST:
         r->st.lost_records++;
-        if (qe->len >= 24) r->st.lost_events += rd64(p + 16);
+        if (qe->len >= 24) {
+          r->st.lost_events += rd64(p + 16);
+          if (note_loss(r, p, qe)) continue;
+        }
         break;
       case REC_SAMPLE:
         r->st.samples++;
         if (decode_sample(r, qe, p, ev)) continue;
+        if (note_sample_cpu(r, ev)) continue;
         return 1;
       default: break;
     }
