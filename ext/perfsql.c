@@ -210,5 +210,12 @@ int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routine
     rc = sqlite3_create_module(db, m->name, m->module, 0);
     if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("perfsql: cannot register module %s", m->name);
   }
+  /* views/ files with a "Parameters:" header (view_function.c) */
+  if (rc == SQLITE_OK) {
+    char *err = 0;
+    rc = perfsql_view_functions_register(db, &err);
+    if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = err;
+    else sqlite3_free(err);
+  }
   return rc;
 }

@@ -65,6 +65,15 @@ extern const int perfsql_embedded_count;
 ** Returns SQLITE_OK or an error code with *pzErr set (sqlite3_malloc'd). */
 int perfsql_schema_install(sqlite3 *db, char **pzErr);
 
+/* ---- parameterized reports (ext/view_function.c) ---------------------- */
+
+/* 1 when a views/ file is a parameterized report ("-- Parameters:" in its
+** header): schema.c catalogues it but does not execute it. */
+int perfsql_view_is_function(const char *text);
+/* Registers every parameterized report as an eponymous table-valued
+** function on db. SQLITE_OK, or an error code with *pzErr set. */
+int perfsql_view_functions_register(sqlite3 *db, char **pzErr);
+
 /* ---- small shared helpers (buffers: ext/util.c; time parsing: ext/time.c) -- */
 
 /* Growable byte buffer, memory from sqlite3_malloc64. */

@@ -9,7 +9,9 @@
 **  2. Views are code, not data: every run drops every view listed in
 **     perfsql_view and re-creates each views/<domain>/<file>.sql, then
 **     rewrites perfsql_view from the header comments. The first comment line
-**     must be "-- <view_name>: <summary>".
+**     must be "-- <view_name>: <summary>". A file whose header has a
+**     "Parameters:" section is a table-valued function (view_function.c):
+**     catalogued here, not created.
 **  3. The database is switched to WAL (readers are never blocked by a load).
 **     An in-memory database stays in its own journal mode.
 **  4. Idempotent: running it twice changes nothing the second time, and an
@@ -72,7 +74,10 @@ static int install_views(sqlite3 *db, char **pzErr) {
   sqlite3_stmt *drop = 0, *ins = 0;
   /* Drop every view we created before (the catalogue says which). */
   PerfsqlBuf drops = {0};
-  rc = sqlite3_prepare_v2(db, "SELECT name FROM perfsql_view", -1, &drop, 0);
+  /* Only real views: a parameterized report's name is an eponymous table
+  ** that cannot (and need not) be dropped. */
+  rc = sqlite3_prepare_v2(db, "SELECT name FROM perfsql_view WHERE name IN "
+                              "(SELECT name FROM sqlite_schema WHERE type = 'view')", -1, &drop, 0);
   while (rc == SQLITE_OK && sqlite3_step(drop) == SQLITE_ROW)
     buf_appendf(&drops, "DROP VIEW IF EXISTS \"%w\";", (const char *)sqlite3_column_text(drop, 0));
   sqlite3_finalize(drop);
@@ -87,12 +92,15 @@ static int install_views(sqlite3 *db, char **pzErr) {
     if (strncmp(f->path, "views/", 6) != 0) continue;
     char *name = 0, *summary = 0, *doc = 0;
     rc = view_header(f->path, f->text, &name, &summary, &doc, pzErr);
-    if (rc == SQLITE_OK) {
+    int is_function = perfsql_view_is_function(f->text);
+    if (rc == SQLITE_OK && !is_function) {
       char *drop1 = sqlite3_mprintf("DROP VIEW IF EXISTS \"%w\";", name);
       rc = exec_err(db, drop1, f->path, pzErr);
       sqlite3_free(drop1);
     }
-    if (rc == SQLITE_OK) rc = exec_err(db, f->text, f->path, pzErr);
+    /* A parameterized report is a table-valued function (view_function.c),
+    ** registered per connection: catalogued here, not created. */
+    if (rc == SQLITE_OK && !is_function) rc = exec_err(db, f->text, f->path, pzErr);
     if (rc == SQLITE_OK) {
       const char *dom = f->path + 6;
       const char *slash = strchr(dom, '/');
