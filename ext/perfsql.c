@@ -57,6 +57,7 @@ void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
 void kvm_exit_reason_func(sqlite3_context *, int, sqlite3_value **);
+void task_match_func(sqlite3_context *, int, sqlite3_value **);
 extern const sqlite3_module perf_events_module;
 
 /* ---- kubevirt ------------------------------------------------------------ */
@@ -122,6 +123,7 @@ static const PerfsqlFunction perfsql_functions[] = {
 
   /* traces */
   {"kvm_exit_reason", 2, PF_PURE, kvm_exit_reason_func, 0, 0, 0, 0},
+  {"task_match", 5, PF_PURE, task_match_func, 0, 0, 0, 0},
 
   /* kubevirt */
 
