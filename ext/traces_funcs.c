@@ -38,12 +38,13 @@ void kvm_exit_reason_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
 }
 
 /*
-** task_match(pattern, glob, name, tid, pid): perfwhiz's task filter (`-t`).
+** task_match(pattern, glob, name, tid, pid): perfwhiz's task filter (`-t`);
+** pid is reserved (accepted, unused).
 **
 **  1. pattern NULL or '' -> 1 (every task).
 **  2. glob true -> name GLOB pattern (perfsql's earlier `-t` form).
-**  3. pattern all digits -> tid = pattern OR pid = pattern (perfwhiz: an int
-**     selects a pid; a thread's or its process's id both select it here).
+**  3. pattern all digits -> tid = pattern (perfwhiz: an int selects a "pid",
+**     the pid column of its cdict, which is perf's per-thread pid = our tid).
 **  4. Otherwise a POSIX extended regular expression (libc regex.h) matched at
 **     the START of name, as perfwhiz's pandas str.match: 'CPU' matches
 **     'CPU 0/KVM'; a leading '*' is read as '.*' (perfwhiz rewrites it the
@@ -73,8 +74,7 @@ void task_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   while (k < n && pat[k] >= '0' && pat[k] <= '9') k++;
   if (k == n && n < 10) {
     long long id = atoll(pat);
-    sqlite3_result_int(ctx, (sqlite3_value_type(argv[3]) != SQLITE_NULL && sqlite3_value_int64(argv[3]) == id) ||
-                            (sqlite3_value_type(argv[4]) != SQLITE_NULL && sqlite3_value_int64(argv[4]) == id));
+    sqlite3_result_int(ctx, sqlite3_value_type(argv[3]) != SQLITE_NULL && sqlite3_value_int64(argv[3]) == id);
     return;
   }
   regex_t *re = sqlite3_get_auxdata(ctx, 0);

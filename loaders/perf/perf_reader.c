@@ -367,6 +367,46 @@ static int ids_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* perf's names of the generic hardware (type 0) and software (type 1) events, as
+** `perf script` prints them for an event recorded without modifiers; other
+** types get their name from the EVENT_DESC feature, else none (refused). */
+static void generic_event_name(Attr *a) {
+  static const char *const hw[] = {"cycles", "instructions", "cache-references", "cache-misses", "branches",
+                                   "branch-misses", "bus-cycles", "stalled-cycles-frontend",
+                                   "stalled-cycles-backend", "ref-cycles"};
+  static const char *const sw[] = {"cpu-clock", "task-clock", "page-faults", "context-switches",
+                                   "cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
+                                   "emulation-faults", "dummy", "bpf-output", "cgroup-switches"};
+  a->name[0] = 0;
+  if (a->type == 0 && a->config < sizeof hw / sizeof hw[0]) snprintf(a->name, sizeof a->name, "%s", hw[a->config]);
+  if (a->type == 1 && a->config < sizeof sw / sizeof sw[0]) snprintf(a->name, sizeof a->name, "%s", sw[a->config]);
+}
+
+/* HEADER_EVENT_DESC: u32 nr, u32 attr_size, then per event: attr, u32 nr_ids,
+** perf_header_string name (u32 len + bytes), u64 ids[nr_ids]. Names the attrs
+** (in the order of the attrs section) as perf script prints them. */
+static void parse_event_desc(PerfReader *r, const unsigned char *p, uint64_t n) {
+  if (n < 8) return;
+  uint32_t nr = rd32(p), asz = rd32(p + 4);
+  uint64_t o = 8;
+  for (uint32_t i = 0; i < nr && (int)i < r->nattr; i++) {
+    if (o + asz + 8 > n) return;
+    o += asz;
+    uint32_t nids = rd32(p + o), len = rd32(p + o + 4);
+    o += 8;
+    if (len > n - o) return;
+    if (r->attrs[i].type != 2) {
+      size_t k = strnlen((const char *)p + o, len);
+      if (k >= sizeof r->attrs[i].name) k = sizeof r->attrs[i].name - 1;
+      memcpy(r->attrs[i].name, p + o, k);
+      r->attrs[i].name[k] = 0;
+    }
+    o += len;
+    if ((uint64_t)nids * 8 > n - o) return;
+    o += (uint64_t)nids * 8;
+  }
+}
+
 /* Parses one perf_event_attr of attr_size bytes at p (file offset off). */
 static int add_attr(PerfReader *r, const unsigned char *p, uint64_t attr_size, uint64_t off) {
   if (attr_size < 64) return fail(r, off, "perf_event_attr size %llu is below the minimum 64",
@@ -382,7 +422,7 @@ static int add_attr(PerfReader *r, const unsigned char *p, uint64_t attr_size, u
   a->sample_type = rd64(p + 24);
   a->read_format = rd64(p + 32);
   a->sample_id_all = (int)((rd64(p + 40) >> 18) & 1);
-  snprintf(a->name, sizeof a->name, "type%u:config%llu", a->type, (unsigned long long)a->config);
+  generic_event_name(a);
   if (r->nattr == 0) r->sample_type0 = a->sample_type;
   r->nattr++;
   r->st.nr_attrs = r->nattr;
@@ -779,6 +819,10 @@ static int open_common(PerfReader *r) {
           dst[n] = 0;
         }
       }
+    } else if (bit == 12 && size >= 8 && size <= PERF_WINDOW) {  /* EVENT_DESC: event names */
+      const unsigned char *q = at(r, off, (size_t)size, "event_desc");
+      if (!q) return -1;
+      parse_event_desc(r, q, size);
     } else if (bit == 7 && size >= 8) {  /* NRCPUS: u32 nr_cpus_available, nr_cpus_online */
       const unsigned char *q = at(r, off, 8, "nrcpus");
       if (!q) return -1;
@@ -1273,9 +1317,13 @@ static int decode_sample(PerfReader *r, const Queued *qe, const unsigned char *p
       snprintf(r->name_buf, sizeof r->name_buf, "tracepoint_%llu", (unsigned long long)a->config);
       ev->system = "unknown";
       ev->name = r->name_buf;
-    } else {
+    } else if (a->name[0]) {
       ev->system = "perf";
       ev->name = a->name;
+    } else {
+      return fail(r, off, "sample of a perf event of type %u, config %llu that has no name in this file "
+                  "(not a tracepoint, not one of perf's generic events); perfsql loads tracepoints "
+                  "(perf record -e 'sched:*') and named perf events", a->type, (unsigned long long)a->config);
     }
   }
   CommSlot *cs = ev->tid >= 0 ? comm_slot(r, ev->tid, 0) : NULL;

@@ -354,8 +354,8 @@ int sched_derive(sqlite3 *db, PerfsqlLoad *ld, const PerfReader *r, sqlite3_int6
   }
   for (size_t i = 0; i < tasks.cap; i++)
     if (tasks.t[i].used && flush_row(&c, &tasks.t[i], 0, 0)) goto done;
-  load_count(ld, "sched_run", c.nrun);
-  load_count(ld, "sched_delay", c.ndelay);
+  if (c.nrun) load_count(ld, "sched_run", c.nrun);
+  if (c.ndelay) load_count(ld, "sched_delay", c.ndelay);
   if (!quiet) {
     const PerfReaderStats *st = perf_reader_stats(r);
     if (st->lost_events || st->lost_samples) {
