@@ -363,10 +363,19 @@ int sched_derive(sqlite3 *db, PerfsqlLoad *ld, const PerfReader *r, sqlite3_int6
       const PerfLost *pl = perf_reader_losses(r, &n);
       uint64_t span = 0;
       for (size_t i = 0; i < n; i++) span += pl[i].end_ts - pl[i].start_ts;
-      fprintf(stderr, "perfsql: %s: warning: the kernel lost %llu events in %zu ranges (%.3f ms in all)%s%llu; "
-              "spans crossing them are left out (SELECT * FROM trace_loss)\n", path,
-              (unsigned long long)st->lost_events, n, span / 1e6, st->lost_samples ? ", lost samples: " : "",
-              (unsigned long long)(st->lost_samples ? st->lost_samples : 0));
+      PerfsqlBuf m = {0};
+      for (size_t i = 0; i < n && i < 3; i++) {
+        char one[96];
+        snprintf(one, sizeof one, "%scpu %d %.6f-%.6f s", i ? ", " : "", pl[i].cpu, pl[i].start_ts / 1e9,
+                 pl[i].end_ts / 1e9);
+        buf_append(&m, one, strlen(one));
+      }
+      buf_append(&m, "", 1);
+      fprintf(stderr, "perfsql: %s: warning: the kernel lost %llu events in %zu ranges (%.3f ms in all; %s%s)%s; "
+              "runs and waits crossing them are left out (SELECT * FROM trace_loss)\n", path,
+              (unsigned long long)st->lost_events, n, span / 1e6, m.data ? m.data : "", n > 3 ? ", ..." : "",
+              st->lost_samples ? " plus samples dropped at the source (PERF_RECORD_LOST_SAMPLES)" : "");
+      buf_free(&m);
     }
   }
   rc = 0;

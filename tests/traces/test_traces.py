@@ -230,8 +230,8 @@ class TracesTest(harness.TempDirTest):
                     self.assertEqual((mine[key] or 0) // 1000, round(wait_ms * 1000), line)
                     matched += 1
                     offs += wait_ms > 0
-            self.assertGreater(matched, 30)
-            self.assertGreater(offs, 20)
+            self.assertGreater(matched, 20)
+            self.assertGreater(offs, 15)
 
     def test_comm_with_spaces_survives(self):
         self.load_a()
