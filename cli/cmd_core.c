@@ -3,6 +3,7 @@
 ** sources, load (dispatch to cli_load_kinds[]), demo, version, help.
 */
 #include "cli.h"
+#include "sql_stmt.h"
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,20 +36,30 @@ const char usage_sources[] =
 const char usage_load[] =
     "usage: perfsql [-d DB] load KIND [--replace] ARGS...\n"
     "Loads a source in one transaction. The same content loaded twice is a no-op;\n"
-    "--replace deletes the earlier load and loads again. `perfsql help load` lists the kinds;\n"
-    "`perfsql load KIND --help` shows a kind's arguments.\n";
+    "--replace deletes the earlier load and loads again. `perfsql help load KIND` (or\n"
+    "`perfsql load KIND --help`) shows a kind's arguments and an example.\n"
+    "example: perfsql load bench results.json --label main\n";
 const char usage_export[] =
     "usage: perfsql [-d DB] export TARGET ARGS...\n"
     "Writes loaded data and reports as files in an upstream tool's layout, so existing\n"
-    "workflows keep working. `perfsql help export` lists the targets;\n"
-    "`perfsql export TARGET --help` shows a target's arguments.\n";
+    "workflows keep working. `perfsql help export TARGET` (or `perfsql export TARGET --help`)\n"
+    "shows a target's arguments and an example.\n"
+    "example: perfsql export kubevirt out/ci-performance-benchmarks\n";
 const char usage_demo[] =
     "usage: perfsql [-d DB] demo [--out DIR] [--data DIR]\n"
     "Loads every bundled sample (from DIR, default the source tree's tests/data) into the\n"
     "database and writes every report and chart under --out (default out/).\n"
     "example: perfsql -d out/perf.db demo --out out\n";
-const char usage_version[] = "usage: perfsql version\n";
-const char usage_help[] = "usage: perfsql help [COMMAND]\n";
+const char usage_version[] =
+    "usage: perfsql version\n"
+    "Prints the versions of perfsql, SQLite, libcurl, libyaml, libtraceevent and libgd.\n"
+    "example: perfsql version\n";
+const char usage_help[] =
+    "usage: perfsql help [COMMAND [SUBCOMMAND | KIND | TARGET]]\n"
+    "Lists the commands; with COMMAND prints its usage, flags and an example (the same as\n"
+    "`perfsql COMMAND --help`); `perfsql help load KIND` and `perfsql help export TARGET`\n"
+    "print a load kind's or export target's.\n"
+    "example: perfsql help load perf\n";
 
 int cmd_init(Cli *cli, int argc, char **argv) {
   (void)argv;
@@ -56,8 +67,8 @@ int cmd_init(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3_stmt *st = 0;
   int version = 0, views = 0;
-  if (sqlite3_prepare_v2(cli->db, "SELECT (SELECT user_version FROM pragma_user_version), "
-                                  "(SELECT count(*) FROM perfsql_view)", -1, &st, 0) == SQLITE_OK &&
+  if (sql_prepare(cli->db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                           "(SELECT count(*) FROM perfsql_view)", &st, 0) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     version = sqlite3_column_int(st, 0);
     views = sqlite3_column_int(st, 1);
@@ -104,16 +115,15 @@ int cmd_views(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3_stmt *st = 0;
   if (argc > 1) {
-    sqlite3_prepare_v2(cli->db, "SELECT doc, (SELECT sql FROM sqlite_schema WHERE type='view' AND name=v.name) "
-                                "FROM perfsql_view AS v WHERE name = ?1", -1, &st, 0);
-    sqlite3_bind_text(st, 1, argv[1], -1, SQLITE_STATIC);
+    sql_prepare(cli->db, "SELECT doc FROM perfsql_view WHERE name = ?1", &st, 0);
+    sql_bind_text(st, 1, argv[1]);
     int found = sqlite3_step(st) == SQLITE_ROW;
     if (found) printf("%s\n", sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return found ? EXIT_OK : cli_fail("%s: no such canned view (see `perfsql views`)", argv[1]);
   }
-  sqlite3_prepare_v2(cli->db, "SELECT domain AS domain, name AS view, summary FROM perfsql_view "
-                              "ORDER BY domain, name", -1, &st, 0);
+  sql_prepare(cli->db, "SELECT domain AS domain, name AS view, summary FROM perfsql_view ORDER BY domain, name", &st,
+              0);
   int rc = format_stmt(st, FMT_TABLE, stdout);
   sqlite3_finalize(st);
   return rc ? EXIT_FAIL : EXIT_OK;
@@ -123,7 +133,7 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   sqlite3_stmt *st = 0;
-  sqlite3_prepare_v2(db, "SELECT name FROM perfsql_view ORDER BY name", -1, &st, 0);
+  sql_prepare(db, "SELECT name FROM perfsql_view ORDER BY name", &st, 0);
   char **names = 0;
   int n = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -144,28 +154,28 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
       return cli_fail("%s: no such canned view (see `perfsql views`)", argv[i]);
     }
   }
-  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0);
+  int rc = sql_exec(db, "BEGIN IMMEDIATE", 0);
   for (int k = 0; rc == SQLITE_OK && k < n; k++) {
     char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"report_%w\"; "
                                 "CREATE TABLE \"report_%w\" AS SELECT * FROM \"%w\";",
                                 names[k], names[k], names[k]);
     char *err = 0;
-    rc = sqlite3_exec(db, sql, 0, 0, &err);
+    rc = sql_exec(db, sql, &err);
     sqlite3_free(sql);
     if (rc != SQLITE_OK) {
-      cli_fail("refresh %s: %s", names[k], err ? err : sqlite3_errmsg(db));
+      cli_fail("refresh %s: %s", names[k], err);
       sqlite3_free(err);
     } else if (!cli->quiet) {
       char *q = sqlite3_mprintf("SELECT count(*) FROM \"report_%w\"", names[k]);
       sqlite3_stmt *c = 0;
-      if (sqlite3_prepare_v2(db, q, -1, &c, 0) == SQLITE_OK && sqlite3_step(c) == SQLITE_ROW)
+      if (sql_prepare(db, q, &c, 0) == SQLITE_OK && sqlite3_step(c) == SQLITE_ROW)
         printf("report_%s: %lld rows\n", names[k], sqlite3_column_int64(c, 0));
       sqlite3_finalize(c);
       sqlite3_free(q);
     }
   }
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", 0, 0, 0);
-  else sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  if (rc == SQLITE_OK) rc = sql_exec(db, "COMMIT", 0);
+  else sql_exec(db, "ROLLBACK", 0);
   for (int k = 0; k < n; k++) free(names[k]);
   free(names);
   return rc == SQLITE_OK ? EXIT_OK : EXIT_FAIL;
@@ -202,8 +212,6 @@ static int dispatch_kind(Cli *cli, int argc, char **argv, const CliLoadKind *tab
   }
   for (const CliLoadKind *k = table; k->kind; k++) {
     if (strcmp(k->kind, argv[1]) != 0) continue;
-    for (int i = 2; i < argc; i++)
-      if (arg_flag(argv, i, "--help") || arg_flag(argv, i, "-h")) return printf("%s", k->usage), EXIT_OK;
     return k->run(cli, argc - 1, argv + 1);
   }
   fprintf(stderr, "perfsql %s: unknown %s '%s'\n", argv[0], title[0] == 'k' ? "kind" : "target", argv[1]);
@@ -277,24 +285,63 @@ int cmd_version(Cli *cli, int argc, char **argv) {
   return EXIT_OK;
 }
 
-int cmd_help(Cli *cli, int argc, char **argv) {
-  (void)cli;
-  if (argc > 1) {
-    for (const CliCommand *c = cli_commands; c->name; c++) {
-      if (strcmp(c->name, argv[1]) != 0) continue;
-      printf("%s", c->usage);
-      if (strcmp(c->name, "load") == 0) list_kinds(stdout, cli_load_kinds, "kinds");
-      if (strcmp(c->name, "export") == 0) list_kinds(stdout, cli_export_targets, "targets");
-      return EXIT_OK;
-    }
-    fprintf(stderr, "perfsql help: unknown command '%s'\n", argv[1]);
+/* The help of `words` (words[0] = a command; for load/export words[1] may
+** name a kind or target): the command's usage, plus its kinds or targets, or
+** the kind's own usage. Subcommands (`bench compare`) are documented in their
+** command's usage, so they print it too. */
+static int print_help_for(int nwords, char **words, int strict) {
+  const CliCommand *c = cli_commands;
+  while (c->name && strcmp(c->name, words[0]) != 0) c++;
+  if (!c->name) {
+    fprintf(stderr, "perfsql help: unknown command '%s' (see `perfsql help`)\n", words[0]);
     return EXIT_USAGE;
   }
+  const CliLoadKind *table = strcmp(c->name, "load") == 0     ? cli_load_kinds
+                             : strcmp(c->name, "export") == 0 ? cli_export_targets
+                                                              : 0;
+  const char *title = table == cli_load_kinds ? "kinds" : "targets";
+  /* the first word that is not a flag */
+  const char *sub = 0;
+  for (int i = 1; i < nwords && !sub; i++)
+    if (words[i][0] != '-') sub = words[i];
+  if (table && sub) {
+    for (const CliLoadKind *k = table; k->kind; k++)
+      if (strcmp(k->kind, sub) == 0) return printf("%s", k->usage), EXIT_OK;
+    fprintf(stderr, "perfsql help %s: unknown %s '%s'\n", c->name, table == cli_load_kinds ? "kind" : "target",
+            sub);
+    list_kinds(stderr, table, title);
+    return EXIT_USAGE;
+  }
+  if (strict && sub && !table) {
+    /* `perfsql help CMD SUB`: SUB must be one of the subcommands the usage shows. */
+    char *a = sqlite3_mprintf("perfsql %s %s ", c->name, sub);
+    char *b = sqlite3_mprintf("perfsql [-d DB] %s %s ", c->name, sub);
+    int known = a && b && (strstr(c->usage, a) || strstr(c->usage, b));
+    sqlite3_free(a);
+    sqlite3_free(b);
+    if (!known) {
+      fprintf(stderr, "perfsql help %s: unknown subcommand '%s' (see `perfsql help %s`)\n", c->name, sub,
+              c->name);
+      return EXIT_USAGE;
+    }
+  }
+  printf("%s", c->usage);
+  if (table) list_kinds(stdout, table, title);
+  return EXIT_OK;
+}
+
+/* `perfsql CMD ... --help` (cli/main.c): what `perfsql help CMD [KIND]` prints. */
+int cli_help_for(int argc, char **argv) { return print_help_for(argc, argv, 0); }
+
+int cmd_help(Cli *cli, int argc, char **argv) {
+  (void)cli;
+  if (argc > 1) return print_help_for(argc - 1, argv + 1, 1);
   printf("perfsql %s — performance analytics in one SQLite database\n\n"
          "usage: perfsql [-d DB] [--quiet] COMMAND [ARGS]\n"
          "  -d DB      the database (default perf.db, or $PERFSQL_DB)\n"
          "  --quiet    no progress or informational output\n\ncommands:\n", PERFSQL_VERSION);
-  for (const CliCommand *c = cli_commands; c->name; c++) printf("  %-12s %s\n", c->name, c->summary);
-  printf("\n`perfsql help COMMAND` shows a command's arguments and an example.\n");
+  for (const CliCommand *c = cli_commands; c->name; c++) printf("  %-14s %s\n", c->name, c->summary);
+  printf("\n`perfsql help COMMAND` (or `perfsql COMMAND --help`) shows a command's arguments and an\n"
+         "example; `perfsql help load KIND` and `perfsql help export TARGET` those of a kind or target.\n");
   return EXIT_OK;
 }

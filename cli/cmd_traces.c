@@ -54,7 +54,7 @@ static void warn_unmatched_map(Cli *cli, const char *map, const char *capture) {
   sqlite3_finalize(q);
 }
 
-int load_perf_run(Cli *cli, int argc, char **argv) {
+int load_perf(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *name = NULL, *map = NULL, *v;
   int replace = 0;
   for (int i = 1; i < argc; i++) {
@@ -78,7 +78,7 @@ int load_perf_run(Cli *cli, int argc, char **argv) {
   return EXIT_OK;
 }
 
-int load_taskmap_run(Cli *cli, int argc, char **argv) {
+int load_taskmap(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *capture = NULL, *v;
   int replace = 0;
   for (int i = 1; i < argc; i++) {

@@ -25,7 +25,7 @@
 **  4. Errors: the file that could not be written; SQLite errors. O(rows).
 */
 #include "cli.h"
-#include "kubevirt/kubevirt.h"
+#include "kv_export.h"
 
 #include <string.h>
 

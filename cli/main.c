@@ -86,6 +86,12 @@ int main(int argc, char **argv) {
   }
   progress_quiet = cli.quiet;
   sqlite3_auto_extension((void (*)(void))sqlite3_perfsql_init);
+  /* The CLI's files may use ext/ helpers (sql_stmt.h), which call SQLite through
+  ** the extension's API table: opening one connection sets it (SQLite passes it
+  ** to sqlite3_perfsql_init), so it is valid before any command runs. */
+  sqlite3 *boot = 0;
+  sqlite3_open_v2(":memory:", &boot, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, 0);
+  sqlite3_close(boot);
   if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
     char *help[] = {"help"};
     int rc = find_command("help")->run(&cli, 1, help);
@@ -96,6 +102,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "perfsql: unknown command '%s' (see `perfsql help`)\n", argv[i]);
     return EXIT_USAGE;
   }
+  /* `--help` or `-h` anywhere after the command: its help, before anything runs. */
+  for (int k = i + 1; k < argc; k++)
+    if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) return cli_help_for(argc - i, argv + i);
   int rc = c->run(&cli, argc - i, argv + i);
   if (cli.db) {
     if (sqlite3_close(cli.db) != SQLITE_OK) sqlite3_close_v2(cli.db);

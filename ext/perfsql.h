@@ -47,7 +47,14 @@ typedef struct PerfsqlModule {
   const sqlite3_module *module;
 } PerfsqlModule;
 
-int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+/* The one symbol perfsql.so exports: everything else is built with hidden
+** visibility (CMakeLists.txt, ext/perfsql.map). */
+#ifdef _WIN32
+#define PERFSQL_EXPORT __declspec(dllexport)
+#else
+#define PERFSQL_EXPORT __attribute__((visibility("default")))
+#endif
+PERFSQL_EXPORT int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
 
 /* ---- schema (ext/schema.c) -------------------------------------------- */
 

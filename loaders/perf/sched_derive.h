@@ -6,7 +6,7 @@
 #ifndef PERFSQL_SCHED_DERIVE_H
 #define PERFSQL_SCHED_DERIVE_H
 
-#include "../common/load.h"
+#include "common/load.h"
 #include "perf_reader.h"
 
 /* Inside the load's transaction, after the capture's typed rows are written:
