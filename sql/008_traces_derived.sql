@@ -26,7 +26,7 @@ CREATE TABLE sched_run (
   ts INTEGER, end_ts INTEGER NOT NULL, dur INTEGER, end_state TEXT, prio INTEGER, next_tid INTEGER
 );
 CREATE INDEX sched_run_source ON sched_run(source_id);
-CREATE INDEX sched_run_tid ON sched_run(capture_id, tid, end_ts);
+CREATE INDEX sched_run_tid ON sched_run(capture_id, tid, end_ts, cpu, ts, dur);  -- covering: window reports
 
 -- sched_delay: the rows of the sched_wait view (see views/traces/sched_wait.sql).
 CREATE TABLE sched_delay (
@@ -36,4 +36,4 @@ CREATE TABLE sched_delay (
   last_out INTEGER, last_state TEXT, off_cpu INTEGER
 );
 CREATE INDEX sched_delay_source ON sched_delay(source_id);
-CREATE INDEX sched_delay_tid ON sched_delay(capture_id, tid, ts);
+CREATE INDEX sched_delay_tid ON sched_delay(capture_id, tid, ts, wait);  -- covering: window reports

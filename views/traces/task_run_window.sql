@@ -23,11 +23,13 @@
 --   dur         run time, ns (0 when the start is unknown)
 --   win_lo      window start, ns
 --   win_hi      window end, ns
-SELECT s.capture_id, s.tid, t.pid, coalesce(t.name, s.comm) AS name,
-       coalesce(t.label, s.comm || ':' || s.tid) AS label, s.cpu, s.ts, s.end_ts,
-       coalesce(s.dur, 0) AS dur, w.win_lo, w.win_hi
-FROM capture_window(:capture_name, :from_ms, :cap_ms) AS w
-JOIN sched_run AS s ON s.capture_id = w.capture_id AND s.tid <> 0
-LEFT JOIN trace_task AS t ON t.capture_id = s.capture_id AND t.tid = s.tid
-WHERE s.end_ts BETWEEN w.win_lo AND w.win_hi
-  AND task_match(:task, :task_glob, coalesce(t.name, s.comm), s.tid, t.pid)
+WITH w AS (SELECT * FROM capture_window(:capture_name, :from_ms, :cap_ms)),
+th AS MATERIALIZED (  -- the filter is applied per thread, not per run
+  SELECT t.capture_id, t.tid, t.pid, t.name, t.label, w.win_lo, w.win_hi
+  FROM w JOIN trace_task AS t ON t.capture_id = w.capture_id
+  WHERE t.tid <> 0 AND task_match(:task, :task_glob, t.name, t.tid, t.pid)
+)
+SELECT s.capture_id, s.tid, th.pid, th.name, th.label, s.cpu, s.ts, s.end_ts, coalesce(s.dur, 0) AS dur,
+       th.win_lo, th.win_hi
+FROM th JOIN sched_run AS s ON s.capture_id = th.capture_id AND s.tid = th.tid
+                            AND s.end_ts BETWEEN th.win_lo AND th.win_hi

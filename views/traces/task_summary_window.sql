@@ -24,12 +24,10 @@
 --   wait_ms      total scheduling delay, ms
 --   avg_wait_ms  average delay, ms (perf's Avg delay)
 --   max_wait_ms  longest delay, ms (perf's Maximum delay)
-WITH s AS (
-  SELECT * FROM task_run_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)
-), r AS (
-  SELECT capture_id, tid, label, min(win_lo) AS lo, min(win_hi) AS hi, sum(dur) AS run_ns, count(*) AS n,
-         min(dur) AS mn, max(dur) AS mx
-  FROM s GROUP BY tid
+WITH r AS (
+  SELECT capture_id, tid, label, min(win_lo) AS lo, min(win_hi) AS hi, sum(run_ns) AS run_ns, sum(runs) AS n,
+         min(min_run_ns) AS mn, max(max_run_ns) AS mx
+  FROM task_cpu_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob) GROUP BY tid
 ), wt AS (
   SELECT w.tid, count(w.wait) AS waits, sum(w.wait) AS wait_ns, max(w.wait) AS max_wait_ns
   FROM r JOIN sched_delay AS w ON w.capture_id = r.capture_id AND w.tid = r.tid AND w.ts BETWEEN r.lo AND r.hi

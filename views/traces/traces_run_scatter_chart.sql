@@ -1,7 +1,7 @@
 -- traces_run_scatter_chart: every run of the busiest threads, duration over time, log scale, one series per thread (perfwhiz 'heatmaps') (a parameterized report; one row, one PNG).
 --
 -- Question: how long are the runs of each thread, and when?
--- Window and task filter as in task_run_window; the 8 busiest threads, keyed by tid; x = end of the run.
+-- Window and task filter as in task_run_window (per-thread totals from task_cpu_window); the 8 busiest threads, keyed by tid; x = end of the run.
 -- Call it as a table-valued function: SELECT png FROM traces_run_scatter_chart('baseline', 0, 1000, '*vcpu0');
 -- Parameters:
 --   :capture_name  capture.name
@@ -11,8 +11,11 @@
 --   :task_glob     1 = :task is a GLOB
 -- Columns:
 --   png  the chart (NULL when the window holds no rows)
-WITH s AS (SELECT * FROM task_run_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)),
-top AS (SELECT tid FROM s GROUP BY tid ORDER BY sum(dur) DESC, tid LIMIT 8)
-SELECT chart_scatter((s.end_ts - s.win_lo) / 1e6, s.dur / 1e3, s.label,
+WITH top AS (SELECT capture_id, tid, label, min(win_lo) AS lo, min(win_hi) AS hi FROM task_cpu_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)
+        GROUP BY tid ORDER BY sum(run_ns) DESC, tid LIMIT 8),
+s AS (SELECT top.tid, top.label, top.lo, top.hi, r.cpu, r.ts, r.end_ts, coalesce(r.dur, 0) AS dur
+      FROM top JOIN sched_run AS r ON r.capture_id = top.capture_id AND r.tid = top.tid
+                                   AND r.end_ts BETWEEN top.lo AND top.hi)
+SELECT chart_scatter((end_ts - lo) / 1e6, dur / 1e3, label,
                      '{"title":"Run durations over time","x_label":"ms","y_label":"µs","log_y":true}') AS png
-FROM s JOIN top USING (tid) WHERE s.dur > 0
+FROM s WHERE dur > 0

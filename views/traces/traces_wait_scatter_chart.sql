@@ -1,7 +1,7 @@
 -- traces_wait_scatter_chart: every scheduling delay of the busiest threads over time, log scale, one series per thread (a parameterized report; one row, one PNG).
 --
 -- Question: how long do the threads wait for a CPU, and when?
--- Window and task filter as in task_run_window; waits as sched_wait (perf sched latency) counts them, at their sched-in; the 8 busiest threads.
+-- Window and task filter as in task_run_window (per-thread totals from task_cpu_window); waits as sched_wait (perf sched latency) counts them, at their sched-in; the 8 busiest threads.
 -- Call it as a table-valued function: SELECT png FROM traces_wait_scatter_chart('baseline', 0, 1000, '*vcpu0');
 -- Parameters:
 --   :capture_name  capture.name
@@ -11,9 +11,8 @@
 --   :task_glob     1 = :task is a GLOB
 -- Columns:
 --   png  the chart (NULL when the window holds no rows)
-WITH s AS (SELECT * FROM task_run_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)),
-top AS (SELECT tid, label, min(capture_id) AS capture_id, min(win_lo) AS lo, min(win_hi) AS hi
-        FROM s GROUP BY tid ORDER BY sum(dur) DESC, tid LIMIT 8)
+WITH top AS (SELECT capture_id, tid, label, min(win_lo) AS lo, min(win_hi) AS hi FROM task_cpu_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)
+             GROUP BY tid ORDER BY sum(run_ns) DESC, tid LIMIT 8)
 SELECT chart_scatter((w.ts - top.lo) / 1e6, w.wait / 1e3, top.label,
                      '{"title":"Scheduling delays over time","x_label":"ms","y_label":"µs","log_y":true}') AS png
 FROM top JOIN sched_delay AS w ON w.capture_id = top.capture_id AND w.tid = top.tid
