@@ -11,20 +11,48 @@
 
 #include "cli.h"
 #include "perf/perf_load.h"
+#include "sql_stmt.h"
 
 const char usage_load_perf[] =
-    "usage: perfsql [-d DB] load perf FILE --name CAPTURE [--map tmap.csv] [--replace]\n"
-    "Reads a perf.data file (perf record -e 'sched:*' -e 'kvm:*' ...) natively: every tracepoint\n"
-    "sample goes to trace_event (fields as JSON, by name) and the typed tables sched_switch,\n"
-    "sched_wakeup, sched_migrate, sched_process, sched_stat, kvm_exit, kvm_entry. --map loads a\n"
-    "perfwhiz task map for the capture in the same transaction.\n"
-    "example: perfsql load perf perf.data --name baseline --map tmap.csv\n";
+    "usage: perfsql [-d DB] load perf FILE|- --name CAPTURE [--map tmap.csv] [--replace]\n"
+    "Reads a perf.data file (perf record -e 'sched:*' -e 'kvm:*' ...) natively, or with '-' a perf pipe\n"
+    "stream on standard input (perf record -o - ... | perfsql load perf - ...; bounded memory): every\n"
+    "sample goes to trace_event (tracepoint fields as JSON, by name; other perf events under perf's own\n"
+    "names: cpu-clock, cycles, ...) and the typed tables sched_switch, sched_wakeup, sched_migrate,\n"
+    "sched_process, sched_stat, kvm_exit, kvm_entry; runs and scheduling delays are derived once\n"
+    "(sched_slice, sched_wait); events the kernel lost are counted with their time ranges (trace_loss)\n"
+    "and reported. --map loads a perfwhiz task map for the capture in the same transaction.\n"
+    "example: perfsql load perf perf.data --name baseline --map tmap.csv\n"
+    "example: perf record -o - -a -e 'sched:*' -- sleep 1 | perfsql load perf - --name live\n";
 
 const char usage_load_taskmap[] =
     "usage: perfsql [-d DB] load taskmap CSV --capture NAME [--replace]\n"
     "Loads perfwhiz's annotation CSV (tid,instance,type,uuid,group-type,group-id,task-name) into\n"
     "task_map for capture NAME; views name such tasks '<task-name>.<group-id>.<type>'.\n"
     "example: perfsql load taskmap tmap.csv --capture baseline\n";
+
+/* After a task map was loaded for capture: warns (stderr, one line) when none of
+** its tids occurs in that capture (task_map_match view), naming map and capture. */
+static void warn_unmatched_map(Cli *cli, const char *map, const char *capture) {
+  sqlite3_stmt *q = NULL;
+  char *err = NULL;
+  if (sql_prepare(cli->db, "SELECT loaded, map_rows, matched FROM task_map_match WHERE capture = ?1 "
+                           "ORDER BY source_id DESC LIMIT 1", &q, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    return;
+  }
+  sql_bind_text(q, 1, capture);
+  if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 2) == 0) {
+    if (!sqlite3_column_int(q, 0))
+      fprintf(stderr, "perfsql: warning: task map %s is for capture '%s', which is not loaded; "
+              "its names apply once it is\n", map, capture);
+    else
+      fprintf(stderr, "perfsql: warning: task map %s: none of its %d tids occurs in capture '%s' "
+              "(a map of another run?); the capture keeps its thread names\n", map, sqlite3_column_int(q, 1),
+              capture);
+  }
+  sqlite3_finalize(q);
+}
 
 int load_perf(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *name = NULL, *map = NULL, *v;
@@ -46,6 +74,7 @@ int load_perf(Cli *cli, int argc, char **argv) {
     sqlite3_free(err);
     return rc;
   }
+  if (map) warn_unmatched_map(cli, map, name);
   return EXIT_OK;
 }
 
@@ -68,5 +97,6 @@ int load_taskmap(Cli *cli, int argc, char **argv) {
     sqlite3_free(err);
     return rc;
   }
+  warn_unmatched_map(cli, file, capture);
   return EXIT_OK;
 }

@@ -65,6 +65,7 @@
 
 enum {
   REC_MMAP = 1, REC_LOST = 2, REC_COMM = 3, REC_EXIT = 4, REC_FORK = 7, REC_SAMPLE = 9,
+  REC_LOST_SAMPLES = 13,
   REC_HEADER_ATTR = 64, REC_HEADER_EVENT_TYPE = 65, REC_HEADER_TRACING_DATA = 66,
   REC_FINISHED_ROUND = 68, REC_HEADER_FEATURE = 80
 };
@@ -141,6 +142,14 @@ struct PerfReader {
   PerfsqlBuf strings;                 /* NUL-terminated copies of string fields */
   char comm_buf[40];
   char name_buf[64];
+  /* losses: per-cpu last delivered sample ts, and the ranges */
+  uint64_t *cpu_last;
+  int ncpu_last;
+  uint64_t first_sample_ts;
+  PerfLost *lost;
+  size_t nlost, caplost;
+  /* stream mode (a pipe): forward-only window, size unknown until EOF */
+  int stream;
   PerfReaderStats st;
   char *err;
 };
@@ -177,6 +186,58 @@ static int fail(PerfReader *r, uint64_t off, const char *fmt, ...) {
 
 /* ---- byte access ------------------------------------------------------------ */
 
+/* Stream mode: the window only moves forward. Keeps the bytes from off on, reads
+** more until n bytes are there; at end of input r->size becomes the stream length. */
+static const unsigned char *stream_at(PerfReader *r, uint64_t off, size_t n, const char *what) {
+  if (off < r->win_off) {
+    fail(r, off, "internal: %s at an offset already consumed from the stream", what);
+    return NULL;
+  }
+  if (n > PERF_WINDOW) {
+    fail(r, off, "%s of %llu bytes is larger than the %u-byte read window", what, (unsigned long long)n, PERF_WINDOW);
+    return NULL;
+  }
+  uint64_t have_end = r->win_off + r->win_len;
+  size_t keep = off < have_end ? (size_t)(have_end - off) : 0;
+  if (keep && off > r->win_off) memmove(r->win, r->win + (off - r->win_off), keep);
+  /* bytes between have_end and off (skipped payload) are read and dropped */
+  uint64_t skip = off > have_end ? off - have_end : 0;
+  r->win_off = off;
+  r->win_len = keep;
+  while (skip > 0 || r->win_len < n) {
+    unsigned char *dst = skip ? r->win : r->win + r->win_len;
+    size_t room = skip ? (skip < PERF_WINDOW ? (size_t)skip : PERF_WINDOW) : PERF_WINDOW - r->win_len;
+    ssize_t k = read(r->fd, dst, room);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) {
+      fail(r, off + r->win_len, "read error: %s", strerror(errno));
+      return NULL;
+    }
+    if (k == 0) {
+      r->size = off + r->win_len;
+      fail(r, off, "file truncated: %s needs %llu bytes, file has %llu", what, (unsigned long long)n,
+           (unsigned long long)r->win_len);
+      return NULL;
+    }
+    if (skip) skip -= (uint64_t)k;
+    else r->win_len += (size_t)k;
+  }
+  return r->win;
+}
+
+/* Stream mode: 1 when the input ends exactly at off. */
+static int stream_eof_at(PerfReader *r, uint64_t off) {
+  if (!r->stream) return off >= r->size;
+  if (off < r->win_off + r->win_len) return 0;
+  if (stream_at(r, off, 1, "record header")) return 0;
+  if (r->size == off) {  /* clean end of input: not an error */
+    sqlite3_free(r->err);
+    r->err = NULL;
+    return 1;
+  }
+  return 0;
+}
+
 /* Returns a pointer to n bytes at off (valid until the next call), or NULL
 ** with r->err set when the file ends first. */
 static const unsigned char *at(PerfReader *r, uint64_t off, size_t n, const char *what) {
@@ -187,6 +248,7 @@ static const unsigned char *at(PerfReader *r, uint64_t off, size_t n, const char
   }
   if (r->mem) return r->mem + off;
   if (off >= r->win_off && off + n <= r->win_off + r->win_len) return r->win + (off - r->win_off);
+  if (r->stream) return stream_at(r, off, n, what);
   size_t want = n > PERF_WINDOW ? n : PERF_WINDOW;
   if (want > r->size - off) want = (size_t)(r->size - off);
   if (want > PERF_WINDOW) {
@@ -219,7 +281,7 @@ static unsigned char *copy_out(PerfReader *r, uint64_t off, uint64_t n, const ch
          PERF_TRACING_MAX);
     return NULL;
   }
-  if (off > r->size || n > r->size - off) {
+  if (!r->stream && (off > r->size || n > r->size - off)) {
     fail(r, off, "file truncated: %s needs %llu bytes, file has %llu", what, (unsigned long long)n,
          (unsigned long long)(r->size > off ? r->size - off : 0));
     return NULL;
@@ -228,6 +290,14 @@ static unsigned char *copy_out(PerfReader *r, uint64_t off, uint64_t n, const ch
   if (!buf) { fail(r, off, "out of memory"); return NULL; }
   if (r->mem) {
     memcpy(buf, r->mem + off, (size_t)n);
+  } else if (r->stream) {
+    for (uint64_t got = 0; got < n;) {
+      size_t chunk = n - got > PERF_WINDOW ? PERF_WINDOW : (size_t)(n - got);
+      const unsigned char *q = at(r, off + got, chunk, what);
+      if (!q) { sqlite3_free(buf); return NULL; }
+      memcpy(buf + got, q, chunk);
+      got += chunk;
+    }
   } else {
     uint64_t got = 0;
     while (got < n) {
@@ -297,6 +367,46 @@ static int ids_cmp(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* perf's names of the generic hardware (type 0) and software (type 1) events, as
+** `perf script` prints them for an event recorded without modifiers; other
+** types get their name from the EVENT_DESC feature, else none (refused). */
+static void generic_event_name(Attr *a) {
+  static const char *const hw[] = {"cycles", "instructions", "cache-references", "cache-misses", "branches",
+                                   "branch-misses", "bus-cycles", "stalled-cycles-frontend",
+                                   "stalled-cycles-backend", "ref-cycles"};
+  static const char *const sw[] = {"cpu-clock", "task-clock", "page-faults", "context-switches",
+                                   "cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
+                                   "emulation-faults", "dummy", "bpf-output", "cgroup-switches"};
+  a->name[0] = 0;
+  if (a->type == 0 && a->config < sizeof hw / sizeof hw[0]) snprintf(a->name, sizeof a->name, "%s", hw[a->config]);
+  if (a->type == 1 && a->config < sizeof sw / sizeof sw[0]) snprintf(a->name, sizeof a->name, "%s", sw[a->config]);
+}
+
+/* HEADER_EVENT_DESC: u32 nr, u32 attr_size, then per event: attr, u32 nr_ids,
+** perf_header_string name (u32 len + bytes), u64 ids[nr_ids]. Names the attrs
+** (in the order of the attrs section) as perf script prints them. */
+static void parse_event_desc(PerfReader *r, const unsigned char *p, uint64_t n) {
+  if (n < 8) return;
+  uint32_t nr = rd32(p), asz = rd32(p + 4);
+  uint64_t o = 8;
+  for (uint32_t i = 0; i < nr && (int)i < r->nattr; i++) {
+    if (o + asz + 8 > n) return;
+    o += asz;
+    uint32_t nids = rd32(p + o), len = rd32(p + o + 4);
+    o += 8;
+    if (len > n - o) return;
+    if (r->attrs[i].type != 2) {
+      size_t k = strnlen((const char *)p + o, len);
+      if (k >= sizeof r->attrs[i].name) k = sizeof r->attrs[i].name - 1;
+      memcpy(r->attrs[i].name, p + o, k);
+      r->attrs[i].name[k] = 0;
+    }
+    o += len;
+    if ((uint64_t)nids * 8 > n - o) return;
+    o += (uint64_t)nids * 8;
+  }
+}
+
 /* Parses one perf_event_attr of attr_size bytes at p (file offset off). */
 static int add_attr(PerfReader *r, const unsigned char *p, uint64_t attr_size, uint64_t off) {
   if (attr_size < 64) return fail(r, off, "perf_event_attr size %llu is below the minimum 64",
@@ -312,7 +422,7 @@ static int add_attr(PerfReader *r, const unsigned char *p, uint64_t attr_size, u
   a->sample_type = rd64(p + 24);
   a->read_format = rd64(p + 32);
   a->sample_id_all = (int)((rd64(p + 40) >> 18) & 1);
-  snprintf(a->name, sizeof a->name, "type%u:config%llu", a->type, (unsigned long long)a->config);
+  generic_event_name(a);
   if (r->nattr == 0) r->sample_type0 = a->sample_type;
   r->nattr++;
   r->st.nr_attrs = r->nattr;
@@ -625,6 +735,9 @@ static int open_common(PerfReader *r) {
     r->pos = 16;
     return 0;
   }
+  if (r->stream)
+    return fail(r, 8, "standard input holds a perf.data file, not a perf pipe stream: give its path, "
+                      "or record with `perf record -o - ...`");
   if (hsize < 104) return fail(r, 8, "header size %llu is neither 16 (pipe) nor >= 104",
                                (unsigned long long)hsize);
   h = at(r, 0, 104, "file header");
@@ -706,6 +819,10 @@ static int open_common(PerfReader *r) {
           dst[n] = 0;
         }
       }
+    } else if (bit == 12 && size >= 8 && size <= PERF_WINDOW) {  /* EVENT_DESC: event names */
+      const unsigned char *q = at(r, off, (size_t)size, "event_desc");
+      if (!q) return -1;
+      parse_event_desc(r, q, size);
     } else if (bit == 7 && size >= 8) {  /* NRCPUS: u32 nr_cpus_available, nr_cpus_online */
       const unsigned char *q = at(r, off, 8, "nrcpus");
       if (!q) return -1;
@@ -744,6 +861,18 @@ int perf_reader_open(const char *path, PerfReader **out, char **pzErr) {
   *out = NULL;
   PerfReader *r = reader_new(path);
   if (!r) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
+  if (strcmp(path, "-") == 0) {  /* standard input: a stream, read forward only */
+    r->fd = dup(0);
+    r->stream = 1;
+    r->size = UINT64_MAX;
+    r->win = r->fd >= 0 ? sqlite3_malloc64(PERF_WINDOW) : NULL;
+    if (!r->win) {
+      *pzErr = sqlite3_mprintf("-: %s", r->fd < 0 ? strerror(errno) : "out of memory");
+      perf_reader_close(r);
+      return -1;
+    }
+    return finish_open(r, out, pzErr);
+  }
   r->fd = open(path, O_RDONLY | O_CLOEXEC);
   struct stat stt;
   if (r->fd < 0 || fstat(r->fd, &stt) != 0) {
@@ -790,6 +919,8 @@ void perf_reader_close(PerfReader *r) {
   sqlite3_free(r->arena);
   sqlite3_free(r->comms);
   sqlite3_free(r->fields);
+  sqlite3_free(r->cpu_last);
+  sqlite3_free(r->lost);
   buf_free(&r->strings);
   sqlite3_free(r->label);
   sqlite3_free(r->err);
@@ -937,7 +1068,8 @@ static int queue_compact(PerfReader *r) {
 static int fill_batch(PerfReader *r) {
   if (queue_compact(r)) return -1;
   while (!r->eof) {
-    if (r->pos >= r->data_end) {
+    if (r->pos >= r->data_end || (r->stream && stream_eof_at(r, r->pos))) {
+      if (r->err) return -1;
       r->eof = 1;
       queue_flush(r, UINT64_MAX);
       return 0;
@@ -992,6 +1124,10 @@ static int fill_batch(PerfReader *r) {
         bind_attrs(r);
         break;
       }
+      case REC_LOST_SAMPLES:
+        if (sz >= 16) r->st.lost_samples += rd64(p + 8);
+        r->st.other++;
+        break;
       case REC_SAMPLE: case REC_COMM: case REC_FORK: case REC_EXIT: case REC_LOST: {
         uint64_t ts;
         int attr;
@@ -1181,9 +1317,13 @@ static int decode_sample(PerfReader *r, const Queued *qe, const unsigned char *p
       snprintf(r->name_buf, sizeof r->name_buf, "tracepoint_%llu", (unsigned long long)a->config);
       ev->system = "unknown";
       ev->name = r->name_buf;
-    } else {
+    } else if (a->name[0]) {
       ev->system = "perf";
       ev->name = a->name;
+    } else {
+      return fail(r, off, "sample of a perf event of type %u, config %llu that has no name in this file "
+                  "(not a tracepoint, not one of perf's generic events); perfsql loads tracepoints "
+                  "(perf record -e 'sched:*') and named perf events", a->type, (unsigned long long)a->config);
     }
   }
   CommSlot *cs = ev->tid >= 0 ? comm_slot(r, ev->tid, 0) : NULL;
@@ -1196,6 +1336,51 @@ static int decode_sample(PerfReader *r, const Queued *qe, const unsigned char *p
     ev->comm = r->comm_buf;
   }
   return 0;
+}
+
+/* Remembers the last delivered sample time per cpu (start of a later loss range). */
+static int note_sample_cpu(PerfReader *r, const PerfEvent *ev) {
+  if (r->st.samples == 1) r->first_sample_ts = ev->ts;
+  if (ev->cpu < 0 || ev->cpu >= 65536) return 0;
+  if (ev->cpu >= r->ncpu_last) {
+    int nc = ev->cpu + 64;
+    uint64_t *n = sqlite3_realloc64(r->cpu_last, (uint64_t)nc * sizeof *n);
+    if (!n) return fail(r, ev->offset, "out of memory");
+    for (int i = r->ncpu_last; i < nc; i++) n[i] = 0;
+    r->cpu_last = n;
+    r->ncpu_last = nc;
+  }
+  r->cpu_last[ev->cpu] = ev->ts;
+  return 0;
+}
+
+/* A PERF_RECORD_LOST (u64 id, u64 lost, sample_id trailer): its range. */
+static int note_loss(PerfReader *r, const unsigned char *p, const Queued *qe) {
+  int cpu = -1;
+  uint64_t st = r->sample_type0;
+  if (r->nattr && r->attrs[0].sample_id_all && (st & S_CPU)) {
+    uint32_t back = 8u * (1u + ((st & S_IDENTIFIER) != 0));
+    if (qe->len >= 24 + back) cpu = (int)rd32(p + qe->len - back);
+  }
+  if (r->nlost == r->caplost) {
+    size_t nc = r->caplost ? r->caplost * 2 : 64;
+    PerfLost *n = sqlite3_realloc64(r->lost, nc * sizeof *n);
+    if (!n) return fail(r, qe->file_off, "out of memory");
+    r->lost = n;
+    r->caplost = nc;
+  }
+  PerfLost *l = &r->lost[r->nlost++];
+  l->cpu = cpu;
+  l->lost = rd64(p + 16);
+  l->end_ts = qe->ts;
+  uint64_t start = cpu >= 0 && cpu < r->ncpu_last && r->cpu_last[cpu] ? r->cpu_last[cpu] : r->first_sample_ts;
+  l->start_ts = start <= l->end_ts ? start : l->end_ts;
+  return 0;
+}
+
+const PerfLost *perf_reader_losses(const PerfReader *r, size_t *n) {
+  *n = r->nlost;
+  return r->lost;
 }
 
 int perf_reader_next(PerfReader *r, PerfEvent *ev, char **pzErr) {
@@ -1232,11 +1417,15 @@ int perf_reader_next(PerfReader *r, PerfEvent *ev, char **pzErr) {
       case REC_EXIT: r->st.exit++; break;
       case REC_LOST:
         r->st.lost_records++;
-        if (qe->len >= 24) r->st.lost_events += rd64(p + 16);
+        if (qe->len >= 24) {
+          r->st.lost_events += rd64(p + 16);
+          if (note_loss(r, p, qe)) continue;
+        }
         break;
       case REC_SAMPLE:
         r->st.samples++;
         if (decode_sample(r, qe, p, ev)) continue;
+        if (note_sample_cpu(r, ev)) continue;
         return 1;
       default: break;
     }

@@ -54,13 +54,14 @@ typedef struct PerfEvent {
 /* Summary counters, valid at any time. */
 typedef struct PerfReaderStats {
   uint64_t samples, comm, fork, exit, lost_records, lost_events, other, rounds;
+  uint64_t lost_samples;     /* PERF_RECORD_LOST_SAMPLES totals (no time range) */
   uint64_t out_of_order;     /* events delivered before an already-delivered later ts */
   int nr_attrs, pipe_mode;
   char hostname[128], osrelease[128], perf_version[64], arch[32];
   int nr_cpus;
 } PerfReaderStats;
 
-/* Opens path ("-" is not accepted; pipe-mode files are). Reads the header,
+/* Opens path; "-" reads standard input as a stream (pipe mode, bounded memory). Reads the header,
 ** attrs and the tracing-data section. Returns 0, or -1 with *pzErr set to a
 ** one-line "<path>: byte offset N: <what>" (sqlite3_malloc'd). */
 int perf_reader_open(const char *path, PerfReader **out, char **pzErr);
@@ -70,6 +71,12 @@ int perf_reader_open_mem(const char *label, const unsigned char *data, size_t n,
 /* Next sample in time order: 1 = *ev filled, 0 = end, -1 = error (*pzErr). */
 int perf_reader_next(PerfReader *r, PerfEvent *ev, char **pzErr);
 const PerfReaderStats *perf_reader_stats(const PerfReader *r);
+/* One PERF_RECORD_LOST: `lost` events of ring buffer cpu (-1: not sampled) were dropped
+** between start_ts (the last sample delivered from that cpu before it, else the first
+** sample of the capture, else 0) and end_ts (the record's own time). */
+typedef struct PerfLost { int cpu; uint64_t start_ts, end_ts, lost; } PerfLost;
+/* The losses delivered so far, in time order of end_ts. */
+const PerfLost *perf_reader_losses(const PerfReader *r, size_t *n);
 /* Progress: bytes consumed and total (0 when unknown). */
 void perf_reader_progress(const PerfReader *r, uint64_t *done, uint64_t *total);
 void perf_reader_close(PerfReader *r);

@@ -58,6 +58,7 @@ void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- traces (ext/traces_funcs.c, ext/perf_events_vtab.c) ---------------- */
 void kvm_exit_reason_func(sqlite3_context *, int, sqlite3_value **);
+void task_match_func(sqlite3_context *, int, sqlite3_value **);
 extern const sqlite3_module perf_events_module;
 
 /* ---- perftracker --------------------------------------------------------- */
@@ -125,6 +126,7 @@ static const PerfsqlFunction perfsql_functions[] = {
 
   /* traces */
   {"kvm_exit_reason", 2, PF_PURE, kvm_exit_reason_func, 0, 0, 0, 0},
+  {"task_match", 5, PF_PURE, task_match_func, 0, 0, 0, 0},
 
   /* perftracker */
   {"pt_tag_part", 2, PF_PURE, pt_tag_part_func, 0, 0, 0, 0},

@@ -31,6 +31,7 @@
 #include "common/load.h"
 #include "perf_load.h"
 #include "perf_reader.h"
+#include "sched_derive.h"
 
 /* ---- statements ------------------------------------------------------------------ */
 
@@ -632,10 +633,11 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   TaskMap map;
   memset(&map, 0, sizeof map);
   if (map_path && taskmap_parse(map_path, &map, pzErr)) return -1;
-  char hash[65];
-  if (sha256_file(path, hash, pzErr)) { taskmap_free(&map); return -1; }
+  char hash[65], *uri = NULL;
+  if (strcmp(path, "-") == 0) perf_stdin_identity(capture, &uri, hash);   /* a pipe: not hashable up front */
+  else if (sha256_file(path, hash, pzErr)) { taskmap_free(&map); return -1; }
   PerfReader *r = NULL;
-  if (perf_reader_open(path, &r, pzErr)) { taskmap_free(&map); return -1; }
+  if (perf_reader_open(path, &r, pzErr)) { taskmap_free(&map); sqlite3_free(uri); return -1; }
 
   PerfsqlLoad ld;
   memset(&ld, 0, sizeof ld);
@@ -648,7 +650,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   uint64_t total_events = 0;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
-  int status = load_begin(db, "perf", path, hash, replace, &ld, pzErr);
+  int status = load_begin(db, "perf", uri ? uri : path, hash, replace, &ld, pzErr);
   if (status == LOAD_ERROR) goto done_noload;
   if (status == LOAD_DUPLICATE) {
     load_report(&ld, status, quiet);
@@ -822,6 +824,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     int e = sqlite3_exec(db, sql, 0, 0, pzErr);
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;
+    if (sched_derive(db, &ld, r, cap_id, path, quiet, pzErr)) goto fail;
   }
   if (load_index_restore(db, &deferred, pzErr)) goto fail;
   load_count(&ld, "capture", 1);
@@ -853,5 +856,6 @@ done_noload:
   buf_free(&args);
   perf_reader_close(r);
   taskmap_free(&map);
+  sqlite3_free(uri);
   return rc;
 }

@@ -202,16 +202,18 @@ class TracesTest(harness.TempDirTest):
             self.assertEqual(my_n, tot_n)
             self.assertLessEqual(abs(my_ns / 1e6 - tot_ms), max(0.001 * tot_ms, 0.002 * len(rows)))
 
-    def test_sched_wait_matches_timehist_events(self):
-        """Per run: `perf sched timehist` (no -s) prints the scheduling delay (first waking/wakeup
-        -> switch-in) and the time off CPU; sched_wait must give the same (printed in ms, 3 decimals)."""
+    def test_sched_wait_off_cpu_matches_timehist_events(self):
+        """Per run: `perf sched timehist` (no -s) prints the time off CPU before each run ("wait
+        time"); sched_wait.off_cpu must give the same (printed in ms, 3 decimals). Its "sch delay"
+        counts from sched_waking and ignores preemption; sched_wait follows perf sched latency
+        instead (test_traces_latency.py)."""
         rx = re.compile(r"^\s*(\d+)\.(\d+)\s+\[(\d+)\]\s+(.*?)\[(\d+)(?:/(\d+))?\]\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")
         for data, th in ((A, "kvm_a.timehist_events.txt"), (B, "kvm_b.timehist_events.txt")):
             db = os.path.join(self.tmp, os.path.basename(data) + ".db")
             self.ok(["--quiet", "load", "perf", data, "--name", "x"], db=db)
-            mine = {(tid, end // 1000, cpu): (w, off) for tid, end, cpu, w, off in self.query(
-                "SELECT tid, end_ts, cpu, wait, off_cpu FROM sched_wait", db=db)}
-            matched = delays = 0
+            mine = {(tid, end // 1000, cpu): off for tid, end, cpu, off in self.query(
+                "SELECT tid, end_ts, cpu, off_cpu FROM sched_wait WHERE end_ts IS NOT NULL", db=db)}
+            matched = offs = 0
             with open(os.path.join(D, th)) as f:
                 for line in f:
                     m = rx.match(line)
@@ -219,19 +221,17 @@ class TracesTest(harness.TempDirTest):
                         continue
                     us = int(m.group(1)) * 1000000 + int(m.group(2))
                     key = (int(m.group(5)), us, int(m.group(3)))
-                    wait_ms, delay_ms = float(m.group(7)), float(m.group(8))
+                    wait_ms = float(m.group(7))
                     if key not in mine:
-                        # only runs whose start perf did not know (first switch on a CPU) are missing
-                        self.assertEqual((wait_ms, delay_ms), (0.0, 0.0), line)
+                        # sched_wait has a row per sched-in: a run timehist starts at the previous switch
+                        # of the CPU without the task being switched in there has none
                         continue
-                    w, off = mine[key]
                     # timehist truncates to whole µs
-                    self.assertEqual((w or 0) // 1000, round(delay_ms * 1000), line)
-                    self.assertEqual((off or 0) // 1000, round(wait_ms * 1000), line)
+                    self.assertEqual((mine[key] or 0) // 1000, round(wait_ms * 1000), line)
                     matched += 1
-                    delays += delay_ms > 0
-            self.assertGreater(matched, 30)
-            self.assertGreater(delays, 20)
+                    offs += wait_ms > 0
+            self.assertGreater(matched, 20)
+            self.assertGreater(offs, 15)
 
     def test_comm_with_spaces_survives(self):
         self.load_a()
@@ -247,7 +247,7 @@ class TracesTest(harness.TempDirTest):
         """core_map, task_heatmap, run_scatter, core_locality and kvm_event_count re-derive the
         quantities that task_summary (checked against timehist above) and perf script give."""
         self.ok(["--quiet", "load", "perf", SYN, "--name", "syn"])
-        summ = dict(self.query("SELECT tid, run_ns FROM task_summary"))
+        summ = dict(self.query("SELECT tid, run_ns FROM task_summary WHERE sched_in > 0"))
         per_task = dict(self.query("SELECT tid, run_ns FROM core_map WHERE cpu IS NULL AND tid IS NOT NULL"))
         self.assertEqual(per_task, summ)
         by_cpu = dict(self.query("SELECT tid, sum(run_ns) FROM core_map WHERE cpu IS NOT NULL AND tid IS NOT NULL "

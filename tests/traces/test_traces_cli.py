@@ -51,19 +51,19 @@ class TracesCliTest(harness.TempDirTest):
         out = os.path.join(self.tmp, "dash")
         html = os.path.join(self.tmp, "d.html")
         r = self.ok(["traces", "report", "syn", "--out", out, "--html", html])
-        for name in ("cpu", "switches", "coremap", "heatmap", "runs_scatter", "locality", "kvm_exits",
-                     "kvm_heatmap", "kvm_scatter"):
+        for name in ("cpu", "switches", "coremap", "heatmap", "runs_scatter", "waits_scatter", "locality",
+                     "kvm_exits", "kvm_heatmap", "kvm_scatter"):
             w, h = png_size(os.path.join(out, name + ".png"))
             self.assertGreaterEqual(w, 600, name)
         with open(html) as f:
             page = f.read()
-        self.assertEqual(page.count("data:image/png;base64,"), 9)
+        self.assertEqual(page.count("data:image/png;base64,"), 10)
         self.assertIn("Firewall.05.vcpu0", page)
         self.assertIn("KVM exit statistics", page)
         # the printed table equals the task_summary view over the whole capture
         lines = [l for l in r.out.splitlines() if re.match(r"^\S.*\s\d+\s+[\d.]+\s", l)]
         self.assertTrue(lines)
-        mine = {t: (run, n) for t, run, n in self.query("SELECT tid, run_ns, sched_in FROM task_summary")}
+        mine = {t: (run, n) for t, run, n in self.query("SELECT tid, run_ns, sched_in FROM task_summary WHERE sched_in > 0")}
         seen = 0
         for l in lines:
             m = re.match(r"^(.*?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s", l)
@@ -108,26 +108,41 @@ class TracesCliTest(harness.TempDirTest):
     def test_diff(self):
         self.ok(["--quiet", "load", "perf", os.path.join(D, "kvm_a.data"), "--name", "a"])
         r = self.ok(["traces", "diff", "a", "syn"])
-        # same underlying capture: every task unchanged
-        rows = [l.split() for l in r.out.splitlines()[2:] if l.strip()]
+        # same underlying capture: tasks of both sides unchanged; the task-map names are new in syn, and
+        # the comms they replace are gone from it
+        rows = [tuple(l.split(",")) for l in self.ok(["sql", "--format", "csv",
+                "SELECT name, status, change_pp FROM capture_diff('a', 'syn')"]).out.splitlines()[1:]]
         self.assertTrue(rows)
-        # (a task with no run time has no change % and no severity)
-        self.assertTrue(all(row[-1] == "none" or row[-2] == "2" for row in rows), r.out)
+        # the same run time over spans of different lengths (syn has KVM samples after a's end)
+        span = {c: s for c, s in self.query("SELECT name, end_ts - start_ts FROM capture")}
+        for n, bp, op in (tuple(l.split(",")) for l in self.ok(["sql", "--format", "csv",
+                          "SELECT name, base_pct_core, other_pct_core FROM capture_diff('a', 'syn') "
+                          "WHERE status = 'both' AND base_pct_core >= 1"]).out.splitlines()[1:]):
+            self.assertAlmostEqual(float(op), float(bp) * span["a"] / span["syn"], delta=0.011, msg=n)
+        self.assertIn(("Firewall.05.vcpu0", "only in other"), [(n, st) for n, st, _ in rows])
+        self.assertIn("only in base", [st for _, st, _ in rows])
+        self.assertIn("only in other", r.out)
         self.ok(["--quiet", "load", "perf", os.path.join(D, "kvm_b.data"), "--name", "b"])
-        r = self.ok(["sql", "--format", "csv", "SELECT name, change_pct, severity FROM capture_diff "
-                     "WHERE base = 'a' AND other = 'b' AND name = 'sh'"])
+        r = self.ok(["sql", "--format", "csv", "SELECT name, change_pct, severity FROM capture_diff('a', 'b') "
+                     "WHERE name = 'sh'"])
         got = [tuple(l.split(",")) for l in r.out.splitlines()[1:]]
         got = [(n, float(p), s) for n, p, s in got]
-        a = self.query("SELECT run_ns FROM task_summary WHERE capture = 'a' AND name = 'sh'")[0][0]
-        b = self.query("SELECT run_ns FROM task_summary WHERE capture = 'b' AND name = 'sh'")[0][0]
-        pct = round(100.0 * (b - a) / a, 2)
+        # rates: run time as % of one core over each capture's own span
+        rate = {}
+        for cap in ("a", "b"):
+            run, span = self.query("SELECT sum(t.run_ns), c.end_ts - c.start_ts FROM task_summary t JOIN capture c "
+                                   f"ON c.id = t.capture_id WHERE c.name = '{cap}' AND t.name = 'sh'")[0]
+            rate[cap] = round(100.0 * run / span, 2)
+        pct = round(100.0 * (rate["b"] - rate["a"]) / rate["a"], 2)
         sev = "critical" if pct >= 100 else "severe" if pct >= 50 else "moderate" if pct >= 15 else "none"
-        self.assertEqual(got, [("sh", pct, sev)])
+        self.assertAlmostEqual(got[0][1], pct, delta=0.05 + abs(pct) * 0.01)
+        self.assertEqual(got[0][2], sev)
 
     def test_demo_step(self):
         out = os.path.join(self.tmp, "out")
         self.ok(["demo", "--out", out], db=os.path.join(self.tmp, "demo.db"))
-        for name in ("dashboard.html", "cpu.png", "kvm_exits.png", "tasks.txt", "diff_kvm_a_kvm_b.txt"):
+        for name in ("dashboard.html", "cpu.png", "kvm_exits.png", "tasks.txt", "diff_kvm_a_kvm_b.txt",
+                     "diff_kvm_a_kvm_b.png"):
             self.assertTrue(os.path.getsize(os.path.join(out, "traces", name)) > 100, name)
 
     # ---- capture ---------------------------------------------------------------------------------

@@ -5,11 +5,13 @@
 --   capture_id  capture.id
 --   tid         thread id
 --   name        display name
---   series      'run' (end of run), 'wait' (scheduling delay: wakeup -> running), 'guest' (kvm_exit: time in
+--   label       chart key of the thread: task-map name, else 'comm:tid'
+--   series      'run' (end of run), 'wait' (scheduling delay as sched_wait counts it), 'guest' (kvm_exit: time in
 --               guest before it), 'host' (kvm_entry: time in host before it)
 --   t_ms        time of the point, ms from the capture start
 --   dur_us      duration, µs
 --   cpu         CPU
+--   ts          time of the point, ns
 CREATE VIEW run_scatter AS
 WITH p AS (
   SELECT capture_id, tid, 'run' AS series, end_ts AS ts, dur, cpu FROM sched_slice
@@ -24,7 +26,7 @@ WITH p AS (
         WINDOW w AS (PARTITION BY capture_id, tid ORDER BY ts, id))
   WHERE prev_exit IS NOT NULL AND prev_exit <> is_exit
 )
-SELECT p.capture_id, p.tid, coalesce(t.name, '') AS name, p.series,
-       (p.ts - c.start_ts) / 1e6 AS t_ms, p.dur / 1e3 AS dur_us, p.cpu
+SELECT p.capture_id, p.tid, coalesce(t.name, '') AS name, coalesce(t.label, ':' || p.tid) AS label, p.series,
+       (p.ts - c.start_ts) / 1e6 AS t_ms, p.dur / 1e3 AS dur_us, p.cpu, p.ts
 FROM p JOIN capture AS c ON c.id = p.capture_id
 LEFT JOIN trace_task AS t ON t.capture_id = p.capture_id AND t.tid = p.tid;

@@ -4,6 +4,8 @@
 -- A slice ends at a sched_switch where the task is prev_pid and starts at the previous
 -- sched_switch on the same CPU. The first slice on each CPU has an unknown start (ts and dur
 -- NULL), exactly as `perf sched timehist` counts it (a sched-in with run time 0).
+-- Rows are derived once at load (table sched_run, loaders/perf/sched_derive.c); a slice that
+-- crosses a loss of its CPU's events (trace_loss) is left out.
 -- Columns:
 --   capture_id  capture.id
 --   cpu         CPU the task ran on
@@ -16,8 +18,4 @@
 --   prio        prev_prio
 --   next_tid    the task switched in after it
 CREATE VIEW sched_slice AS
-SELECT capture_id, cpu, prev_pid AS tid, prev_comm AS comm,
-       lag(ts) OVER w AS ts, ts AS end_ts, ts - lag(ts) OVER w AS dur,
-       prev_state AS end_state, prev_prio AS prio, next_pid AS next_tid
-FROM sched_switch
-WINDOW w AS (PARTITION BY capture_id, cpu ORDER BY ts, id);
+SELECT capture_id, cpu, tid, comm, ts, end_ts, dur, end_state, prio, next_tid FROM sched_run;

@@ -1,41 +1,26 @@
--- sched_wait: per run of a task, its scheduling delay and time off CPU, as `perf sched timehist` computes them.
+-- sched_wait: per sched-in of a task, its scheduling delay as `perf sched latency` counts it, and its time off CPU.
 --
--- Question: how long do tasks wait for a CPU after being woken, and how long were they off CPU?
--- For a run that starts at ts (sched_slice), the task became runnable at its first
--- sched_waking / sched_wakeup_new after its previous switch-out (timehist's ready_to_run;
--- like timehist, sched_wakeup counts only in captures without sched_waking);
--- delay = ts - that time ("sch delay"). off_cpu = ts - previous switch-out
--- ("wait time"), split by how the task left: last_state R/R+ = preempted, D = I/O, else sleep.
--- Runs whose start is unknown (first switch on a CPU) are left out; a run without a wakeup
--- (preempted, or woken before the capture) has delay NULL.
+-- Question: how long did each task wait for a CPU once it was runnable, and why was it waiting?
+-- A wait starts at the task's first sched_wakeup / sched_wakeup_new after it went to sleep
+-- (the events `perf sched latency` uses; sched_waking is not one of them: cause 'wakeup'), or
+-- at its switch-out in state R, i.e. preempted while runnable (cause 'preempt'), and ends at
+-- its next sched-in (ts). A thread first seen at a sched-in counts a delay of 0, as perf does
+-- (cause 'first'). Per task, count(wait), avg(wait) and max(wait) are perf sched latency -p's
+-- "Switches", "Avg delay" and "Maximum delay". Rows are derived once at load (table
+-- sched_delay, loaders/perf/sched_derive.c). A wait or off-CPU span that crosses a loss of
+-- events (trace_loss) is NULL, so no duration is ever computed across missing events.
 -- Columns:
 --   capture_id  capture.id
 --   tid         the task
 --   cpu         CPU of the run
---   ts          start of the run (switch-in), ns
---   end_ts      end of the run (switch-out), ns
---   runnable_ts first wakeup since the previous switch-out, ns (NULL when none)
---   wait        delay: ts - runnable_ts, ns (NULL when no wakeup)
+--   ts          start of the run (sched-in), ns
+--   end_ts      end of the run (its next switch-out), ns; NULL when not seen
+--   runnable_ts start of the wait, ns (NULL when perf counts no delay for this sched-in)
+--   cause       'wakeup', 'preempt' or 'first' (NULL with runnable_ts)
+--   wait        scheduling delay: ts - runnable_ts, ns
 --   last_out    previous switch-out of the task, ns (NULL for its first run)
 --   last_state  how it left then: R, R+, S, D, ...
 --   off_cpu     ts - last_out, ns
 CREATE VIEW sched_wait AS
-WITH runs AS (
-  SELECT capture_id, tid, cpu, ts, end_ts,
-         lag(end_ts) OVER w AS last_out, lag(end_state) OVER w AS last_state
-  FROM sched_slice WHERE tid <> 0
-  WINDOW w AS (PARTITION BY capture_id, tid ORDER BY end_ts)
-), ignored AS (  -- per capture, the wakeup kind timehist ignores
-  SELECT c.id AS capture_id,
-         CASE WHEN EXISTS (SELECT 1 FROM sched_wakeup AS k WHERE k.capture_id = c.id AND k.kind = 'waking')
-              THEN 'wakeup' ELSE '' END AS kind
-  FROM capture AS c
-), ready AS (
-  SELECT r.*, (SELECT min(k.ts) FROM sched_wakeup AS k
-               WHERE k.capture_id = r.capture_id AND k.pid = r.tid
-                 AND k.ts > coalesce(r.last_out, -1) AND k.ts <= r.ts AND k.kind <> i.kind) AS runnable_ts
-  FROM runs AS r JOIN ignored AS i USING (capture_id) WHERE r.ts IS NOT NULL
-)
-SELECT capture_id, tid, cpu, ts, end_ts, runnable_ts, ts - runnable_ts AS wait,
-       last_out, last_state, ts - last_out AS off_cpu
-FROM ready;
+SELECT capture_id, tid, cpu, ts, end_ts, runnable_ts, cause, wait, last_out, last_state, off_cpu
+FROM sched_delay;
