@@ -1,6 +1,6 @@
 /*
 ** perf_load.c — loads a perf.data capture and perfwhiz task maps into the
-** traces schema (sql/003_traces.sql, sql/008_traces_typed_once.sql).
+** traces schema (sql/003_traces.sql, sql/009_traces_typed_once.sql).
 **
 **  1. perf_load_file(): one transaction (loaders/common/load.h) writes one
 **     `capture` row and every tracepoint sample ONCE: into its typed table
@@ -35,7 +35,7 @@
 
 /* ---- statements ------------------------------------------------------------------ */
 
-/* Every sample is written once (sql/008_traces_typed_once.sql): into its typed table
+/* Every sample is written once (sql/009_traces_typed_once.sql): into its typed table
 ** when it has one, else into trace_event_other; the view trace_event shows both.
 ** Typed statements: ?1..?5 = id, source_id, capture_id, ts, cpu; then the table's own
 ** columns; then the tail (st_tail[]): sample_pid, sample_tid, sample_comm, args_json. */
@@ -94,7 +94,7 @@ static int kind_of(const char *sys, const char *name) {
 }
 
 /* The field layouts that the view trace_event rebuilds from a typed row's columns
-** (sql/008_traces_typed_once.sql lists the same names in the same order). Each entry is
+** (sql/009_traces_typed_once.sql lists the same names in the same order). Each entry is
 ** a type letter and the field name: S string, I integer printed signed (any signed
 ** field, or an unsigned one narrower than 64 bits), U unsigned (printed as u64), P
 ** prev_state (an integer the view rebuilds from its letters). After the base fields a

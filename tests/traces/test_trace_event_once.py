@@ -1,4 +1,4 @@
-"""Every sample written once (issue 15, sql/008_traces_typed_once.sql): trace_event is a
+"""Every sample written once (issue 15, sql/009_traces_typed_once.sql): trace_event is a
 view over the typed tables and trace_event_other, and must show exactly what the old
 table held. Oracle: perf_events(FILE), the reader's own rows with args built field by
 field from the payload, independent of the loader's tables and of the view's SQL."""
@@ -102,7 +102,7 @@ class TraceEventOnceTest(harness.TempDirTest):
         before = self.query("SELECT * FROM trace_event ORDER BY id")
         self.assertGreater(len(before), 100)
         self.ok(["init"])
-        self.assertEqual(self.query("PRAGMA user_version"), [(8,)])
+        self.assertEqual(self.query("PRAGMA user_version"), [(9,)])
         self.assertEqual(self.query("SELECT type FROM sqlite_schema WHERE name = 'trace_event'"), [("view",)])
         self.assertEqual(self.query("SELECT * FROM trace_event ORDER BY id"), before)
         n_switch = self.query("SELECT count(*) FROM sched_switch")[0][0]

@@ -1,4 +1,4 @@
--- 008_traces_typed_once.sql — every tracepoint sample is written once (issue 15).
+-- 009_traces_typed_once.sql — every tracepoint sample is written once (issue 15).
 --
 -- Before: each sched/kvm sample was written twice, as a trace_event row with its
 -- fields as JSON text and as a row of its typed table. Now:
