@@ -12,7 +12,7 @@
 -- Columns:
 --   png  the chart (NULL when the window holds no rows)
 SELECT chart_bar(label, pct, '% of one core',
-                 '{"title":"CPU use (% of one core)","y_label":"% of one core","height":600}') AS png
+                 '{"title":"CPU use (% of one core)","y_label":"CPU use","y_unit":"% of one core","height":600}') AS png
 FROM (SELECT label, round(100.0 * sum(run_ns) / max(min(win_hi) - min(win_lo), 1), 2) AS pct
       FROM task_cpu_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)
       GROUP BY tid ORDER BY pct DESC, tid LIMIT 30)

@@ -22,6 +22,6 @@ b(tid, label, lo, bin, ts, end_ts) AS (
   SELECT tid, label, lo, bin + 1, ts, end_ts FROM b WHERE lo + (bin + 1) * 10000000 < end_ts
 )
 SELECT chart_heatmap(bin * 10, label, pct,
-                     '{"title":"Run time per 10 ms (% of one core)","x_label":"ms","z_label":"% of core"}') AS png
+                     '{"title":"Run time per 10 ms (% of one core)","x_label":"time","x_unit":"ms","z_label":"% of core"}') AS png
 FROM (SELECT bin, tid, label, round(sum(min(end_ts, lo + (bin + 1) * 10000000) - max(ts, lo + bin * 10000000)) / 1e5, 2) AS pct
       FROM b GROUP BY bin, tid ORDER BY bin)

@@ -13,7 +13,7 @@
 -- Columns:
 --   png  the chart (NULL when the window holds no kvm exits)
 WITH w AS (SELECT * FROM capture_window(:capture_name, :from_ms, :cap_ms))
-SELECT chart_heatmap(bin * 10, label, n, '{"title":"KVM exits per 10 ms","x_label":"ms","z_label":"exits"}') AS png
+SELECT chart_heatmap(bin * 10, label, n, '{"title":"KVM exits per 10 ms","x_label":"time","x_unit":"ms","z_label":"exits"}') AS png
 FROM (SELECT heatmap_bin(k.ts, 10000000, w.win_lo) AS bin, coalesce(t.label, ':' || k.tid) AS label, count(*) AS n
       FROM w JOIN kvm_exit AS k ON k.capture_id = w.capture_id AND k.ts BETWEEN w.win_lo AND w.win_hi
       LEFT JOIN trace_task AS t ON t.capture_id = k.capture_id AND t.tid = k.tid

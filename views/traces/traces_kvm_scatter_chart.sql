@@ -14,7 +14,7 @@
 --   png  the chart (NULL when the window holds no kvm exits)
 WITH w AS (SELECT * FROM capture_window(:capture_name, :from_ms, :cap_ms))
 SELECT chart_scatter((r.ts - w.win_lo) / 1e6, r.dur_us, r.series,
-                     '{"title":"KVM guest/host durations","x_label":"ms","y_label":"µs","log_y":true}') AS png
+                     '{"title":"KVM guest/host durations","x_label":"time","x_unit":"ms","y_label":"duration","y_unit":"µs","log_y":true}') AS png
 FROM w JOIN run_scatter AS r ON r.capture_id = w.capture_id
 LEFT JOIN trace_task AS t ON t.capture_id = r.capture_id AND t.tid = r.tid
 WHERE r.series IN ('guest', 'host') AND r.dur_us > 0 AND r.ts BETWEEN w.win_lo AND w.win_hi

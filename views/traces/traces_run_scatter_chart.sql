@@ -17,5 +17,5 @@ s AS (SELECT top.tid, top.label, top.lo, top.hi, r.cpu, r.ts, r.end_ts, coalesce
       FROM top JOIN sched_run AS r ON r.capture_id = top.capture_id AND r.tid = top.tid
                                    AND r.end_ts BETWEEN top.lo AND top.hi)
 SELECT chart_scatter((end_ts - lo) / 1e6, dur / 1e3, label,
-                     '{"title":"Run durations over time","x_label":"ms","y_label":"µs","log_y":true}') AS png
+                     '{"title":"Run durations over time","x_label":"time","x_unit":"ms","y_label":"duration","y_unit":"µs","log_y":true}') AS png
 FROM s WHERE dur > 0

@@ -14,6 +14,6 @@
 WITH top AS (SELECT capture_id, tid, label, min(win_lo) AS lo, min(win_hi) AS hi FROM task_cpu_window(:capture_name, :from_ms, :cap_ms, :task, :task_glob)
              GROUP BY tid ORDER BY sum(run_ns) DESC, tid LIMIT 8)
 SELECT chart_scatter((w.ts - top.lo) / 1e6, w.wait / 1e3, top.label,
-                     '{"title":"Scheduling delays over time","x_label":"ms","y_label":"µs","log_y":true}') AS png
+                     '{"title":"Scheduling delays over time","x_label":"time","x_unit":"ms","y_label":"duration","y_unit":"µs","log_y":true}') AS png
 FROM top JOIN sched_delay AS w ON w.capture_id = top.capture_id AND w.tid = top.tid
 WHERE w.ts BETWEEN top.lo AND top.hi AND w.wait > 0
