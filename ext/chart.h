@@ -58,6 +58,7 @@ typedef struct ChartOptions {
   int marks;                 /* record the marks for hover (default 1) */
   int width, height;
   int log_y, log_z;
+  int y_integer;             /* y ticks at whole numbers only */
   int has_y_min, has_y_max, has_x_min, has_x_max;
   double y_min, y_max, x_min, x_max;
   int x_min_is_text, x_max_is_text;
@@ -190,6 +191,7 @@ typedef struct Axis {
   int log;                   /* log10 scale */
   int time;                  /* ticks are dates */
   int nice;                  /* widen lo/hi to whole tick steps ... */
+  int integer;               /* ticks at whole numbers only (CPU numbers, counts) */
   int fix_lo, fix_hi;        /* ... except ends the user fixed */
   double step;               /* tick step (linear numeric axes) */
   int n;                     /* tick count */

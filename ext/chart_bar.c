@@ -147,6 +147,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   f.y.lo = lo;
   f.y.hi = hi;
   f.y.log = o->log_y;
+  f.y.integer = o->y_integer;
   f.y.nice = 1;
   f.y.fix_lo = o->has_y_min || (!o->log_y && lo == 0);
   f.y.fix_hi = o->has_y_max || (!o->log_y && hi == 0);

@@ -147,6 +147,7 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
     return;
   }
   double step = chart_nice_step(a->hi - a->lo, target);
+  if (a->integer && step < 1) step = 1;     /* no 0.5 CPU: whole numbers only */
   if (widen && a->nice) {
     if (!a->fix_lo) a->lo = floor(a->lo / step + 1e-9) * step;
     if (!a->fix_hi) a->hi = ceil(a->hi / step - 1e-9) * step;

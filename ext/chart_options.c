@@ -7,7 +7,7 @@
 **     unknown key, a value of the wrong type or out of range is an error
 **     "<function>: options: <key>: <what>" — a typo never passes silently.
 **  3. Keys (README "Charts" lists them with their defaults): title, x_label,
-**     y_label, z_label, x_unit, y_unit, marks, width, height, log_y, log_z, y_min, y_max, x_min,
+**     y_label, z_label, x_unit, y_unit, marks, width, height, log_y, log_z, y_integer, y_min, y_max, x_min,
 **     x_max, x_type, legend, line_width, point_size, bar_labels, colors,
 **     markers [{x, label, color, width, dash, xanchor}] (or plotly line
 **     shapes as in KubeVirt's shape.yaml, verbatim), bands [{x0, x1,
@@ -370,6 +370,7 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
     }
   } else {
     if (strcmp(k, "log_y") == 0) return get_bool(p, k, it, &o->log_y);
+    if (strcmp(k, "y_integer") == 0) return get_bool(p, k, it, &o->y_integer);
     if (strcmp(k, "y_min") == 0) { o->has_y_min = 1; return get_number(p, k, it, &o->y_min); }
     if (strcmp(k, "y_max") == 0) { o->has_y_max = 1; return get_number(p, k, it, &o->y_max); }
     if (strcmp(k, "legend") == 0) return get_bool(p, k, it, &o->legend);

@@ -350,6 +350,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   f.y.lo = ylo;
   f.y.hi = yhi;
   f.y.log = o->log_y;
+  f.y.integer = o->y_integer;
   f.y.nice = 1;
   f.y.fix_lo = o->has_y_min;
   f.y.fix_hi = o->has_y_max;

@@ -185,6 +185,36 @@ static void test_category_x(void) {
   gdImageDestroy(im);
 }
 
+/* y_integer: a y range of 0..1 (a CPU number on a one-core capture) gets
+** whole-number ticks only, never 0.2, 0.4, ...; without it the ticks are fractional. */
+static void test_integer_ticks(void) {
+  for (int integer = 0; integer <= 1; integer++) {
+    ChartOptions o;
+    char *err = 0;
+    CHECK(chart_options_parse(db, integer ? "{\"y_integer\":true}" : "{}", "t", CHART_SCATTER, &o, &err) == 0);
+    CHECK(o.y_integer == integer);
+    Canvas c;
+    CHECK(canvas_open(&c, o.width, o.height, "t", &err) == 0);
+    Frame f;
+    memset(&f, 0, sizeof f);
+    f.c = &c;
+    f.o = &o;
+    f.x.lo = 0;
+    f.x.hi = 10;
+    f.y.lo = 0;
+    f.y.hi = 1;
+    f.y.nice = 1;
+    f.y.integer = o.y_integer;
+    frame_layout(&f);
+    int fractional = 0;
+    for (int i = 0; i < f.y.n; i++) fractional += f.y.ticks[i] != floor(f.y.ticks[i]);
+    CHECK(f.y.n >= 2);
+    CHECK(integer ? fractional == 0 : fractional > 0);
+    canvas_close(&c);
+    chart_options_free(&o);
+  }
+}
+
 /* Marker labels: none overlaps another, none sits on another marker's line,
 ** and the 7 KubeVirt release markers of shape.yaml all get a label at 600 px.
 ** Checked on the layout itself, with the label extents recomputed here. */
@@ -575,6 +605,7 @@ int main(void) {
   test_heatmap_hottest();
   test_category_x();
   test_marker_lanes();
+  test_integer_ticks();
   test_title_and_no_data();
   test_skipped_points_and_order();
   test_shape_yaml_markers();

@@ -17,5 +17,5 @@ s AS (SELECT top.tid, top.label, top.lo, top.hi, r.cpu, r.ts, r.end_ts, coalesce
       FROM top JOIN sched_run AS r ON r.capture_id = top.capture_id AND r.tid = top.tid
                                    AND r.end_ts BETWEEN top.lo AND top.hi)
 SELECT chart_scatter((ts - lo) / 1e6, cpu, label,
-                     '{"title":"Core locality","x_label":"time","x_unit":"ms","y_label":"cpu"}') AS png
+                     '{"title":"Core locality","x_label":"time","x_unit":"ms","y_label":"cpu","y_integer":true}') AS png
 FROM s WHERE ts IS NOT NULL
