@@ -85,16 +85,14 @@ static char *each_name(sqlite3_stmt *st, int row, int chart_col, int n_in_row) {
   const char *base = 0;
   for (int i = 0; i < sqlite3_column_count(st) && !base; i++)
     if (sqlite3_column_type(st, i) == SQLITE_TEXT) base = (const char *)sqlite3_column_text(st, i);
-  char *name = base && *base ? sqlite3_mprintf("%.80s", base) : sqlite3_mprintf("chart-%d", row);
-  if (!name) return 0;
-  for (char *p = name; *p; p++)
-    if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_')) *p = '_';
-  if (name[0] == '.') name[0] = '_';
-  if (n_in_row > 1) {
-    char *with_col = sqlite3_mprintf("%s-%s", name, sqlite3_column_name(st, chart_col));
-    sqlite3_free(name);
-    name = with_col;
+  char *raw = base && *base ? sqlite3_mprintf("%s", base) : sqlite3_mprintf("chart-%d", row);
+  if (raw && n_in_row > 1) {
+    char *with_col = sqlite3_mprintf("%s-%s", raw, sqlite3_column_name(st, chart_col));
+    sqlite3_free(raw);
+    raw = with_col;
   }
+  char *name = raw ? safe_path_component(raw) : 0;
+  sqlite3_free(raw);
   return name;
 }
 

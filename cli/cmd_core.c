@@ -145,6 +145,7 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
     }
   }
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0);
+  if (rc != SQLITE_OK) cli_fail("%s: refresh: %s", cli->db_path, sqlite3_errmsg(db));
   for (int k = 0; rc == SQLITE_OK && k < n; k++) {
     char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"report_%w\"; "
                                 "CREATE TABLE \"report_%w\" AS SELECT * FROM \"%w\";",
@@ -164,8 +165,11 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
       sqlite3_free(q);
     }
   }
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", 0, 0, 0);
-  else sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_exec(db, "COMMIT", 0, 0, 0);
+    if (rc != SQLITE_OK) cli_fail("%s: refresh: %s", cli->db_path, sqlite3_errmsg(db));
+  }
+  if (rc != SQLITE_OK) sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
   for (int k = 0; k < n; k++) free(names[k]);
   free(names);
   return rc == SQLITE_OK ? EXIT_OK : EXIT_FAIL;

@@ -435,8 +435,10 @@ static int write_charts(sqlite3 *db, const char *out, char **names, int n, const
     sqlite3_bind_text(chart, 8, cver ? cver : "", -1, SQLITE_TRANSIENT);
     if (sqlite3_step(chart) == SQLITE_ROW && sqlite3_column_type(chart, 0) == SQLITE_BLOB) {
       char *name = slug(rank, ep, mt, th, sc);
-      char *file = sqlite3_mprintf("%s.png", name);
+      char *png = sqlite3_mprintf("%s.png", name);
+      char *file = safe_path_component(png);   /* slug() is already safe: a no-op kept for the rule */
       sqlite3_free(name);
+      sqlite3_free(png);
       char *path = sqlite3_mprintf("%s/%s", out, file);
       if (write_file_path(path, sqlite3_column_blob(chart, 0), (size_t)sqlite3_column_bytes(chart, 0)) == 0) {
         if (rank >= 1 && rank <= n) names[rank - 1] = file;

@@ -207,7 +207,9 @@ static int graph_group(Cli *cli, const GraphArgs *a, const char *job, const char
     char *metric = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
     char *opts = chart_options(db, metric, resource, markers);
     char png[4096];
-    snprintf(png, sizeof png, "%s/%s/plot.png", dir, metric);
+    char *mdir = safe_path_component(metric);
+    snprintf(png, sizeof png, "%s/%s/plot.png", dir, mdir ? mdir : "_");
+    sqlite3_free(mdir);
     int drawn = 0;
     if (job) {
       const char *b[] = {job, resource, metric, since};
@@ -262,7 +264,10 @@ static int graph_weekly(Cli *cli, const GraphArgs *a) {
   while (rc == EXIT_OK && sqlite3_step(st) == SQLITE_ROW) {
     char *job = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
     char *res = sqlite3_mprintf("%s", sqlite3_column_text(st, 1));
-    char *dir = sqlite3_mprintf("%s/%s/%s", a->out, job, res);
+    char *sjob = safe_path_component(job), *sres = safe_path_component(res);
+    char *dir = sqlite3_mprintf("%s/%s/%s", a->out, sjob ? sjob : "_", sres ? sres : "_");
+    sqlite3_free(sjob);
+    sqlite3_free(sres);
     char *title = sqlite3_mprintf("%s — %s weekly performance", job, res);
     rc = graph_group(cli, a, job, res, dir, "index.html", title, 0, weekly_chart_sql,
                      a->since ? a->since : "0000-01-01", &charts);
@@ -300,7 +305,11 @@ static int graph_release(Cli *cli, const GraphArgs *a) {
   int rc = EXIT_OK, charts = 0;
   for (int i = 0; i < 2 && rc == EXIT_OK; i++) {
     if (a->resource && strcmp(a->resource, resources[i])) continue;
-    char *dir = sqlite3_mprintf("%s/release-%s/%s", a->out, ver, resources[i]);
+    char *rel = sqlite3_mprintf("release-%s", ver);
+    char *srel = safe_path_component(rel);
+    char *dir = sqlite3_mprintf("%s/%s/%s", a->out, srel ? srel : "_", resources[i]);
+    sqlite3_free(rel);
+    sqlite3_free(srel);
     char *title = sqlite3_mprintf("Release %s — %s performance since %s", ver, resources[i], since);
     rc = graph_group(cli, a, 0, resources[i], dir, "release-index.html", title, markers, release_chart_sql, since,
                      &charts);
