@@ -34,8 +34,10 @@ const char usage_sources[] =
     "example: perfsql sources\n";
 const char usage_load[] =
     "usage: perfsql [-d DB] load KIND [--replace] ARGS...\n"
-    "Loads a source in one transaction. The same content loaded twice is a no-op;\n"
-    "--replace deletes the earlier load and loads again. `perfsql help load` lists the kinds;\n"
+    "Loads a source in one transaction. The same content loaded twice is a no-op; a new\n"
+    "file at an already-loaded path is a new load (nothing is ever deleted unasked);\n"
+    "--replace drops the earlier load of that content and path (load perf: of that --name)\n"
+    "and loads again. `perfsql help load` lists the kinds;\n"
     "`perfsql load KIND --help` shows a kind's arguments.\n";
 const char usage_export[] =
     "usage: perfsql [-d DB] export TARGET ARGS...\n"

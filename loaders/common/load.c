@@ -63,9 +63,11 @@ int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
     if (delete_source(db, same, pzErr) != SQLITE_OK) goto fail;
     ld->replaced = 1;
   }
-  /* The same uri with other content: this load supersedes it. */
+  /* The same uri with other content is a new load beside the earlier one (a new
+  ** perf.data at perf's default path is a new capture, not a new version of the
+  ** old one); only --replace drops the earlier load of the uri the user named. */
   sqlite3_int64 old;
-  while ((old = load_find_uri(db, kind, uri)) != 0) {
+  while (replace == LOAD_REPLACE && (old = load_find_uri(db, kind, uri)) != 0) {
     if (delete_source(db, old, pzErr) != SQLITE_OK) goto fail;
     ld->replaced = 1;
   }
@@ -89,6 +91,14 @@ int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
 fail:
   load_rollback(ld);
   return LOAD_ERROR;
+}
+
+void load_identity_hash(const char *content_hex, const char *name, char out[65]) {
+  Sha256 h;
+  sha256_init(&h);
+  sha256_update(&h, content_hex, strlen(content_hex) + 1);
+  sha256_update(&h, name ? name : "", name ? strlen(name) : 0);
+  sha256_hex(&h, out);
 }
 
 void load_count(PerfsqlLoad *ld, const char *table, sqlite3_int64 n) {

@@ -7,11 +7,15 @@
 **     loaded_at, row_counts JSON). Every table that holds loaded rows has a
 **     column `source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE
 **     CASCADE` and an index on it, so that replacing a load is one DELETE.
-**  3. The same content (same kind + SHA-256) loaded twice is a no-op reported
-**     as "already loaded"; with replace=1 the old rows are deleted and the
-**     content is loaded again. The same kind + uri with *different* content
-**     replaces the earlier load (a file that changed is a new version of the
-**     same source, not a second copy).
+**  3. A load's identity is its kind + content hash (for captures the hash
+**     covers the capture name too: load_identity_hash()). The same identity
+**     loaded twice is a no-op reported as "already loaded". Nothing the user did
+**     not name is ever deleted: a file with *new* content at an already-loaded
+**     path is a new load beside the earlier one. Only --replace drops loads:
+**     LOAD_REPLACE drops the same identity and every earlier load of the same
+**     kind + uri (the path the user named); LOAD_REPLACE_SAME drops the same
+**     identity only (the loader then drops what else the user named, e.g. the
+**     capture called --name).
 **  4. Errors are one line: "<file or url>:<position>: <what>", where position
 **     is "line N", "line N, column M" or "byte offset N". No credentials are
 **     ever written to the database or to messages (see url_redact()).
@@ -33,6 +37,8 @@ typedef struct PerfsqlLoad {
 } PerfsqlLoad;
 
 enum { LOAD_NEW = 0, LOAD_DUPLICATE = 1, LOAD_ERROR = -1 };
+/* the replace argument of load_begin(): 0 = keep every earlier load */
+enum { LOAD_KEEP = 0, LOAD_REPLACE = 1, LOAD_REPLACE_SAME = 2 };
 
 /* Begins a load. hash is the hex SHA-256 of the content (see sha256_*).
 ** Returns LOAD_NEW (transaction open, ld->source_id set), LOAD_DUPLICATE
@@ -52,6 +58,10 @@ void load_report(const PerfsqlLoad *ld, int status, int quiet);
 
 /* Has this kind+uri been loaded (any content)? Returns the source id or 0. */
 sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri);
+
+/* The identity hash of content that is loaded under a name (a capture): the
+** hex SHA-256 of content_hex, a NUL and name. */
+void load_identity_hash(const char *content_hex, const char *name, char out[65]);
 
 /* ---- SHA-256 (loaders/common/sha256.c) -------------------------------- */
 typedef struct Sha256 { uint32_t h[8]; uint64_t n; unsigned char buf[64]; size_t fill; } Sha256;

@@ -419,7 +419,12 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   signed char *kinds = NULL;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
-  int status = load_begin(db, "perf", path, hash, replace, &ld, pzErr);
+  /* identity = content + capture name: the same file may be loaded as two captures,
+  ** and a new file at the same path is a new capture; --replace drops only the
+  ** capture called `capture` (below), never another capture of the same path */
+  char ident[65];
+  load_identity_hash(hash, capture, ident);
+  int status = load_begin(db, "perf", path, ident, replace ? LOAD_REPLACE_SAME : LOAD_KEEP, &ld, pzErr);
   if (status == LOAD_ERROR) goto done_noload;
   if (status == LOAD_DUPLICATE) {
     load_report(&ld, status, quiet);
@@ -439,6 +444,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       goto fail;
     }
     if (other) {
+      ld.replaced = 1;
       char *sql = sqlite3_mprintf("DELETE FROM source WHERE id = %lld", other);
       int e = sqlite3_exec(db, sql, 0, 0, pzErr);
       sqlite3_free(sql);
