@@ -835,7 +835,7 @@ int load_perftracker(Cli *cli, int argc, char **argv) {
     if (argv[i][0] == '-' && argv[i][1]) continue;
     char *text = NULL, *err = NULL;
     size_t len = 0;
-    if (read_file_all(argv[i], (size_t)1 << 31, &text, &len, &err)) {
+    if (read_file_all(argv[i], LOAD_MAX_DOCUMENT, &text, &len, &err)) {
       cli_fail("%s", err);
       sqlite3_free(err);
       return EXIT_FAIL;
@@ -861,7 +861,7 @@ int demo_perftracker(Cli *cli, const char *data_dir, const char *out_dir) {
     char *text = NULL, *err = NULL;
     size_t len = 0;
     int st = LOAD_ERROR;
-    if (read_file_all(path, (size_t)1 << 31, &text, &len, &err) == 0)
+    if (read_file_all(path, LOAD_MAX_DOCUMENT, &text, &len, &err) == 0)
       st = pt_load_job_text(cli->db, path, NULL, text, len, 0, cli->quiet, &jobs[i], &err);
     sqlite3_free(text);
     sqlite3_free(path);

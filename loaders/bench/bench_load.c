@@ -40,7 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BENCH_MAX_FILE ((size_t)1 << 30)
+#define BENCH_MAX_FILE LOAD_MAX_DOCUMENT
 
 /* ---- JSON normalizer ------------------------------------------------------- */
 

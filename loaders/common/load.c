@@ -195,12 +195,26 @@ int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, c
     return -1;
   }
   struct stat stt;
-  if (fstat(fileno(f), &stt) == 0 && S_ISDIR(stt.st_mode)) {
+  int have_stat = fstat(fileno(f), &stt) == 0;
+  if (have_stat && S_ISDIR(stt.st_mode)) {
     fclose(f);
     *pzErr = sqlite3_mprintf("%s: is a directory", path);
     return -1;
   }
+  /* The limit is checked before anything is allocated (a 2 GB file costs no
+  ** memory), and a regular file's buffer is allocated once at its size, so the
+  ** peak is the file's size, never twice the limit. */
+  if (have_stat && S_ISREG(stt.st_mode) && (unsigned long long)stt.st_size > (unsigned long long)max_bytes) {
+    fclose(f);
+    *pzErr = sqlite3_mprintf("%s: %lld bytes, larger than the %llu-byte limit for this kind of file", path,
+                             (long long)stt.st_size, (unsigned long long)max_bytes);
+    return -1;
+  }
   PerfsqlBuf b = {0};
+  if (have_stat && S_ISREG(stt.st_mode) && stt.st_size > 0) {
+    b.data = sqlite3_malloc64((sqlite3_uint64)stt.st_size + 1);
+    if (b.data) b.cap = (size_t)stt.st_size + 1;
+  }
   char chunk[65536];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {

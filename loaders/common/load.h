@@ -87,4 +87,9 @@ void progress_done(void);
 ** *out is sqlite3_malloc'd and NUL-terminated. */
 int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, char **pzErr);
 
+/* The size limit of a whole-file (or whole-download) input: JSON results, jobs,
+** audit files, CSV, YAML. Checked before anything is allocated, so that memory
+** stays bounded (about 3 x this, with SQLite's JSON parse) whatever the input. */
+#define LOAD_MAX_DOCUMENT ((size_t)64 << 20)
+
 #endif

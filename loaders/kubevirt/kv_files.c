@@ -33,7 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define KV_MAX_FILE ((size_t)1 << 30)
+#define KV_MAX_FILE LOAD_MAX_DOCUMENT
 
 enum { F_RESULTS = 0, F_AUDIT = 1, F_BUILDLOG = 2 };
 

@@ -406,10 +406,11 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   TaskMap map;
   memset(&map, 0, sizeof map);
   if (map_path && taskmap_parse(map_path, &map, pzErr)) return -1;
-  char hash[65];
-  if (sha256_file(path, hash, pzErr)) { taskmap_free(&map); return -1; }
+  /* the header first: a file that is not a capture fails at once, not after hashing it all */
   PerfReader *r = NULL;
   if (perf_reader_open(path, &r, pzErr)) { taskmap_free(&map); return -1; }
+  char hash[65];
+  if (sha256_file(path, hash, pzErr)) { perf_reader_close(r); taskmap_free(&map); return -1; }
 
   PerfsqlLoad ld;
   memset(&ld, 0, sizeof ld);

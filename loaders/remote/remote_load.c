@@ -34,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REMOTE_MAX_FILE ((size_t)256 << 20)
+#define REMOTE_MAX_FILE LOAD_MAX_DOCUMENT
+/* all files of one tree are held at once: their total is bounded too */
+#define REMOTE_MAX_TREE ((size_t)192 << 20)
 
 typedef struct FileClass {
   char node[64], scope[16], case_name[256], env[16], side[16], test_type[16], conn[64],
@@ -523,9 +525,17 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
   snprintf(hdr, sizeof hdr, "perfsql-remote 1\niteration=%d\n", o->iteration);
   sha256_update(&sh, hdr, strlen(hdr));
   int done = 0;
+  size_t total = 0;
   for (int i = 0; i < nfiles; i++) {
     if (!want[i]) continue;
-    if (remote_tree_read(t, files[i].path, REMOTE_MAX_FILE, &data[i], &lens[i], pzErr)) goto out;
+    if (total >= REMOTE_MAX_TREE) {
+      *pzErr = sqlite3_mprintf("%s: the result files total more than the %llu-byte limit of one tree",
+                               remote_tree_uri(t), (unsigned long long)REMOTE_MAX_TREE);
+      goto out;
+    }
+    size_t room = REMOTE_MAX_TREE - total < REMOTE_MAX_FILE ? REMOTE_MAX_TREE - total : REMOTE_MAX_FILE;
+    if (remote_tree_read(t, files[i].path, room, &data[i], &lens[i], pzErr)) goto out;
+    total += lens[i];
     char sz[32];
     snprintf(sz, sizeof sz, "\n%zu\n", lens[i]);
     sha256_update(&sh, files[i].path, strlen(files[i].path));
