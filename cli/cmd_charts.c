@@ -121,8 +121,10 @@ int cmd_plot(Cli *cli, int argc, char **argv) {
   }
   sqlite3_stmt *st = 0;
   const char *tail = 0;
-  if (sqlite3_prepare_v2(cli->db, sql, -1, &st, &tail) != SQLITE_OK || !st) {
-    int rc = cli_fail("%s: %s", what, st ? sqlite3_errmsg(cli->db) : "empty query");
+  int prc = sqlite3_prepare_v2(cli->db, sql, -1, &st, &tail);
+  if (prc != SQLITE_OK || !st) {
+    /* a failed prepare leaves st NULL: SQLite's own message, "empty query" only for no SQL */
+    int rc = cli_fail("%s: %s", what, prc != SQLITE_OK ? sqlite3_errmsg(cli->db) : "empty query");
     sqlite3_free(sql);
     return rc;
   }
