@@ -29,6 +29,8 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
+#include "yaml_strict.h"
+#include <math.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -85,7 +87,7 @@ static int parse_number(const char *s, double *out) {
   char *end;
   double v = strtod(s, &end);
   while (*end == ' ') end++;
-  if (*end) return -1;
+  if (*end || !isfinite(v)) return -1;   /* "nan", "inf", 1e999: not a threshold */
   *out = v;
   return 0;
 }
@@ -211,6 +213,12 @@ int bench_thresholds_parse(const char *name, const char *text, size_t len, Bench
   YCtx y = {&doc, name, 0};
   int rc = 0;
   yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (root && yaml_strict_check(&doc, name, pzErr)) {   /* a rule given twice */
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    bench_thresholds_free(t);
+    return -1;
+  }
   if (root) rc = parse_root(&y, root, t);
   /* a second document is not allowed */
   if (rc == 0 && root) {

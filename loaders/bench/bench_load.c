@@ -321,6 +321,19 @@ static int load_gbench(Writer *w, const char *path, const char *json, char **pzE
     const char *run_type = (const char *)sqlite3_column_text(b, 4);
     const char *agg = (const char *)sqlite3_column_text(b, 5);
     char *aggregate = run_type && strcmp(run_type, "aggregate") == 0 ? sqlite3_mprintf("%s", agg ? agg : "aggregate") : 0;
+    /* counts are integers in range: 1.2e29 or "5" is an error, not a clamped or cast value */
+    for (int c = 6; c <= 7; c++) {
+      int t = sqlite3_column_type(b, c);
+      if (t != SQLITE_NULL && (t != SQLITE_INTEGER || sqlite3_column_int64(b, c) < 0 ||
+                               (c == 6 && sqlite3_column_int64(b, c) > 1000000000))) {
+        *pzErr = sqlite3_mprintf("%s:$.benchmarks[%d].%s: not a non-negative integer in range: %s", path, idx,
+                                 c == 6 ? "repetition_index" : "iterations", sqlite3_column_text(b, c));
+        sqlite3_free(run_name);
+        sqlite3_free(aggregate);
+        rc = SQLITE_MISMATCH;
+        goto done;
+      }
+    }
     int rep = sqlite3_column_type(b, 6) == SQLITE_NULL ? 0 : sqlite3_column_int(b, 6);
     sqlite3_int64 iters = sqlite3_column_type(b, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(b, 7);
     int error = sqlite3_column_int(b, 13) != 0;
@@ -642,6 +655,7 @@ int bench_load_buffer(sqlite3 *db, const char *path, const char *text, size_t le
       *pzErr = sqlite3_mprintf("%s: not valid JSON (SQLite's json_valid() rejects it: an escape sequence?)", path);
       goto done;
     }
+    if (json_strict_check(path, json, strlen(json), pzErr)) goto done;
     fmt = bench_detect_format(db, json, strlen(json));
     if (!fmt || strcmp(fmt, "csv") == 0) {
       *pzErr = sqlite3_mprintf("%s: JSON without a 'benchmarks' array (Google Benchmark) or a 'metrics' object (seed format)", path);

@@ -87,6 +87,13 @@ void progress_done(void);
 ** *out is sqlite3_malloc'd and NUL-terminated. */
 int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, char **pzErr);
 
+/* Strict JSON (loaders/common/json_strict.c): duplicate keys, embedded NUL (raw or
+** \u0000), numbers beyond a double, nesting deeper than 200 -> one line
+** "<file>:<JSON path>: <what>" (or "<file>:byte offset N: ..."). Syntax errors are
+** left to the caller's parser. file NULL: the message starts at the position.
+** 0 ok, -1 with *pzErr set. */
+int json_strict_check(const char *file, const char *text, size_t len, char **pzErr);
+
 /* The size limit of a whole-file (or whole-download) input: JSON results, jobs,
 ** audit files, CSV, YAML. Checked before anything is allocated, so that memory
 ** stays bounded (about 3 x this, with SQLite's JSON parse) whatever the input. */

@@ -16,6 +16,8 @@
 */
 #include "kubevirt.h"
 
+#include "../../ext/yaml_strict.h"
+#include <math.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -63,6 +65,7 @@ static int want_number(ShapeCtx *s, yaml_node_t *n, const char *key, double *out
   char *end;
   *out = strtod(v, &end);
   if (end == v || *end) return node_err(s, n, "%s: expected a number", key);
+  if (!isfinite(*out)) return node_err(s, n, "%s: number out of range (not finite)", key);
   *has = 1;
   return 0;
 }
@@ -187,6 +190,12 @@ int kv_load_shape(sqlite3 *db, const char *path, const KvLoadOptions *o, char **
     *pzErr = sqlite3_mprintf("%s:line %lu, column %lu: %s%s%s", path, (unsigned long)parser.problem_mark.line + 1,
                              (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "YAML error",
                              parser.context ? " " : "", parser.context ? parser.context : "");
+    yaml_parser_delete(&parser);
+    sqlite3_free(text);
+    return -1;
+  }
+  if (yaml_strict_check(&doc, path, pzErr)) {   /* duplicate keys, empty document */
+    yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     sqlite3_free(text);
     return -1;

@@ -32,6 +32,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #define REMOTE_MAX_FILE LOAD_MAX_DOCUMENT
@@ -382,6 +383,10 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
       *msg = sqlite3_mprintf("%s", what);
       return -1;
     }
+    if (json_strict_check(NULL, text, n, msg)) {
+      *line = 0;
+      return -1;
+    }
     sqlite3_stmt *g = L->st[ST_IPERF_GET];
     sqlite3_bind_text(g, 1, text, (int)n, SQLITE_STATIC);
     if (sqlite3_step(g) != SQLITE_ROW) {
@@ -394,6 +399,22 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
       sqlite3_reset(g);
       *line = 1;
       *msg = sqlite3_mprintf("iperf3 -J output must be a JSON object");
+      return -1;
+    }
+    /* every measured member is a number ("fast" is not stored in a REAL column) */
+    static const char *const iperf_paths[16] = {
+      0, 0, 0, "$.start.test_start.num_streams", "$.start.test_start.blksize",
+      "$.end.sum_sent.bits_per_second", "$.end.sum_received.bits_per_second", "$.end.sum_sent.bytes",
+      "$.end.sum_sent.seconds", "$.end.sum_sent.retransmits", "$.end.sum.packets", "$.end.sum.lost_packets",
+      "$.end.sum.lost_percent", "$.end.sum.jitter_ms", "$.end.cpu_utilization_percent.host_total",
+      "$.end.cpu_utilization_percent.remote_total"};
+    for (int i = 3; i <= 15; i++) {
+      int t = sqlite3_column_type(g, i);
+      if (t == SQLITE_NULL || t == SQLITE_INTEGER || (t == SQLITE_FLOAT && isfinite(sqlite3_column_double(g, i))))
+        continue;
+      *line = 0;
+      *msg = sqlite3_mprintf("%s: not a number: '%.40s'", iperf_paths[i], sqlite3_column_text(g, i));
+      sqlite3_reset(g);
       return -1;
     }
     int has_error = sqlite3_column_type(g, 0) != SQLITE_NULL;
@@ -576,7 +597,8 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
     if (frc) {
       char *disp = remote_tree_display(t, files[i].path);
       char *e = line > 0 ? err_at_line(disp, line, "%s", msg ? msg : "malformed")
-                         : sqlite3_mprintf("%s: %s", disp, msg ? msg : "malformed");
+                : msg && msg[0] == '$' ? sqlite3_mprintf("%s:%s", disp, msg)   /* a JSON path */
+                : sqlite3_mprintf("%s: %s", disp, msg ? msg : "malformed");
       sqlite3_free(disp);
       sqlite3_free(msg);
       if (!o->keep_going) { *pzErr = e; goto out; }
