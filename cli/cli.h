@@ -25,8 +25,10 @@ typedef struct Cli {
   int schema_objects;     /* sqlite_schema rows right after the schema was installed */
 } Cli;
 
-/* How long a command waits for another connection's write lock. */
+/* How long a command waits for another connection's write lock: 10 s, or
+** $PERFSQL_BUSY_TIMEOUT milliseconds (cli_busy_timeout_ms()). */
 #define CLI_BUSY_TIMEOUT_MS 10000
+int cli_busy_timeout_ms(void);
 
 /* Opens cli->db if not yet open: registers the extension, enables foreign
 ** keys, installs/migrates the schema. Returns 0 or prints the error and returns -1. */

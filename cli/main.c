@@ -30,6 +30,14 @@ static void put_one_line(const char *msg, FILE *f) {
   }
 }
 
+/* $PERFSQL_BUSY_TIMEOUT (milliseconds) overrides CLI_BUSY_TIMEOUT_MS. */
+int cli_busy_timeout_ms(void) {
+  const char *e = getenv("PERFSQL_BUSY_TIMEOUT");
+  char *end;
+  long v = e && *e ? strtol(e, &end, 10) : -1;
+  return e && *e && !*end && v >= 0 && v <= 86400000L ? (int)v : CLI_BUSY_TIMEOUT_MS;
+}
+
 /* SQLITE_BUSY/SQLITE_LOCKED texts: the message then says which database and
 ** which command waited, and for how long. */
 static int is_lock_message(const char *m) {
@@ -46,8 +54,8 @@ int cli_fail(const char *fmt, ...) {
   put_one_line(msg ? msg : "out of memory", stderr);
   if (msg && is_lock_message(msg))
     fprintf(stderr, " (database %s, command `perfsql %s`: another connection held the lock for more than "
-                    "the %d s busy timeout; retry when it is done)",
-            g_db_path ? g_db_path : "?", g_command ? g_command : "?", CLI_BUSY_TIMEOUT_MS / 1000);
+                    "the %d ms busy timeout; retry when it is done)",
+            g_db_path ? g_db_path : "?", g_command ? g_command : "?", cli_busy_timeout_ms());
   fputc('\n', stderr);
   sqlite3_free(msg);
   return EXIT_FAIL;
@@ -103,7 +111,7 @@ int cli_open(Cli *cli) {
     return -1;
   }
   cli->created = fd >= 0;
-  sqlite3_busy_timeout(cli->db, CLI_BUSY_TIMEOUT_MS);
+  sqlite3_busy_timeout(cli->db, cli_busy_timeout_ms());
   /* Closing never checkpoints: the last connection's checkpoint-on-close takes an
   ** exclusive lock, and a plain `sqlite3` reader (no busy timeout) would then get
   ** "database is locked". Commits checkpoint PASSIVEly (wal_autocheckpoint), which

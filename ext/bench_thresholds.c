@@ -29,7 +29,6 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
-#include "yaml_strict.h"
 #include <math.h>
 #include <string.h>
 #include <yaml.h>
@@ -213,12 +212,6 @@ int bench_thresholds_parse(const char *name, const char *text, size_t len, Bench
   YCtx y = {&doc, name, 0};
   int rc = 0;
   yaml_node_t *root = yaml_document_get_root_node(&doc);
-  if (root && yaml_strict_check(&doc, name, pzErr)) {   /* a rule given twice */
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    bench_thresholds_free(t);
-    return -1;
-  }
   if (root) rc = parse_root(&y, root, t);
   /* a second document is not allowed */
   if (rc == 0 && root) {

@@ -2,8 +2,10 @@
 ** json_strict.c — what SQLite's JSON functions accept silently but a loader must
 ** not: checked once over a whole document before it is loaded (contract in load.h).
 **
-**  1. Duplicate keys in one object (SQLite keeps the first for ->>, json_each
-**     returns both): error naming the key's JSON path.
+**  1. Duplicate keys in one object with different values (SQLite keeps the first
+**     for ->>, json_each returns both): error naming the object's JSON path. The
+**     same key twice with the same value text is harmless and accepted: iperf3
+**     3.12 writes "rcvbuf_actual" twice in "start".
 **  2. Embedded NUL: a raw 0 byte anywhere, or "\u0000" in a string (C strings and
 **     SQLite's text functions would cut the value there).
 **  3. Numbers outside the range of a double (1e999: SQLite reads it as Inf).
@@ -17,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Key { const char *p; size_t n; } Key;
+typedef struct Key { const char *p; size_t n; const char *v; size_t vn; } Key;
 
 typedef struct Js {
   const char *s, *end, *file;
@@ -94,7 +96,10 @@ static int object(Js *j) {
     ws(j);
     if (j->s >= j->end || *j->s != ':') { j->bad_syntax = 1; rc = -1; break; }
     j->s++;
+    ws(j);
+    keys[nk - 1].v = j->s;
     if (value(j)) { rc = -1; break; }
+    keys[nk - 1].vn = (size_t)(j->s - keys[nk - 1].v);
     j->path.len = base;
     if (j->path.data) j->path.data[base] = 0;
     ws(j);
@@ -107,7 +112,8 @@ static int object(Js *j) {
   if (rc == 0 && nk > 1) {
     qsort(keys, (size_t)nk, sizeof *keys, key_cmp);
     for (int i = 1; i < nk; i++)
-      if (key_cmp(&keys[i - 1], &keys[i]) == 0) {
+      if (key_cmp(&keys[i - 1], &keys[i]) == 0 &&
+          (keys[i - 1].vn != keys[i].vn || memcmp(keys[i - 1].v, keys[i].v, keys[i].vn) != 0)) {
         char *m = sqlite3_mprintf("duplicate key \"%.*s\" in one object", (int)(keys[i].n > 200 ? 200 : keys[i].n),
                                   keys[i].p);
         fail(j, m ? m : "duplicate key");
