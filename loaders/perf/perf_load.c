@@ -364,6 +364,11 @@ int taskmap_load(sqlite3 *db, const char *path, const char *capture, int replace
                  char **pzErr) {
   TaskMap m;
   if (taskmap_parse(path, &m, pzErr)) return -1;
+  if (m.n == 0) {   /* an empty (or comments-only) file is not a task map */
+    taskmap_free(&m);
+    *pzErr = sqlite3_mprintf("%s: no task rows (empty file, or only comments): not a task map", path);
+    return -1;
+  }
   char hash[65];
   /* the capture name is part of the identity: the same CSV may annotate several captures */
   Sha256 h;
