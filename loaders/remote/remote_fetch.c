@@ -334,21 +334,71 @@ static int walk_sftp(RemoteTree *t, const char *rel, int (*want_dir)(const char 
 }
 
 /* ---- scp fallback ---------------------------------------------------------------- */
+/* The line of scp/ssh's stderr that says why it failed: a revoked key first, then a
+** host-key failure, a denied login, else the last non-empty line (for a one-line error). */
+static char *why_line(const char *err) {
+  static const char *const keys[] = {"revoked", "host key verification failed", "permission denied", 0};
+  const char *best = 0;
+  size_t best_n = 0;
+  for (int k = 0; keys[k] && !best; k++) {
+    for (const char *l = err; *l && !best;) {
+      const char *e = strchr(l, '\n');
+      size_t n = e ? (size_t)(e - l) : strlen(l);
+      for (size_t i = 0; i + strlen(keys[k]) <= n; i++)
+        if (sqlite3_strnicmp(l + i, keys[k], (int)strlen(keys[k])) == 0) { best = l; best_n = n; break; }
+      l = e ? e + 1 : l + n;
+    }
+  }
+  if (!best)
+    for (const char *l = err; *l;) {
+      const char *e = strchr(l, '\n');
+      size_t n = e ? (size_t)(e - l) : strlen(l);
+      if (n) { best = l; best_n = n; }
+      l = e ? e + 1 : l + n;
+    }
+  while (best && best_n && (*best == '@' || *best == ' ')) best++, best_n--;
+  while (best && best_n && (best[best_n - 1] == '@' || best[best_n - 1] == ' ' || best[best_n - 1] == '\r')) best_n--;
+  return best && best_n ? sqlite3_mprintf("%.*s", (int)best_n, best) : 0;
+}
+
 static int run_argv(char *const argv[], char **pzErr, const char *display) {
+  int fd[2];
+  if (pipe(fd) != 0) { *pzErr = sqlite3_mprintf("%s: pipe: %s", display, strerror(errno)); return -1; }
   pid_t pid = fork();
-  if (pid < 0) { *pzErr = sqlite3_mprintf("%s: fork: %s", display, strerror(errno)); return -1; }
+  if (pid < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    *pzErr = sqlite3_mprintf("%s: fork: %s", display, strerror(errno));
+    return -1;
+  }
   if (pid == 0) {
+    dup2(fd[1], 2);   /* ssh's messages are read, and one of them becomes the one-line error */
+    close(fd[0]);
+    close(fd[1]);
     execvp(argv[0], argv);
     _exit(127);
   }
+  close(fd[1]);
+  PerfsqlBuf err = {0, 0, 0, 0};
+  char chunk[4096];
+  ssize_t n;
+  while ((n = read(fd[0], chunk, sizeof chunk)) != 0) {
+    if (n < 0) { if (errno == EINTR) continue; break; }
+    if (err.len < 65536) buf_append(&err, chunk, (size_t)n);
+  }
+  close(fd[0]);
   int st;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    char *why = err.data ? why_line(err.data) : 0;
     *pzErr = sqlite3_mprintf("%s: %s failed (exit %d): host key refused, authentication failed or "
-                             "path missing (see the message above)", display, argv[0],
-                             WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+                             "path missing%s%s", display, argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+                             why ? ": " : "", why ? why : "");
+    sqlite3_free(why);
+    buf_free(&err);
     return -1;
   }
+  buf_free(&err);
   return 0;
 }
 
@@ -372,7 +422,7 @@ static int scp_copy(RemoteTree *t, const SftpUrl *u, char **pzErr) {
   int a = 0;
   argv[a++] = "scp";
   argv[a++] = "-r";
-  argv[a++] = "-q";
+  argv[a++] = "-o"; argv[a++] = "LogLevel=ERROR";   /* not -q: ssh's reason becomes the error line */
   argv[a++] = "-o"; argv[a++] = "BatchMode=yes";
   argv[a++] = "-o"; argv[a++] = "StrictHostKeyChecking=yes";
   argv[a++] = "-o"; argv[a++] = kh;
