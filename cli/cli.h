@@ -67,6 +67,11 @@ extern const CliLoadKind cli_load_kinds[];
 extern const CliLoadKind cli_export_targets[];
 extern const CliDemoStep cli_demo_steps[];
 
+/* `perfsql CMD ... --help` (any position, any subcommand): prints what
+** `perfsql help CMD` prints (for load/export: `perfsql help load KIND`).
+** argv[0] is the command. Never opens the database. */
+int cli_help_for(int argc, char **argv);
+
 /* ---- output (cli/format.c) --------------------------------------------- */
 typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN } OutFormat;
 int format_parse(const char *name, OutFormat *f);       /* 0 ok, -1 unknown */

@@ -19,8 +19,8 @@
 **  4. Exit codes: 0 ok, 1 regression / error, 2 usage.
 */
 #include "cli.h"
-#include "../ext/bench.h"
-#include "../loaders/bench/bench_load.h"
+#include "bench.h"
+#include "bench/bench_load.h"
 #include "html.h"
 
 #include <stdlib.h>
@@ -79,7 +79,7 @@ static int load_one(Cli *cli, const char *path, const BenchRunInfo *info, sqlite
   return 0;
 }
 
-int cmd_load_bench(Cli *cli, int argc, char **argv) {
+int load_bench(Cli *cli, int argc, char **argv) {
   BenchRunInfo info = {0};
   const char *file = 0, *v;
   for (int i = 1; i < argc; i++) {

@@ -37,20 +37,30 @@ const char usage_load[] =
     "Loads a source in one transaction. The same content loaded twice is a no-op; a new\n"
     "file at an already-loaded path is a new load (nothing is ever deleted unasked);\n"
     "--replace drops the earlier load of that content and path (load perf: of that --name)\n"
-    "and loads again. `perfsql help load` lists the kinds;\n"
-    "`perfsql load KIND --help` shows a kind's arguments.\n";
+    "and loads again. `perfsql help load KIND` (or `perfsql load KIND --help`) shows a\n"
+    "kind's arguments and an example.\n"
+    "example: perfsql load bench results.json --label main\n";
 const char usage_export[] =
     "usage: perfsql [-d DB] export TARGET ARGS...\n"
     "Writes loaded data and reports as files in an upstream tool's layout, so existing\n"
-    "workflows keep working. `perfsql help export` lists the targets;\n"
-    "`perfsql export TARGET --help` shows a target's arguments.\n";
+    "workflows keep working. `perfsql help export TARGET` (or `perfsql export TARGET --help`)\n"
+    "shows a target's arguments and an example.\n"
+    "example: perfsql export kubevirt out/ci-performance-benchmarks\n";
 const char usage_demo[] =
     "usage: perfsql [-d DB] demo [--out DIR] [--data DIR]\n"
     "Loads every bundled sample (from DIR, default the source tree's tests/data) into the\n"
     "database and writes every report and chart under --out (default out/).\n"
     "example: perfsql -d out/perf.db demo --out out\n";
-const char usage_version[] = "usage: perfsql version\n";
-const char usage_help[] = "usage: perfsql help [COMMAND]\n";
+const char usage_version[] =
+    "usage: perfsql version\n"
+    "Prints the versions of perfsql, SQLite, libcurl, libyaml, libtraceevent and libgd.\n"
+    "example: perfsql version\n";
+const char usage_help[] =
+    "usage: perfsql help [COMMAND [SUBCOMMAND | KIND | TARGET]]\n"
+    "Lists the commands; with COMMAND prints its usage, flags and an example (the same as\n"
+    "`perfsql COMMAND --help`); `perfsql help load KIND` and `perfsql help export TARGET`\n"
+    "print a load kind's or export target's.\n"
+    "example: perfsql help load perf\n";
 
 int cmd_init(Cli *cli, int argc, char **argv) {
   (void)argv;
@@ -208,8 +218,6 @@ static int dispatch_kind(Cli *cli, int argc, char **argv, const CliLoadKind *tab
   }
   for (const CliLoadKind *k = table; k->kind; k++) {
     if (strcmp(k->kind, argv[1]) != 0) continue;
-    for (int i = 2; i < argc; i++)
-      if (arg_flag(argv, i, "--help") || arg_flag(argv, i, "-h")) return printf("%s", k->usage), EXIT_OK;
     return k->run(cli, argc - 1, argv + 1);
   }
   fprintf(stderr, "perfsql %s: unknown %s '%s'\n", argv[0], title[0] == 'k' ? "kind" : "target", argv[1]);
@@ -283,24 +291,63 @@ int cmd_version(Cli *cli, int argc, char **argv) {
   return EXIT_OK;
 }
 
-int cmd_help(Cli *cli, int argc, char **argv) {
-  (void)cli;
-  if (argc > 1) {
-    for (const CliCommand *c = cli_commands; c->name; c++) {
-      if (strcmp(c->name, argv[1]) != 0) continue;
-      printf("%s", c->usage);
-      if (strcmp(c->name, "load") == 0) list_kinds(stdout, cli_load_kinds, "kinds");
-      if (strcmp(c->name, "export") == 0) list_kinds(stdout, cli_export_targets, "targets");
-      return EXIT_OK;
-    }
-    fprintf(stderr, "perfsql help: unknown command '%s'\n", argv[1]);
+/* The help of `words` (words[0] = a command; for load/export words[1] may
+** name a kind or target): the command's usage, plus its kinds or targets, or
+** the kind's own usage. Subcommands (`bench compare`) are documented in their
+** command's usage, so they print it too. */
+static int print_help_for(int nwords, char **words, int strict) {
+  const CliCommand *c = cli_commands;
+  while (c->name && strcmp(c->name, words[0]) != 0) c++;
+  if (!c->name) {
+    fprintf(stderr, "perfsql help: unknown command '%s' (see `perfsql help`)\n", words[0]);
     return EXIT_USAGE;
   }
+  const CliLoadKind *table = strcmp(c->name, "load") == 0     ? cli_load_kinds
+                             : strcmp(c->name, "export") == 0 ? cli_export_targets
+                                                              : 0;
+  const char *title = table == cli_load_kinds ? "kinds" : "targets";
+  /* the first word that is not a flag */
+  const char *sub = 0;
+  for (int i = 1; i < nwords && !sub; i++)
+    if (words[i][0] != '-') sub = words[i];
+  if (table && sub) {
+    for (const CliLoadKind *k = table; k->kind; k++)
+      if (strcmp(k->kind, sub) == 0) return printf("%s", k->usage), EXIT_OK;
+    fprintf(stderr, "perfsql help %s: unknown %s '%s'\n", c->name, table == cli_load_kinds ? "kind" : "target",
+            sub);
+    list_kinds(stderr, table, title);
+    return EXIT_USAGE;
+  }
+  if (strict && sub && !table) {
+    /* `perfsql help CMD SUB`: SUB must be one of the subcommands the usage shows. */
+    char *a = sqlite3_mprintf("perfsql %s %s ", c->name, sub);
+    char *b = sqlite3_mprintf("perfsql [-d DB] %s %s ", c->name, sub);
+    int known = a && b && (strstr(c->usage, a) || strstr(c->usage, b));
+    sqlite3_free(a);
+    sqlite3_free(b);
+    if (!known) {
+      fprintf(stderr, "perfsql help %s: unknown subcommand '%s' (see `perfsql help %s`)\n", c->name, sub,
+              c->name);
+      return EXIT_USAGE;
+    }
+  }
+  printf("%s", c->usage);
+  if (table) list_kinds(stdout, table, title);
+  return EXIT_OK;
+}
+
+/* `perfsql CMD ... --help` (cli/main.c): what `perfsql help CMD [KIND]` prints. */
+int cli_help_for(int argc, char **argv) { return print_help_for(argc, argv, 0); }
+
+int cmd_help(Cli *cli, int argc, char **argv) {
+  (void)cli;
+  if (argc > 1) return print_help_for(argc - 1, argv + 1, 1);
   printf("perfsql %s — performance analytics in one SQLite database\n\n"
          "usage: perfsql [-d DB] [--quiet] COMMAND [ARGS]\n"
          "  -d DB      the database (default perf.db, or $PERFSQL_DB)\n"
          "  --quiet    no progress or informational output\n\ncommands:\n", PERFSQL_VERSION);
-  for (const CliCommand *c = cli_commands; c->name; c++) printf("  %-12s %s\n", c->name, c->summary);
-  printf("\n`perfsql help COMMAND` shows a command's arguments and an example.\n");
+  for (const CliCommand *c = cli_commands; c->name; c++) printf("  %-14s %s\n", c->name, c->summary);
+  printf("\n`perfsql help COMMAND` (or `perfsql COMMAND --help`) shows a command's arguments and an\n"
+         "example; `perfsql help load KIND` and `perfsql help export TARGET` those of a kind or target.\n");
   return EXIT_OK;
 }

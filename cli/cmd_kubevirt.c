@@ -19,7 +19,7 @@
 */
 #include "cli.h"
 #include "html.h"
-#include "kubevirt/kubevirt.h"
+#include "kv_export.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -173,7 +173,7 @@ int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
 }
 
 /* `perfsql export kubevirt DIR [--job J] [--iso-weeks]` (argv[0] = "kubevirt") */
-int cmd_export_kubevirt(Cli *cli, int argc, char **argv) {
+int export_kubevirt(Cli *cli, int argc, char **argv) {
   KvExportOptions o;
   memset(&o, 0, sizeof o);
   o.quiet = cli->quiet;
@@ -267,7 +267,7 @@ int demo_kubevirt(Cli *cli, const char *data_dir, const char *out_dir) {
   }
   if (rc == EXIT_OK) {
     char *a[] = {"kubevirt", exp};
-    rc = cmd_export_kubevirt(cli, 2, a);
+    rc = export_kubevirt(cli, 2, a);
   }
   sqlite3_free(tree); sqlite3_free(log); sqlite3_free(shape); sqlite3_free(out); sqlite3_free(weekly);
   sqlite3_free(release); sqlite3_free(exp); sqlite3_free(csv); sqlite3_free(page);

@@ -359,15 +359,6 @@ static char *result_json(sqlite3 *db, sqlite3_int64 cmp) {
 
 /* ---- charts ---------------------------------------------------------------- */
 
-static int have_function(sqlite3 *db, const char *name) {
-  sqlite3_stmt *st = prep(db, "SELECT 1 FROM pragma_function_list WHERE name = ?1");
-  if (!st) return 0;
-  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  int yes = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  return yes;
-}
-
 static char *slug(int rank, const char *endpoint, const char *metric, int threads, const char *scenario) {
   char *raw = sqlite3_mprintf("%02d_%s_%s_%dth_%s", rank, endpoint, metric, threads, scenario);
   char *o = raw;
@@ -391,10 +382,6 @@ static char *slug(int rank, const char *endpoint, const char *metric, int thread
 /* Writes one PNG per regressed curve; returns how many (or -1 on error). The
 ** file names go to names[] (sqlite3_malloc'd, NULL when no chart). */
 static int write_charts(sqlite3 *db, const char *out, char **names, int n, const char *bver, const char *cver) {
-  if (!have_function(db, "chart_line")) {
-    fprintf(stderr, "perfsql: warning: chart_line() is not available in this build; no PNG written\n");
-    return 0;
-  }
   sqlite3_stmt *reg = prep(db,
                            "SELECT rank, endpoint, metric_type, threads, scenario, start_x, end_x, location,"
                            " median_degradation_pct, severity FROM temp.ptr_reg ORDER BY rank");

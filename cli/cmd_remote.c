@@ -16,7 +16,8 @@
 */
 #include "cli.h"
 #include "html.h"
-#include "../loaders/remote/remote_load.h"
+#include "remote/remote_load.h"
+#include "sql_stmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,12 +137,13 @@ static void csv_cell(PerfsqlBuf *b, const char *s) {
   }
 }
 
+/* sql_prepare, the error printed; 0 or -1. */
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
-  if (sqlite3_prepare_v2(db, sql, -1, st, 0) != SQLITE_OK) {
-    cli_fail("%s", sqlite3_errmsg(db));
-    return -1;
-  }
-  return 0;
+  char *e = 0;
+  if (sql_prepare(db, sql, st, &e) == SQLITE_OK) return 0;
+  cli_fail("%s", e);
+  sqlite3_free(e);
+  return -1;
 }
 
 static int write_buf(const char *path, PerfsqlBuf *b) {
@@ -335,18 +337,7 @@ static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteratio
   return rc;
 }
 
-/* ---- charts (through the chart SQL functions when the build has them) -------------- */
-
-static int has_function(sqlite3 *db, const char *name) {
-  sqlite3_stmt *st = 0;
-  int found = 0;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = ?1", -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    found = sqlite3_step(st) == SQLITE_ROW;
-  }
-  sqlite3_finalize(st);
-  return found;
-}
+/* ---- charts ---------------------------------------------------------------------- */
 
 /* Runs a query returning (file name, PNG blob) rows and writes each under dir. */
 static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count) {
@@ -377,20 +368,8 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
 ** tool per iteration, seconds since the monitor's first sample), through the charts
 ** domain's chart_bar/chart_line aggregates. Infinite diffs (zero baseline) are left out. */
 
-/* The rows of the overhead bar charts (one chart per topic): each tool case's
-** change against its baseline over all iterations, per metric, in the
-** framework's case and metric order. Used by the PNGs and the HTML report. */
-#define OVERHEAD_BARS_FROM \
-  " FROM (SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label," \
-  "   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'" \
-  "     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'" \
-  "     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct" \
-  "   FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)" \
-  "   WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps'," \
-  "     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308" \
-  "   ORDER BY s.topic, c.case_id, s.case_name," \
-  "     instr('tcp_rr_mean_us udp_rr_mean_us throughput_single_gbps throughput_multi_gbps pps_single pps_multi', s.metric))" \
-  " GROUP BY topic ORDER BY topic"
+/* The rows of the overhead bar charts, one chart per topic: view remote_overhead_bars. */
+#define OVERHEAD_BARS_FROM " FROM remote_overhead_bars GROUP BY topic ORDER BY topic"
 
 static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
   char *cdir = sqlite3_mprintf("%s/charts", dir);
@@ -466,24 +445,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   buf_appendf(&b, "| Tool Case | Env | n | TCP RR Δ%% | UDP RR Δ%% | TP Single Δ%% | TP Multi Δ%% | "
               "PPS Single Δ%% | PPS Multi Δ%% | CPU avg %% | Verdict |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|\n");
-  const char *sql =
-      "WITH s AS (SELECT * FROM remote_iteration_stats),"
-      " cell AS (SELECT case_name, metric, CASE WHEN diff_pct IS NULL THEN 'N/A' ELSE"
-      "   remote_pystr(diff_pct) || CASE WHEN stddev IS NOT NULL AND mean <> 0 THEN ' ±' ||"
-      "   remote_pystr(remote_round(stddev / abs(mean) * 100, 1)) ELSE '' END ||"
-      "   CASE verdict WHEN 'degraded' THEN ' ⚠' ELSE '' END END AS txt FROM s)"
-      " SELECT c.case_name, c.env, (SELECT max(n) FROM s WHERE s.case_name = c.case_name AND s.family = 'latency'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'tcp_rr_mean_us'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'udp_rr_mean_us'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'throughput_single_gbps'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'throughput_multi_gbps'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'pps_single'), 'N/A'),"
-      " coalesce((SELECT txt FROM cell WHERE cell.case_name = c.case_name AND metric = 'pps_multi'), 'N/A'),"
-      " coalesce((SELECT remote_pystr(remote_round(mean, 2)) FROM s WHERE s.case_name = c.case_name AND metric = 'cpu_pct'), 'N/A'),"
-      " CASE WHEN EXISTS (SELECT 1 FROM s WHERE s.case_name = c.case_name AND verdict = 'degraded') THEN '**degraded**'"
-      "      WHEN EXISTS (SELECT 1 FROM s WHERE s.case_name = c.case_name AND verdict IN ('ok', 'improved')) THEN 'ok'"
-      "      ELSE 'no baseline' END"
-      " FROM (SELECT DISTINCT case_name, env FROM remote_case_env) AS c ORDER BY c.case_name";
+  const char *sql = "SELECT * FROM remote_overview";
   if (prepare(db, sql, &st)) { buf_free(&b); return -1; }
   int rows = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -503,7 +465,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   if (charts) {
     buf_appendf(&b, "\n## Charts\n\n");
     sqlite3_stmt *q = 0;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", -1, &q, 0) == SQLITE_OK) {
+    if (sql_prepare(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", &q, 0) == SQLITE_OK) {
       while (sqlite3_step(q) == SQLITE_ROW) {
         /* the file name remote_write_charts() gave the chart */
         char *file = sqlite3_mprintf("overhead_%s.png", sqlite3_column_text(q, 0));
@@ -519,7 +481,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   return write_buf(path, &b);
 }
 
-static int export_remote(Cli *cli, const char *dir, int only_iteration, int charts) {
+static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, int charts) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   if (make_dirs(dir)) return EXIT_FAIL;
@@ -557,26 +519,22 @@ static int export_remote(Cli *cli, const char *dir, int only_iteration, int char
   sqlite3_finalize(st);
   if (w) return EXIT_FAIL;
   int nch = 0;
-  int can_chart = charts && has_function(db, "chart_bar") && has_function(db, "chart_line");
-  if (can_chart && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
-  if (can_chart) {
+  if (charts && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
+  if (charts) {
     if (write_html(db, dir)) return EXIT_FAIL;
     files++;
   }
   char *ov = sqlite3_mprintf("%s/overview.md", dir);
-  w = write_overview(db, ov, can_chart);
+  w = write_overview(db, ov, charts);
   sqlite3_free(ov);
   if (w) return EXIT_FAIL;
   files++;
-  if (!cli->quiet) {
-    printf("remote: wrote %d report files and %d charts under %s/\n", files, nch, dir);
-    if (charts && !can_chart) printf("remote: charts skipped (chart_bar/chart_line not in this build)\n");
-  }
+  if (!cli->quiet) printf("remote: wrote %d report files and %d charts under %s/\n", files, nch, dir);
   return EXIT_OK;
 }
 
 /* cases.json like the framework's bootstrap: json.dump(..., indent=2). */
-static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
+static int write_cases_json(Cli *cli, const char *file, sqlite3_int64 source) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   sqlite3_stmt *st = 0;
@@ -632,8 +590,8 @@ static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
   PerfsqlBuf b = {0};
   sqlite3_stmt *q = 0;
   char *envq = 0;
-  if (sqlite3_prepare_v2(db, "SELECT json_quote(?1)", -1, &q, 0) == SQLITE_OK) {
-    sqlite3_bind_text(q, 1, envname, -1, SQLITE_STATIC);
+  if (sql_prepare(db, "SELECT json_quote(?1)", &q, 0) == SQLITE_OK) {
+    sql_bind_text(q, 1, envname);
     if (sqlite3_step(q) == SQLITE_ROW) envq = sqlite3_mprintf("%s", sqlite3_column_text(q, 0));
   }
   sqlite3_finalize(q);
@@ -651,7 +609,7 @@ static int export_cases(Cli *cli, const char *file, sqlite3_int64 source) {
 }
 
 /* `perfsql export remote DIR [--iteration N] [--no-charts]` (argv[0] = "remote") */
-int cmd_export_remote(Cli *cli, int argc, char **argv) {
+int export_remote(Cli *cli, int argc, char **argv) {
   if (argc < 2) return cli_usage("export", "expected: export remote DIR");
   const char *target = argv[1], *v;
   int it = 0, charts = 1;
@@ -660,11 +618,11 @@ int cmd_export_remote(Cli *cli, int argc, char **argv) {
     else if (arg_flag(argv, i, "--no-charts")) charts = 0;
     else return cli_usage("export", "unexpected argument %s", argv[i]);
   }
-  return export_remote(cli, target, it, charts);
+  return write_remote_reports(cli, target, it, charts);
 }
 
 /* `perfsql export cases FILE [--source ID]` (argv[0] = "cases") */
-int cmd_export_cases(Cli *cli, int argc, char **argv) {
+int export_cases(Cli *cli, int argc, char **argv) {
   if (argc < 2) return cli_usage("export", "expected: export cases FILE");
   const char *target = argv[1], *v;
   sqlite3_int64 src = 0;
@@ -672,7 +630,7 @@ int cmd_export_cases(Cli *cli, int argc, char **argv) {
     if (arg_value(argc, argv, &i, "--source", &v)) src = atoll(v);
     else return cli_usage("export", "unexpected argument %s", argv[i]);
   }
-  return export_cases(cli, target, src);
+  return write_cases_json(cli, target, src);
 }
 
 /* ---- demo ---------------------------------------------------------------------- */
@@ -697,10 +655,10 @@ int demo_remote(Cli *cli, const char *data_dir, const char *out_dir) {
     if (rc) { cli_fail("%s", err); sqlite3_free(err); return EXIT_FAIL; }
   }
   char *dir = sqlite3_mprintf("%s/remote", out_dir);
-  rc = export_remote(cli, dir, 0, 1);
+  rc = write_remote_reports(cli, dir, 0, 1);
   if (rc == EXIT_OK) {
     char *cases = sqlite3_mprintf("%s/cases.json", dir);
-    rc = export_cases(cli, cases, 0);
+    rc = write_cases_json(cli, cases, 0);
     sqlite3_free(cases);
   }
   sqlite3_free(dir);

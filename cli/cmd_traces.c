@@ -26,7 +26,7 @@ const char usage_load_taskmap[] =
     "task_map for capture NAME; views name such tasks '<task-name>.<group-id>.<type>'.\n"
     "example: perfsql load taskmap tmap.csv --capture baseline\n";
 
-int load_perf_run(Cli *cli, int argc, char **argv) {
+int load_perf(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *name = NULL, *map = NULL, *v;
   int replace = 0;
   for (int i = 1; i < argc; i++) {
@@ -49,7 +49,7 @@ int load_perf_run(Cli *cli, int argc, char **argv) {
   return EXIT_OK;
 }
 
-int load_taskmap_run(Cli *cli, int argc, char **argv) {
+int load_taskmap(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *capture = NULL, *v;
   int replace = 0;
   for (int i = 1; i < argc; i++) {

@@ -27,7 +27,7 @@
 **     is safe_path_component() of it, so nothing is written outside DIR.
 */
 #include "cli.h"
-#include "kubevirt/kubevirt.h"
+#include "kv_export.h"
 
 #include <string.h>
 

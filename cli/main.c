@@ -197,6 +197,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "perfsql: unknown command '%s' (see `perfsql help`)\n", argv[i]);
     return EXIT_USAGE;
   }
+  /* `--help` or `-h` anywhere after the command: its help, before anything runs. */
+  for (int k = i + 1; k < argc; k++)
+    if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) return cli_help_for(argc - i, argv + i);
   g_db_path = cli.db_path;
   g_command = argv[i];
   int rc = c->run(&cli, argc - i, argv + i);

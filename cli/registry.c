@@ -18,31 +18,28 @@ int cmd_help(Cli *, int, char **);
 extern const char usage_init[], usage_sql[], usage_views[], usage_refresh[], usage_sources[],
     usage_load[], usage_export[], usage_demo[], usage_version[], usage_help[];
 
-/* ---- charts -------------------------------------------------------------- */
+/* ---- charts (cli/cmd_charts.c, cli/demo_charts.c) ---------------------- */
 int cmd_plot(Cli *, int, char **);
 int cmd_report(Cli *, int, char **);
 int demo_charts(Cli *, const char *, const char *);
 extern const char usage_plot[], usage_report[];
 
-
-/* ---- traces (cli/cmd_traces.c) ------------------------------------------ */
-int load_perf_run(Cli *, int, char **);
-int load_taskmap_run(Cli *, int, char **);
+/* ---- traces (cli/cmd_traces.c, cli/cmd_capture.c, cli/cmd_traces_report.c) */
+int load_perf(Cli *, int, char **);
+int load_taskmap(Cli *, int, char **);
 extern const char usage_load_perf[], usage_load_taskmap[];
 int cmd_capture(Cli *, int, char **);
 int cmd_traces(Cli *, int, char **);
 int demo_traces(Cli *, const char *, const char *);
 extern const char usage_capture[], usage_traces[];
 
-
 /* ---- kubevirt (cli/cmd_kubevirt.c, cli/kv_export.c, cli/kv_graph.c) ------- */
 int load_kubevirt(Cli *, int, char **);
 int load_kubevirt_gcs(Cli *, int, char **);
-int cmd_export_kubevirt(Cli *, int, char **);
+int export_kubevirt(Cli *, int, char **);
 int cmd_kubevirt_graph(Cli *, int, char **);
 int demo_kubevirt(Cli *, const char *, const char *);
 extern const char usage_load_kubevirt[], usage_load_kubevirt_gcs[], usage_export_kubevirt[], usage_kubevirt_graph[];
-
 
 /* ---- perftracker (cli/cmd_perftracker.c) -------------------------------- */
 int cmd_perftracker(Cli *, int, char **);
@@ -50,22 +47,19 @@ int load_perftracker(Cli *, int, char **);
 int demo_perftracker(Cli *, const char *, const char *);
 extern const char usage_perftracker[], usage_load_perftracker[];
 
-
 /* ---- bench (cli/cmd_bench.c) --------------------------------------------- */
 int cmd_bench(Cli *, int, char **);
-int cmd_load_bench(Cli *, int, char **);
+int load_bench(Cli *, int, char **);
 int demo_bench(Cli *, const char *, const char *);
 extern const char usage_bench[], usage_load_bench[];
 
-
 /* ---- remote (cli/cmd_remote.c) ------------------------------------------- */
-int cmd_export_remote(Cli *, int, char **);
-int cmd_export_cases(Cli *, int, char **);
+int export_remote(Cli *, int, char **);
+int export_cases(Cli *, int, char **);
 int load_remote(Cli *, int, char **);
 int load_remote_config(Cli *, int, char **);
 int demo_remote(Cli *, const char *, const char *);
 extern const char usage_export_remote[], usage_export_cases[], usage_load_remote[], usage_load_remote_config[];
-
 
 const CliCommand cli_commands[] = {
   {"init", cmd_init, "create or migrate the database and install the canned views", usage_init},
@@ -87,7 +81,6 @@ const CliCommand cli_commands[] = {
   {"capture", cmd_capture, "record sched/kvm tracepoints with perf and load them (perfcap); --vm-map", usage_capture},
   {"traces", cmd_traces, "capture dashboards (perfmap): traces report CAPTURE ..., traces diff A B", usage_traces},
 
-
   /* kubevirt */
   {"kubevirt-graph", cmd_kubevirt_graph, "KubeVirt weekly and release graphs (PNG per metric, HTML per resource)",
    usage_kubevirt_graph},
@@ -99,32 +92,25 @@ const CliCommand cli_commands[] = {
   /* bench */
   {"bench", cmd_bench, "benchmark runs: compare, check (CI gate), history (change points), runs", usage_bench},
 
-
-  /* remote */
-
   {0, 0, 0, 0}
 };
 
 const CliLoadKind cli_load_kinds[] = {
   /* traces */
-  {"perf", load_perf_run, "a perf.data capture (sched/kvm tracepoints), natively", usage_load_perf},
-  {"taskmap", load_taskmap_run, "perfwhiz's task annotation CSV for a capture", usage_load_taskmap},
-
+  {"perf", load_perf, "a perf.data capture (sched/kvm tracepoints), natively", usage_load_perf},
+  {"taskmap", load_taskmap, "perfwhiz's task annotation CSV for a capture", usage_load_taskmap},
 
   /* kubevirt */
   {"kubevirt", load_kubevirt, "KubeVirt CI results: results.json trees, audit JSON, build-log.txt, shape.yaml",
    usage_load_kubevirt},
   {"kubevirt-gcs", load_kubevirt_gcs, "KubeVirt CI runs from the Prow GCS bucket over HTTPS", usage_load_kubevirt_gcs},
 
-
   /* perftracker */
   {"perftracker", load_perftracker, "PerfTracker job files (?as_json=1 exports or client upload bodies)",
    usage_load_perftracker},
 
-
   /* bench */
-  {"bench", cmd_load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
-
+  {"bench", load_bench, "benchmark results: Google Benchmark JSON, regression_test.py JSON, CSV", usage_load_bench},
 
   /* remote */
   {"remote", load_remote, "an eBPF perf-test iteration folder (local or sftp://)", usage_load_remote},
@@ -136,13 +122,12 @@ const CliLoadKind cli_load_kinds[] = {
 /* `perfsql export TARGET ...`: files in an upstream layout. */
 const CliLoadKind cli_export_targets[] = {
   /* kubevirt */
-  {"kubevirt", cmd_export_kubevirt, "ci-performance-benchmarks trees: results/<job>/<id>/results.json and weekly/",
+  {"kubevirt", export_kubevirt, "ci-performance-benchmarks trees: results/<job>/<id>/results.json and weekly/",
    usage_export_kubevirt},
 
-
   /* remote */
-  {"remote", cmd_export_remote, "the eBPF framework's report CSVs, overviews and charts", usage_export_remote},
-  {"cases", cmd_export_cases, "the eBPF framework's test-case matrix as <env>-cases.json", usage_export_cases},
+  {"remote", export_remote, "the eBPF framework's report CSVs, overviews and charts", usage_export_remote},
+  {"cases", export_cases, "the eBPF framework's test-case matrix as <env>-cases.json", usage_export_cases},
 
   {0, 0, 0, 0}
 };
@@ -155,21 +140,17 @@ const CliDemoStep cli_demo_steps[] = {
   /* charts */
   {"charts", demo_charts},
 
-
   /* traces */
   {"traces", demo_traces},
 
-
   /* kubevirt */
   {"kubevirt", demo_kubevirt},
-
 
   /* perftracker */
   {"perftracker", demo_perftracker},
 
   /* bench */
   {"bench", demo_bench},
-
 
   /* remote */
   {"remote", demo_remote},

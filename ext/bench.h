@@ -4,7 +4,7 @@
 ** change-point detector, and the thresholds file.
 **
 ** Everything here is plain C over arrays of doubles; the SQL faces
-** (changepoints(), bench_compare(), mann_whitney_p(), geomean()) and the CLI
+** (changepoints(), bench_compare(), mann_whitney(), geomean()) and the CLI
 ** both call it, so the numbers in a view and in a report are the same code.
 */
 #ifndef PERFSQL_BENCH_H

@@ -1,7 +1,7 @@
 /*
 ** perf_events_vtab.c — perf_events('file.data'): the tracepoint samples of a
 ** perf.data file as a table, read by the same streaming reader as
-** `perfsql load perf` (loaders/perf/perf_reader.c), without loading it.
+** `perfsql load perf` (ext/perf_reader.c), without loading it.
 **
 **  1. Columns: ts (ns), cpu, pid, tid, comm, system, event, args (JSON object
 **     of the event's fields by name), offset (byte offset of the record); the
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "perfsql.h"
-#include "perf/perf_reader.h"
+#include "perf_reader.h"
 
 typedef struct PeVtab { sqlite3_vtab base; } PeVtab;
 typedef struct PeCursor {

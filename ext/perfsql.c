@@ -7,7 +7,7 @@
 **     computations, PF_READS for functions that read tables, PF_IO
 **     (DIRECTONLY) for anything that touches files or the network, so a
 **     view or trigger in an untrusted database can never call them.
-**  3. tests/sql/functions.expected lists the exact names this adds to
+**  3. tests/functions/<domain>.txt list the exact names this adds to
 **     pragma_function_list and pragma_module_list; a test checks it.
 ** Add a family: write ext/<family>.c, declare its callbacks in its section
 ** below, add its rows in the same section of the tables.
@@ -55,11 +55,9 @@ void chart_heatmap_step(sqlite3_context *, int, sqlite3_value **);
 void chart_heatmap_final(sqlite3_context *);
 void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
-/* ---- traces (ext/traces*.c, loaders/perf/) ------------------------------ */
+/* ---- traces (ext/traces_funcs.c, ext/perf_events_vtab.c) ---------------- */
 void kvm_exit_reason_func(sqlite3_context *, int, sqlite3_value **);
 extern const sqlite3_module perf_events_module;
-
-/* ---- kubevirt ------------------------------------------------------------ */
 
 /* ---- perftracker --------------------------------------------------------- */
 void pt_tag_part_func(sqlite3_context *, int, sqlite3_value **);
@@ -82,7 +80,6 @@ void remote_pystr_func(sqlite3_context *, int, sqlite3_value **);
 void remote_human_bytes_func(sqlite3_context *, int, sqlite3_value **);
 void remote_command_clean_func(sqlite3_context *, int, sqlite3_value **);
 void remote_epoch_func(sqlite3_context *, int, sqlite3_value **);
-
 
 static const PerfsqlFunction perfsql_functions[] = {
   /* core */
@@ -123,9 +120,6 @@ static const PerfsqlFunction perfsql_functions[] = {
   /* traces */
   {"kvm_exit_reason", 2, PF_PURE, kvm_exit_reason_func, 0, 0, 0, 0},
 
-  /* kubevirt */
-
-
   /* perftracker */
   {"pt_tag_part", 2, PF_PURE, pt_tag_part_func, 0, 0, 0, 0},
   {"pt_load_value", 1, PF_PURE, pt_load_value_func, 0, 0, 0, 0},
@@ -143,7 +137,6 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"remote_human_bytes", 1, PF_PURE, remote_human_bytes_func, 0, 0, 0, 0},
   {"remote_command_clean", 1, PF_PURE, remote_command_clean_func, 0, 0, 0, 0},
   {"remote_epoch", 3, PF_PURE, remote_epoch_func, 0, 0, 0, 0},
-
 };
 
 /* Functions whose pApp is per-connection state: for every row of
@@ -159,33 +152,17 @@ static const struct {
 };
 
 static const PerfsqlModule perfsql_modules[] = {
-  /* charts */
-
-
   /* traces */
   {"perf_events", &perf_events_module},
-
-
-  /* kubevirt */
-
-
-  /* perftracker */
-
 
   /* bench */
   {"changepoints", &changepoints_module},
   {"bench_compare", &bench_compare_module},
 
-  /* remote */
-
-
   {0, 0}
 };
 
-#ifdef _WIN32
-__declspec(dllexport)
-#endif
-int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+PERFSQL_EXPORT int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   int rc = SQLITE_OK;
   for (size_t i = 0; rc == SQLITE_OK && i < sizeof(perfsql_functions) / sizeof(perfsql_functions[0]); i++) {
@@ -209,6 +186,13 @@ int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routine
   for (const PerfsqlModule *m = perfsql_modules; rc == SQLITE_OK && m->name; m++) {
     rc = sqlite3_create_module(db, m->name, m->module, 0);
     if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("perfsql: cannot register module %s", m->name);
+  }
+  /* views/ files with a "Parameters:" header (view_function.c) */
+  if (rc == SQLITE_OK) {
+    char *err = 0;
+    rc = perfsql_view_functions_register(db, &err);
+    if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = err;
+    else sqlite3_free(err);
   }
   return rc;
 }

@@ -47,7 +47,14 @@ typedef struct PerfsqlModule {
   const sqlite3_module *module;
 } PerfsqlModule;
 
-int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+/* The one symbol perfsql.so exports: everything else is built with hidden
+** visibility (CMakeLists.txt, ext/perfsql.map). */
+#ifdef _WIN32
+#define PERFSQL_EXPORT __declspec(dllexport)
+#else
+#define PERFSQL_EXPORT __attribute__((visibility("default")))
+#endif
+PERFSQL_EXPORT int sqlite3_perfsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
 
 /* ---- schema (ext/schema.c) -------------------------------------------- */
 
@@ -64,6 +71,15 @@ extern const int perfsql_embedded_count;
 ** canned view and refreshes the perfsql_view catalogue. Idempotent.
 ** Returns SQLITE_OK or an error code with *pzErr set (sqlite3_malloc'd). */
 int perfsql_schema_install(sqlite3 *db, char **pzErr);
+
+/* ---- parameterized reports (ext/view_function.c) ---------------------- */
+
+/* 1 when a views/ file is a parameterized report ("-- Parameters:" in its
+** header): schema.c catalogues it but does not execute it. */
+int perfsql_view_is_function(const char *text);
+/* Registers every parameterized report as an eponymous table-valued
+** function on db. SQLITE_OK, or an error code with *pzErr set. */
+int perfsql_view_functions_register(sqlite3 *db, char **pzErr);
 
 /* ---- small shared helpers (buffers: ext/util.c; time parsing: ext/time.c) -- */
 

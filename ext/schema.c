@@ -10,7 +10,9 @@
 **  2. Views are code, not data: every run drops every view listed in
 **     perfsql_view and re-creates each views/<domain>/<file>.sql, then
 **     rewrites perfsql_view from the header comments. The first comment line
-**     must be "-- <view_name>: <summary>".
+**     must be "-- <view_name>: <summary>". A file whose header has a
+**     "Parameters:" section is a table-valued function (view_function.c):
+**     catalogued here, not created.
 **  3. The database is switched to WAL (readers are never blocked by a load).
 **     An in-memory database stays in its own journal mode.
 **  4. Idempotent: running it twice changes nothing the second time, and an
@@ -18,6 +20,7 @@
 **     kept in perfsql_meta), so opening it never waits for another writer.
 */
 #include "perfsql.h"
+#include "sql_stmt.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,11 +32,12 @@ static int migration_number(const char *path) {
   return atoi(p);
 }
 
+/* sql_exec, with the file (or step) that failed in front of SQLite's message. */
 static int exec_err(sqlite3 *db, const char *sql, const char *what, char **pzErr) {
   char *e = 0;
-  int rc = sqlite3_exec(db, sql, 0, 0, &e);
+  int rc = sql_exec(db, sql, &e);
   if (rc != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("%s: %s", what, e ? e : sqlite3_errmsg(db));
+    *pzErr = sqlite3_mprintf("%s: %s", what, e);
     sqlite3_free(e);
   }
   return rc;
@@ -73,7 +77,10 @@ static int install_views(sqlite3 *db, char **pzErr) {
   sqlite3_stmt *drop = 0, *ins = 0;
   /* Drop every view we created before (the catalogue says which). */
   PerfsqlBuf drops = {0};
-  rc = sqlite3_prepare_v2(db, "SELECT name FROM perfsql_view", -1, &drop, 0);
+  /* Only real views: a parameterized report's name is an eponymous table
+  ** that cannot (and need not) be dropped. */
+  rc = sql_prepare(db, "SELECT name FROM perfsql_view WHERE name IN "
+                       "(SELECT name FROM sqlite_schema WHERE type = 'view')", &drop, pzErr);
   while (rc == SQLITE_OK && sqlite3_step(drop) == SQLITE_ROW)
     buf_appendf(&drops, "DROP VIEW IF EXISTS \"%w\";", (const char *)sqlite3_column_text(drop, 0));
   sqlite3_finalize(drop);
@@ -81,32 +88,33 @@ static int install_views(sqlite3 *db, char **pzErr) {
   buf_free(&drops);
   if (rc == SQLITE_OK) rc = exec_err(db, "DELETE FROM perfsql_view", "perfsql_view", pzErr);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db, "INSERT INTO perfsql_view(name, domain, summary, doc, path) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, 0);
+    rc = sql_prepare(db, "INSERT INTO perfsql_view(name, domain, summary, doc, path) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)", &ins, pzErr);
   for (int i = 0; rc == SQLITE_OK && i < perfsql_embedded_count; i++) {
     const PerfsqlEmbedded *f = &perfsql_embedded_files[i];
     if (strncmp(f->path, "views/", 6) != 0) continue;
     char *name = 0, *summary = 0, *doc = 0;
     rc = view_header(f->path, f->text, &name, &summary, &doc, pzErr);
-    if (rc == SQLITE_OK) {
+    int is_function = perfsql_view_is_function(f->text);
+    if (rc == SQLITE_OK && !is_function) {
       char *drop1 = sqlite3_mprintf("DROP VIEW IF EXISTS \"%w\";", name);
       rc = exec_err(db, drop1, f->path, pzErr);
       sqlite3_free(drop1);
     }
-    if (rc == SQLITE_OK) rc = exec_err(db, f->text, f->path, pzErr);
+    /* A parameterized report is a table-valued function (view_function.c),
+    ** registered per connection: catalogued here, not created. */
+    if (rc == SQLITE_OK && !is_function) rc = exec_err(db, f->text, f->path, pzErr);
     if (rc == SQLITE_OK) {
       const char *dom = f->path + 6;
       const char *slash = strchr(dom, '/');
-      sqlite3_bind_text(ins, 1, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 2, dom, slash ? (int)(slash - dom) : -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 3, summary, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 4, doc, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 5, f->path, -1, SQLITE_STATIC);
-      if (sqlite3_step(ins) != SQLITE_DONE) {
-        *pzErr = sqlite3_mprintf("%s: %s", f->path, sqlite3_errmsg(db));
-        rc = SQLITE_ERROR;
-      }
-      sqlite3_reset(ins);
+      sql_bind_text(ins, 1, name);
+      sql_bind_text_n(ins, 2, dom, slash ? (int)(slash - dom) : -1);
+      sql_bind_text(ins, 3, summary);
+      sql_bind_text(ins, 4, doc);
+      sql_bind_text(ins, 5, f->path);
+      char *e = 0;
+      if ((rc = sql_step_done(ins, &e)) != SQLITE_OK) *pzErr = sqlite3_mprintf("%s: %s", f->path, e);
+      sqlite3_free(e);
     }
     sqlite3_free(name);
     sqlite3_free(summary);
@@ -141,9 +149,8 @@ static int last_migration(void) {
 static int schema_current(sqlite3 *db, const char *fingerprint) {
   sqlite3_stmt *st = 0;
   int ok = 0;
-  if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
-                             "(SELECT value FROM perfsql_meta WHERE key = 'views_fingerprint')",
-                         -1, &st, 0) == SQLITE_OK &&
+  if (sql_prepare(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                      "(SELECT value FROM perfsql_meta WHERE key = 'views_fingerprint')", &st, 0) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     const char *fp = (const char *)sqlite3_column_text(st, 1);
     ok = sqlite3_column_int(st, 0) == last_migration() && fp && strcmp(fp, fingerprint) == 0;
@@ -164,7 +171,7 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
   /* WAL first: it cannot change inside a transaction. */
   if (sqlite3_db_filename(db, "main") && sqlite3_db_filename(db, "main")[0]) {
     sqlite3_stmt *st = 0;
-    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, 0);
+    rc = sql_prepare(db, "PRAGMA journal_mode=WAL", &st, 0);
     if (rc == SQLITE_OK) sqlite3_step(st);
     sqlite3_finalize(st);
   }
@@ -185,7 +192,7 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
   int version = 0;
   {
     sqlite3_stmt *st = 0;
-    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, 0);
+    rc = sql_prepare(db, "PRAGMA user_version", &st, 0);
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_OK) *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
@@ -229,7 +236,7 @@ void perfsql_init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, 0) == SQLITE_OK &&
+  if (sql_prepare(db, "PRAGMA user_version", &st, 0) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW)
     sqlite3_result_int(ctx, sqlite3_column_int(st, 0));
   sqlite3_finalize(st);

@@ -3,7 +3,7 @@
 ** kvm_exit tracepoint prints for an exit code.
 **
 **  1. isa 1 (VMX): exit_reason & 0xffff in the VMX table; isa 2 (SVM): the
-**     32-bit exit code in the SVM table (loaders/perf/kvm_exit_reasons.c).
+**     32-bit exit code in the SVM table (ext/kvm_exit_reasons.c).
 **  2. A code not in the table (or another isa) -> 'UNKNOWN_<exit_reason>'.
 **  3. Any NULL argument -> NULL; a non-integer argument -> error naming it.
 **  4. Pure and deterministic; O(table size).
@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "perfsql.h"
-#include "perf/perf_reader.h"
+#include "perf_reader.h"
 
 void kvm_exit_reason_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;

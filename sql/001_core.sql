@@ -14,22 +14,6 @@ CREATE TABLE source (
 );
 CREATE INDEX source_uri ON source(kind, uri);
 
--- task_map: perfwhiz's annotation CSV (tid,instance,type,uuid,group-type,group-id,task-name),
--- per capture. annotate_tid() reads it. capture NULL = applies to every capture.
-CREATE TABLE task_map (
-  source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
-  capture    TEXT,                      -- capture name, or NULL for all captures
-  tid        INTEGER NOT NULL,
-  instance   TEXT,                      -- libvirt instance name (may be empty)
-  type       TEXT NOT NULL,             -- task type: vcpu0, emulator, ...
-  uuid       TEXT,
-  group_type TEXT,
-  group_id   INTEGER,                   -- printed as 2 digits
-  task_name  TEXT NOT NULL,             -- e.g. Firewall
-  UNIQUE (capture, tid)
-);
-CREATE INDEX task_map_source ON task_map(source_id);
-
 -- perfsql_view: the catalogue of canned views, rewritten by every `perfsql init`.
 CREATE TABLE perfsql_view (
   name        TEXT PRIMARY KEY,

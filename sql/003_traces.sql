@@ -7,6 +7,24 @@
 -- only if one round of records exceeds 64 MB can an event arrive late, which
 -- capture.out_of_order counts (views always order by ts, id).
 
+-- task_map: perfwhiz's annotation CSV (tid,instance,type,uuid,group-type,group-id,task-name),
+-- per capture. annotate_tid() reads it. capture NULL = applies to every capture.
+-- (Until issue 11 this table was created by 001_core.sql; IF NOT EXISTS keeps a database
+-- created then, and not yet at version 3, migrating cleanly. The definition is unchanged.)
+CREATE TABLE IF NOT EXISTS task_map (
+  source_id  INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+  capture    TEXT,                      -- capture name, or NULL for all captures
+  tid        INTEGER NOT NULL,
+  instance   TEXT,                      -- libvirt instance name (may be empty)
+  type       TEXT NOT NULL,             -- task type: vcpu0, emulator, ...
+  uuid       TEXT,
+  group_type TEXT,
+  group_id   INTEGER,                   -- printed as 2 digits
+  task_name  TEXT NOT NULL,             -- e.g. Firewall
+  UNIQUE (capture, tid)
+);
+CREATE INDEX IF NOT EXISTS task_map_source ON task_map(source_id);
+
 -- capture: one loaded perf.data; many per database, each with a unique name.
 CREATE TABLE capture (
   id           INTEGER PRIMARY KEY,

@@ -5,7 +5,7 @@
 #ifndef PERFSQL_BENCH_LOAD_H
 #define PERFSQL_BENCH_LOAD_H
 
-#include "../common/load.h"
+#include "common/load.h"
 
 typedef struct BenchRunInfo {
   const char *label;       /* required */

@@ -1,8 +1,8 @@
 /*
 ** http.c — the one libcurl client (contract in http.h).
 */
-#include "common/http.h"
-#include "common/load.h"
+#include "http.h"
+#include "load.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -1,27 +1,20 @@
 /*
 ** load.c — the load transaction and the source table (contract in load.h).
 */
-#include "common/load.h"
+#include "load.h"
+#include "sql_stmt.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int exec1(sqlite3 *db, const char *sql, char **pzErr) {
-  char *e = 0;
-  int rc = sqlite3_exec(db, sql, 0, 0, &e);
-  if (rc != SQLITE_OK && pzErr) *pzErr = sqlite3_mprintf("%s", e ? e : sqlite3_errmsg(db));
-  sqlite3_free(e);
-  return rc;
-}
-
 static sqlite3_int64 query_id(sqlite3 *db, const char *sql, const char *a, const char *b) {
   sqlite3_stmt *st = 0;
   sqlite3_int64 id = 0;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+  if (sql_prepare(db, sql, &st, 0) == SQLITE_OK) {
+    sql_bind_text(st, 1, a);
+    sql_bind_text(st, 2, b);
     if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
   }
   sqlite3_finalize(st);
@@ -35,7 +28,7 @@ sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri) {
 
 static int delete_source(sqlite3 *db, sqlite3_int64 id, char **pzErr) {
   char *sql = sqlite3_mprintf("DELETE FROM source WHERE id = %lld", id);
-  int rc = exec1(db, sql, pzErr);
+  int rc = sql_exec(db, sql, pzErr);
   sqlite3_free(sql);
   return rc;
 }
@@ -49,8 +42,8 @@ int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
   ld->uri = sqlite3_mprintf("%s", uri);
   /* Cascading deletes need foreign keys on; the pragma is a no-op inside a
   ** transaction, so it is set before BEGIN. */
-  if (exec1(db, "PRAGMA foreign_keys=ON", pzErr) != SQLITE_OK) return LOAD_ERROR;
-  if (exec1(db, "BEGIN IMMEDIATE", pzErr) != SQLITE_OK) return LOAD_ERROR;
+  if (sql_exec(db, "PRAGMA foreign_keys=ON", pzErr) != SQLITE_OK) return LOAD_ERROR;
+  if (sql_exec(db, "BEGIN IMMEDIATE", pzErr) != SQLITE_OK) return LOAD_ERROR;
   ld->active = 1;
   sqlite3_int64 same = query_id(db, "SELECT id FROM source WHERE kind = ?1 AND content_hash = ?2",
                                 kind, hash);
@@ -72,20 +65,14 @@ int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
     ld->replaced = 1;
   }
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db, "INSERT INTO source(kind, uri, content_hash) VALUES (?1, ?2, ?3)", -1,
-                         &st, 0) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+  if (sql_prepare(db, "INSERT INTO source(kind, uri, content_hash) VALUES (?1, ?2, ?3)", &st, pzErr) != SQLITE_OK)
     goto fail;
-  }
-  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, uri, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    goto fail;
-  }
+  sql_bind_text(st, 1, kind);
+  sql_bind_text(st, 2, uri);
+  sql_bind_text(st, 3, hash);
+  int step_rc = sql_step_done(st, pzErr);
   sqlite3_finalize(st);
+  if (step_rc != SQLITE_OK) goto fail;
   ld->source_id = sqlite3_last_insert_rowid(db);
   return LOAD_NEW;
 fail:
@@ -111,20 +98,20 @@ int load_commit(PerfsqlLoad *ld, char **pzErr) {
   if (!ld->counts.oom) {
     /* Several load_count() calls for one table add up. */
     char *obj = sqlite3_mprintf("{%s}", ld->counts.data ? ld->counts.data : "");
-    rc = sqlite3_prepare_v2(ld->db,
+    rc = sql_prepare(ld->db,
         "UPDATE source SET row_counts = (SELECT coalesce(json_group_object(key, total), '{}') FROM "
         "(SELECT key, sum(value) AS total FROM json_each(?1) GROUP BY key ORDER BY key)) "
-        "WHERE id = ?2", -1, &st, 0);
+        "WHERE id = ?2", &st, 0);
     if (rc == SQLITE_OK) {
-      sqlite3_bind_text(st, 1, obj, -1, SQLITE_TRANSIENT);
+      sql_bind_text(st, 1, obj);
       sqlite3_bind_int64(st, 2, ld->source_id);
-      rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+      rc = sql_step_done(st, 0);
     }
     sqlite3_free(obj);
   }
   if (rc != SQLITE_OK) *pzErr = sqlite3_mprintf("recording the load: %s", sqlite3_errmsg(ld->db));
   sqlite3_finalize(st);
-  if (rc == SQLITE_OK) rc = exec1(ld->db, "COMMIT", pzErr);
+  if (rc == SQLITE_OK) rc = sql_exec(ld->db, "COMMIT", pzErr);
   if (rc != SQLITE_OK) {
     load_rollback(ld);
     return rc;
@@ -146,8 +133,8 @@ void load_report(const PerfsqlLoad *ld, int status, int quiet) {
   }
   printf("%s: loaded as source %lld%s:", ld->uri, ld->source_id, ld->replaced ? " (replacing the earlier load)" : "");
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(ld->db, "SELECT key, value FROM source, json_each(source.row_counts) WHERE source.id = ?1",
-                         -1, &st, 0) == SQLITE_OK) {
+  if (sql_prepare(ld->db, "SELECT key, value FROM source, json_each(source.row_counts) WHERE source.id = ?1", &st,
+                  0) == SQLITE_OK) {
     sqlite3_bind_int64(st, 1, ld->source_id);
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW)

@@ -23,7 +23,7 @@
 #ifndef PERFSQL_LOAD_H
 #define PERFSQL_LOAD_H
 
-#include "../../ext/perfsql.h"
+#include "perfsql.h"
 
 typedef struct PerfsqlLoad {
   sqlite3 *db;

@@ -5,7 +5,7 @@
 **     (the CLI sets it from --quiet), so pipes, CI logs and tests stay clean.
 **  2. At most ~10 updates a second, each rewriting one line with '\r'.
 */
-#include "common/load.h"
+#include "load.h"
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>

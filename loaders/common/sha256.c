@@ -5,7 +5,7 @@
 **  2. sha256_file() reads in 1 MiB chunks (no whole-file copy).
 ** Checked against the FIPS test vectors in tests/unit/test_load.c.
 */
-#include "common/load.h"
+#include "load.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -10,12 +10,12 @@
 **   kv_gcs.c      `perfsql load kubevirt-gcs`: the bucket over HTTPS
 **   kv_shape.c    shape.yaml (release graph configuration) with libyaml
 **   kv_format.c   Go's float text and upstream's week labels (for the export)
-**   cli/kv_export.c, cli/kv_graph.c, cli/cmd_kubevirt.c   export, graphs, CLI
+**   cli/kv_export.[ch], cli/kv_graph.c, cli/cmd_kubevirt.c   export, graphs, CLI (one floor up)
 */
 #ifndef PERFSQL_KUBEVIRT_H
 #define PERFSQL_KUBEVIRT_H
 
-#include "../common/load.h"
+#include "common/load.h"
 
 #include <stdio.h>
 
@@ -154,13 +154,7 @@ typedef struct KvGcsOptions {
 } KvGcsOptions;
 int kv_load_gcs(sqlite3 *db, const KvGcsOptions *o, char **pzErr);
 
-/* ---- export (cli/kv_export.c; helpers in kv_format.c) --------------------- */
-typedef struct KvExportOptions {
-  const char *job;           /* NULL = every job */
-  int iso_weeks;             /* label weeks by their ISO Monday instead of upstream's label */
-  int quiet;
-} KvExportOptions;
-int kv_export(sqlite3 *db, const char *dir, const KvExportOptions *o, char **pzErr);
+/* ---- formats for the export (kv_format.c; the export itself: cli/kv_export.h) -- */
 /* Upstream's week directory label for an ISO Monday 'YYYY-MM-DD' (see kv_export.c). */
 void kv_upstream_week_label(const char *iso_monday, char out[11]);
 /* Go's encoding/json float64 text (shortest round-trip, 'e' form outside 1e-6..1e21). */

@@ -24,7 +24,7 @@
 **     No credentials are used, stored or printed.
 */
 #include "kubevirt.h"
-#include "../common/http.h"
+#include "common/http.h"
 
 #include <pthread.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef PERFSQL_PERF_LOAD_H
 #define PERFSQL_PERF_LOAD_H
 
-#include "../../ext/perfsql.h"
+#include "perfsql.h"
 
 typedef struct TaskMapRow { long tid, line; char *f[7]; } TaskMapRow;
 typedef struct TaskMap { TaskMapRow *rows; int n; } TaskMap;

@@ -10,8 +10,8 @@
 #ifndef PERFSQL_PERFTRACKER_H
 #define PERFSQL_PERFTRACKER_H
 
-#include "../common/http.h"
-#include "../common/load.h"
+#include "common/http.h"
+#include "common/load.h"
 
 /* Source kinds written by these loaders. */
 #define PT_KIND_JOB "perftracker-job"

@@ -20,7 +20,7 @@
 **     the hash covers every file's relative path and bytes.
 */
 #include "remote_load.h"
-#include "../common/load.h"
+#include "common/load.h"
 
 #include <math.h>
 #include <stdio.h>

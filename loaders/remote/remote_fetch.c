@@ -19,7 +19,7 @@
 **  5. Errors: "<root or file>: <what>" (sqlite3_malloc'd *pzErr).
 */
 #include "remote_fetch.h"
-#include "../common/load.h"
+#include "common/load.h"
 
 #include <curl/curl.h>
 #include <dirent.h>

@@ -28,7 +28,7 @@
 */
 #include "remote_load.h"
 #include "remote_parse.h"
-#include "../common/load.h"
+#include "common/load.h"
 
 #include <stdio.h>
 #include <stdlib.h>

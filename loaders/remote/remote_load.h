@@ -4,7 +4,7 @@
 #ifndef PERFSQL_REMOTE_LOAD_H
 #define PERFSQL_REMOTE_LOAD_H
 
-#include "../../ext/perfsql.h"
+#include "perfsql.h"
 #include "remote_fetch.h"
 
 typedef struct RemoteLoadOptions {

@@ -24,7 +24,7 @@
 **     the message (sqlite3_mprintf). Complexity O(n) for every parser.
 */
 #include "remote_parse.h"
-#include "../../ext/perfsql.h"
+#include "perfsql.h"
 
 #include <ctype.h>
 #include <stdio.h>

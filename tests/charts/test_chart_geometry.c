@@ -8,7 +8,7 @@
 ** The plot area is found in the image itself: the axes are the longest
 ** runs of the axis colour (#444444), left and bottom.
 */
-#include "unit/unit.h"
+#include "unit.h"
 #include "chart.h"
 #include <math.h>
 #include <stdlib.h>

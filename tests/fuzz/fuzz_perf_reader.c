@@ -4,7 +4,7 @@
 ** names a byte offset.
 */
 #include "unit.h"
-#include "perf/perf_reader.h"
+#include "perf_reader.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {

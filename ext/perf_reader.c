@@ -34,7 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/load.h"
+#include "perfsql.h"
 
 #define PERF_MAGIC2 0x32454c4946524550ULL   /* "PERFILE2" little-endian */
 #define PERF_MAGIC2_SWAPPED 0x50455246494c4532ULL
