@@ -11,7 +11,7 @@
 **  2. Errors: "<file>:line L, column C: <what>" for YAML syntax errors (libyaml's
 **     problem mark) and for values of the wrong shape (the node's mark).
 **  3. One load: one source row (kind 'kubevirt-shape'); the same file loaded
-**     twice is a no-op; a changed file at the same path replaces the old one.
+**     twice is a no-op; a changed file at the same path is a new load (--replace drops the old one).
 **  4. O(size of the file); the whole document is held as libyaml's node tree.
 */
 #include "kubevirt.h"

@@ -12,7 +12,8 @@
 **     latest: the views pick the latest the way the framework does.
 **  2. Identity: the source's content hash covers the iteration number and every loaded
 **     file's path and bytes, in path order; the uri is "<root>#iteration=N". The same
-**     tree loaded again is "already loaded"; a changed tree replaces the earlier load.
+**     tree loaded again is "already loaded"; a changed tree is a new load beside the
+**     earlier one (nothing is deleted unasked); --replace drops the earlier load first.
 **  3. iperf3 JSON is read only through SQLite's JSON functions (json_valid, ->>):
 **     bits/s from end.sum_sent, else end.sum (UDP before 3.16); the "error" member is
 **     kept as the row's error. Invalid JSON is an error naming the line: where other
