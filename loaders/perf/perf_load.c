@@ -262,6 +262,12 @@ int taskmap_parse(const char *path, TaskMap *m, char **pzErr) {
   char *text = NULL;
   size_t len = 0;
   if (read_file_all(path, 64u << 20, &text, &len, pzErr)) return -1;
+  const char *nul = memchr(text, 0, len);
+  if (nul) {   /* a C string would end there: the rest of the file would be ignored */
+    *pzErr = err_at_offset(path, (long long)(nul - text), "NUL byte: not a task-map CSV");
+    sqlite3_free(text);
+    return -1;
+  }
   char *line = text;
   long lineno = 0;
   int rc = 0;

@@ -161,6 +161,8 @@ class StrictInputTest(robust.RobustTest):
             self.refused(["load", "perf", p, "--name", "c"], "x.data", needle)
         p = self.write("t.csv", "# only a comment\n")
         self.refused(["load", "taskmap", p, "--capture", "c"], "t.csv: no task rows")
+        p = self.write("t2.csv", b"19236,,vcpu0,,,5,Firewall\n19237,,vcpu1,\x00,,5,Firewall\n")
+        self.refused(["load", "taskmap", p, "--capture", "c"], "t2.csv:byte offset 39: NUL byte")
 
 
 class SizeLimitTest(robust.RobustTest):
