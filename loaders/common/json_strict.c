@@ -14,7 +14,7 @@
 **  positions); this pass then stops silently. O(n log n) time (keys of one object
 **  are sorted to find duplicates), memory O(keys of the open objects).
 */
-#include "common/load.h"
+#include "load.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +92,8 @@ static int object(Js *j) {
     keys[nk].p = kp;
     keys[nk].n = kn;
     nk++;
-    buf_appendf(&j->path, ".%.*s", (int)(kn > 200 ? 200 : kn), kp);
+    buf_append(&j->path, ".", 1);   /* no formatting per value: this pass runs over every load */
+    buf_append(&j->path, kp, kn > 200 ? 200 : kn);
     ws(j);
     if (j->s >= j->end || *j->s != ':') { j->bad_syntax = 1; rc = -1; break; }
     j->s++;
@@ -132,7 +133,9 @@ static int array(Js *j) {
   ws(j);
   if (j->s < j->end && *j->s == ']') { j->s++; return 0; }
   for (long i = 0;; i++) {
-    buf_appendf(&j->path, "[%ld]", i);
+    char ix[32];
+    int n = snprintf(ix, sizeof ix, "[%ld]", i);
+    buf_append(&j->path, ix, (size_t)n);
     if (value(j)) return -1;
     j->path.len = base;
     if (j->path.data) j->path.data[base] = 0;

@@ -16,7 +16,7 @@
 */
 #include "kubevirt.h"
 
-#include "../../ext/yaml_strict.h"
+#include "yaml_strict.h"
 #include <math.h>
 #include <string.h>
 #include <yaml.h>
