@@ -16,6 +16,7 @@
 */
 #include "load.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

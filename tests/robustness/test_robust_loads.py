@@ -106,11 +106,14 @@ class KillAndConcurrencyTest(robust.RobustTest):
         files = []
         for k in range(4):
             p = os.path.join(self.tmp, f"r{k}.csv")
-            big_csv(p, 20000 + k)
+            big_csv(p, 5000 + k)
             files.append(p)
         self.ok(["--quiet", "init"])
+        # each waits for the others' write transactions: let it wait as long as it takes on a
+        # slow (sanitizer, shared) machine; the point is that every load succeeds
+        env = dict(os.environ, PERFSQL_BUSY_TIMEOUT="600000")
         procs = [subprocess.Popen([harness.PERFSQL, "-d", self.db, "--quiet", "load", "bench", f, "--label", f"l{k}"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                  for k, f in enumerate(files)]
         for p in procs:
             out, err = p.communicate(timeout=300)
@@ -119,7 +122,7 @@ class KillAndConcurrencyTest(robust.RobustTest):
         # the same content by three processes at once: loaded exactly once
         same = [subprocess.Popen([harness.PERFSQL, "-d", self.db, "load", "bench", files[0], "--label", "same",
                                   "--timestamp", "2026-01-01T00:00:00Z"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(3)]
         outs = [p.communicate(timeout=300) for p in same]
         self.assertEqual([p.returncode for p in same], [0, 0, 0], outs)
         self.assertEqual(self.query("SELECT count(*) FROM bench_run WHERE label = 'same'")[0][0], 1)
