@@ -1,31 +1,42 @@
 /*
-** cmd_bench.c — `perfsql load bench`, `perfsql bench compare|check|history|runs`
-** and the bench demo step.
+** cmd_bench.c — `perfsql load bench`, `perfsql bench run|compare|check|report|history|runs`
+** and the bench demo step. Every report is a view or a parameterized report of
+** views/bench/ (bench_comparison, bench_check_table, bench_compare_summary,
+** bench_change_points, ...); this file resolves arguments, binds parameters,
+** runs executables and writes files.
 **
 **  1. load bench FILE --label L [--commit C] [--host H] [--timestamp T]
 **     [--replace]: one run per file (loaders/bench/bench_load.c).
-**  2. bench compare BASE CUR / bench check --baseline B --current C: BASE and
+**  2. bench run EXE [--repetitions N] [--label L] [--commit C] [--output F]
+**     [-- ARGS]: runs a Google Benchmark executable with JSON output
+**     (--benchmark_out) and N repetitions, then loads the result as one run.
+**  3. bench compare BASE CUR / bench check --baseline B --current C: BASE and
 **     CUR are result files or stored runs (id or label: the latest run with
 **     that label). Two files are compared in a private in-memory database
 **     (nothing is written); a file compared with a stored run is loaded into
-**     the database first (label from --label, default "current"). The rows
-**     come from the bench_compare() table-valued function; the overall change
-**     is geomean(cost_ratio) - 1.
-**  3. check prints a Markdown report meant as a pull-request comment (the
+**     the database first (label from --label, default "current"; --commit,
+**     --host, --timestamp as for load). The verdict rule is bench_compare()'s
+**     (ext/bench_compare.c): threshold, noise (k x CV), U test when it can
+**     reach alpha; only the --time (real|cpu) time of each Google Benchmark
+**     benchmark gates, and counters named in the thresholds file.
+**  4. check prints a Markdown report meant as a pull-request comment (the
 **     seed's "Performance Regression Report" block, then a table) and exits 1
-**     when any metric regresses; --ci also fails when a baseline metric is
-**     missing from the current run, and appends the report to
+**     when any gated metric regresses; --ci also fails when a gated baseline
+**     metric is missing from the current run, and appends the report to
 **     $GITHUB_STEP_SUMMARY when that is set; --output FILE writes it there too.
-**  4. Exit codes: 0 ok, 1 regression / error, 2 usage.
+**  5. Exit codes: 0 ok, 1 regression / error, 2 usage.
 */
 #include "cli.h"
 #include "bench.h"
+#include "sql_stmt.h"
 #include "bench/bench_load.h"
 #include "html.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern const char usage_load_bench[], usage_bench[];
@@ -42,41 +53,55 @@ const char usage_load_bench[] =
     "example: perfsql load bench results.json --label main --commit $(git rev-parse HEAD)\n";
 
 const char usage_bench[] =
-    "usage: perfsql bench compare BASE CURRENT [--thresholds T.yaml] [--alpha A] [--format F] [--label L]\n"
-    "       perfsql bench check --baseline BASE --current CURRENT [--ci] [--thresholds T.yaml] [--alpha A]\n"
-    "                           [--output report.md] [--label L]\n"
+    "usage: perfsql bench run EXE [--repetitions N] [--label L] [--commit C] [--output F.json] [-- ARGS]\n"
+    "       perfsql bench compare BASE CURRENT [GATE OPTIONS] [--format F] [--label L]\n"
+    "       perfsql bench check --baseline BASE --current CURRENT [--ci] [GATE OPTIONS] [--output report.md]\n"
+    "                           [--label L] [--commit C] [--host H] [--timestamp T]\n"
     "       perfsql bench report --html out.html [--baseline BASE --current CURRENT] [--history LABEL]\n"
-    "       perfsql bench history [--label L] [--metric GLOB] [--window N] [--format F]\n"
+    "       perfsql bench history [--label L] [--metric GLOB] [--since T] [--until T] [--last N]\n"
+    "                             [--window N] [--pvalue P] [--magnitude M] [--format F]\n"
     "       perfsql bench runs [--format F]\n"
+    "  GATE OPTIONS: --thresholds T.yaml  --alpha A (0.05)  --time real|cpu (real)  --noise-k K (3)\n"
     "  BASE / CURRENT: a result file, or a stored run (its id, or a label = its latest run).\n"
-    "  compare   per metric: base, current, change %, threshold, p-value (Mann-Whitney U, >= 2\n"
-    "            repetitions a side), verdict (regression/improvement/unchanged/new/missing);\n"
-    "            then the overall geometric-mean change\n"
-    "  check     the same as a Markdown pull-request comment; exit 1 on any regression\n"
-    "            (--ci: also on a metric missing from CURRENT; appends to $GITHUB_STEP_SUMMARY)\n"
+    "  run       runs a Google Benchmark executable (JSON output, N repetitions, default 9) and\n"
+    "            loads the result (label default: the executable's name)\n"
+    "  compare   per metric: means, medians, min, stddev, cv, change %, threshold, noise, p-value\n"
+    "            (Mann-Whitney U), judged by (U test / threshold), gated, verdict, note; then the\n"
+    "            overall geometric-mean change (compare.py's OVERALL_GEOMEAN for Google Benchmark)\n"
+    "            A gated metric regresses when its change exceeds the threshold and K x the\n"
+    "            larger CV, and the U test gives p < A where it can reach A at those sizes.\n"
+    "            Gated: the --time time of each benchmark, and metrics named in T.yaml.\n"
+    "  check     the same as a Markdown pull-request comment; exit 1 on any gated regression\n"
+    "            (--ci: also on a gated metric missing from CURRENT; appends to $GITHUB_STEP_SUMMARY)\n"
     "  report    HTML: summary cards, baseline-vs-current bars, speedup, history charts of LABEL\n"
     "            with change points marked\n"
-    "  history   change points of every metric's history (view bench_history)\n"
+    "  history   change points of each metric's history, Apache Otava's detector and options\n"
+    "            (report bench_change_points)\n"
     "  runs      the stored runs (view bench_runs)\n"
     "examples:\n"
+    "  perfsql bench run ./my_benchmark --repetitions 9 --label main -- --benchmark_filter=BM_Sort\n"
     "  perfsql bench compare baseline.json current.json\n"
     "  perfsql -d perf.db bench check --baseline main --current pr.json --label pr-42 --ci\n";
 
 /* ---- load ------------------------------------------------------------------ */
 
+static int load_report_one(int st, PerfsqlLoad *ld, char *err, int quiet) {
+  if (st == LOAD_ERROR) {
+    cli_fail("%s", err ? err : "load failed");
+    sqlite3_free(err);
+    load_free(ld);
+    return -1;
+  }
+  load_report(ld, st, quiet);
+  load_free(ld);
+  return 0;
+}
+
 static int load_one(Cli *cli, const char *path, const BenchRunInfo *info, sqlite3_int64 *run_id, int quiet) {
   PerfsqlLoad ld;
   char *err = 0;
   int st = bench_load_file(cli->db, path, info, &ld, run_id, &err);
-  if (st == LOAD_ERROR) {
-    cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
-    load_free(&ld);
-    return -1;
-  }
-  load_report(&ld, st, quiet);
-  load_free(&ld);
-  return 0;
+  return load_report_one(st, &ld, err, quiet);
 }
 
 int load_bench(Cli *cli, int argc, char **argv) {
@@ -99,6 +124,25 @@ int load_bench(Cli *cli, int argc, char **argv) {
   return load_one(cli, file, &info, &run, cli->quiet) ? EXIT_FAIL : EXIT_OK;
 }
 
+/* ---- statements ---------------------------------------------------------------- */
+
+/* Prepares sql or prints SQLite's message; returns 0 or -1. */
+static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
+  char *err = 0;
+  if (sql_prepare(db, sql, st, &err) == SQLITE_OK) return 0;
+  cli_fail("bench: %s", err ? err : "prepare failed");
+  sqlite3_free(err);
+  return -1;
+}
+
+/* Prints the rows of a prepared statement, then finalizes it. */
+static int print_stmt(sqlite3 *db, sqlite3_stmt *st, OutFormat fmt, FILE *out) {
+  int rc = format_stmt(st, fmt, out);
+  if (rc) cli_fail("bench: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return rc ? -1 : 0;
+}
+
 /* ---- resolving BASE / CURRENT ---------------------------------------------- */
 
 static int is_file(const char *p) {
@@ -106,19 +150,27 @@ static int is_file(const char *p) {
   return stat(p, &s) == 0 && S_ISREG(s.st_mode);
 }
 
+/* The run a label or id names (report bench_run_find), 0 when none. */
 static sqlite3_int64 stored_run(sqlite3 *db, const char *arg) {
   sqlite3_stmt *st = 0;
   sqlite3_int64 id = 0;
-  if (sqlite3_prepare_v2(db,
-        "SELECT id FROM (SELECT id, 0 AS k, run_unix FROM bench_run WHERE label = ?1"
-        " UNION ALL SELECT id, 1, 0 FROM bench_run WHERE ?1 NOT GLOB '*[^0-9]*' AND id = CAST(?1 AS INTEGER))"
-        " ORDER BY k, run_unix DESC, id DESC LIMIT 1", -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-  }
+  if (prep(db, "SELECT run_id FROM bench_run_find(?1)", &st)) return 0;
+  sql_bind_text(st, 1, arg);
+  if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return id;
 }
+
+typedef struct CmpArgs {
+  const char *base, *cur, *thresholds, *label, *output, *commit, *host, *timestamp;
+  const char *time;        /* "real" (default) or "cpu" */
+  double alpha, noise_k;
+  int has_alpha, has_noise_k;
+  OutFormat fmt;
+  int ci;
+  char *yaml;              /* thresholds text, read by prepare_compare() */
+  sqlite3_int64 b, c;      /* resolved runs */
+} CmpArgs;
 
 /* Opens the database: in memory when both arguments are files. */
 static int open_for(Cli *cli, const char *base, const char *cur) {
@@ -127,14 +179,17 @@ static int open_for(Cli *cli, const char *base, const char *cur) {
 }
 
 /* Yields the run ids, loading the arguments that are files. */
-static int resolve_runs(Cli *cli, const char *base, const char *cur, const char *label, sqlite3_int64 *b,
-                        sqlite3_int64 *c) {
-  int fb = is_file(base), fc = is_file(cur);
-  BenchRunInfo ib = {.label = "baseline"}, ic = {.label = label ? label : "current"};
-  if (fb) { if (load_one(cli, base, &ib, b, 1)) return -1; }
-  else if (!(*b = stored_run(cli->db, base))) return cli_fail("%s: neither a file nor a stored run (id or label)", base), -1;
-  if (fc) { if (load_one(cli, cur, &ic, c, 1)) return -1; }
-  else if (!(*c = stored_run(cli->db, cur))) return cli_fail("%s: neither a file nor a stored run (id or label)", cur), -1;
+static int resolve_runs(Cli *cli, CmpArgs *a) {
+  int fb = is_file(a->base), fc = is_file(a->cur);
+  BenchRunInfo ib = {.label = "baseline"};
+  BenchRunInfo ic = {.label = a->label ? a->label : "current", .commit = a->commit, .host = a->host,
+                     .timestamp = a->timestamp};
+  if (fb) { if (load_one(cli, a->base, &ib, &a->b, 1)) return -1; }
+  else if (!(a->b = stored_run(cli->db, a->base)))
+    return cli_fail("%s: neither a file nor a stored run (id or label)", a->base), -1;
+  if (fc) { if (load_one(cli, a->cur, &ic, &a->c, 1)) return -1; }
+  else if (!(a->c = stored_run(cli->db, a->cur)))
+    return cli_fail("%s: neither a file nor a stored run (id or label)", a->cur), -1;
   return 0;
 }
 
@@ -161,97 +216,117 @@ static int read_thresholds(const char *path, char **yaml) {
   return 0;
 }
 
-/* Fills temp table bench_cmp with bench_compare(b, c, yaml, alpha). */
-static int run_compare(Cli *cli, sqlite3_int64 b, sqlite3_int64 c, const char *yaml, const char *alpha) {
-  sqlite3_exec(cli->db, "DROP TABLE IF EXISTS temp.bench_cmp", 0, 0, 0);
+/* Opens, reads the thresholds, resolves (and loads) both runs. */
+static int prepare_compare(Cli *cli, CmpArgs *a) {
+  if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &a->yaml)) return -1;
+  return resolve_runs(cli, a);
+}
+
+/* Binds the six comparison parameters at ?1..?6: base, current, thresholds,
+** alpha, time, noise_k (the order of every bench comparison report). */
+static void bind_cmp(sqlite3_stmt *st, const CmpArgs *a) {
+  sqlite3_bind_int64(st, 1, a->b);
+  sqlite3_bind_int64(st, 2, a->c);
+  sql_bind_text(st, 3, a->yaml);
+  sql_bind_opt_double(st, 4, a->has_alpha, a->alpha);
+  sql_bind_text(st, 5, a->time);
+  sql_bind_opt_double(st, 6, a->has_noise_k, a->noise_k);
+}
+
+/* Prepares "<select> FROM <report>(?1..?6)<tail>" and binds the comparison. */
+static sqlite3_stmt *cmp_stmt(sqlite3 *db, const CmpArgs *a, const char *select, const char *report,
+                              const char *tail) {
+  char *sql = sqlite3_mprintf("%s FROM %s(?1, ?2, ?3, ?4, ?5, ?6)%s", select, report, tail);
   sqlite3_stmt *st = 0;
-  int rc = sqlite3_prepare_v2(cli->db,
-      "CREATE TEMP TABLE bench_cmp AS SELECT * FROM bench_compare(?1, ?2, ?3, ?4)", -1, &st, 0);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, b);
-    sqlite3_bind_int64(st, 2, c);
-    if (yaml) sqlite3_bind_text(st, 3, yaml, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 3);
-    if (alpha) sqlite3_bind_double(st, 4, atof(alpha)); else sqlite3_bind_null(st, 4);
-    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-  }
-  if (rc != SQLITE_OK) cli_fail("bench compare: %s", sqlite3_errmsg(cli->db));
-  sqlite3_finalize(st);
-  return rc == SQLITE_OK ? 0 : -1;
+  int bad = !sql || prep(db, sql, &st);
+  sqlite3_free(sql);
+  if (bad) return 0;
+  bind_cmp(st, a);
+  return st;
 }
 
 typedef struct CmpSummary {
-  int metrics, regressions, improvements, added, missing, few_reps;
-  double geomean_pct;
-  int has_geomean;
+  int metrics, gated, regressions, improvements, added, missing, few_reps, threshold_only;
+  double overall_pct;
+  int has_overall;
+  char *method;
+  char *time;              /* the gated time of Google Benchmark runs, else NULL */
 } CmpSummary;
 
-static void summarize(sqlite3 *db, CmpSummary *s) {
+/* One row of report bench_compare_summary. Returns 0 or -1 (error printed). */
+static int summarize(sqlite3 *db, const CmpArgs *a, CmpSummary *s) {
   memset(s, 0, sizeof(*s));
-  sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db,
-        "SELECT count(*), sum(verdict = 'regression'), sum(verdict = 'improvement'), sum(verdict = 'new'),"
-        " sum(verdict = 'missing'), sum(p_value IS NOT NULL AND (base_n < 9 OR current_n < 9)),"
-        " 100 * (geomean(cost_ratio) - 1) FROM temp.bench_cmp", -1, &st, 0) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
+  sqlite3_stmt *st = cmp_stmt(db, a, "SELECT *", "bench_compare_summary", "");
+  if (!st) return -1;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
     s->metrics = sqlite3_column_int(st, 0);
-    s->regressions = sqlite3_column_int(st, 1);
-    s->improvements = sqlite3_column_int(st, 2);
-    s->added = sqlite3_column_int(st, 3);
-    s->missing = sqlite3_column_int(st, 4);
-    s->few_reps = sqlite3_column_int(st, 5);
-    s->has_geomean = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    s->geomean_pct = sqlite3_column_double(st, 6);
+    s->gated = sqlite3_column_int(st, 1);
+    s->regressions = sqlite3_column_int(st, 2);
+    s->improvements = sqlite3_column_int(st, 3);
+    s->added = sqlite3_column_int(st, 4);
+    s->missing = sqlite3_column_int(st, 5);
+    s->few_reps = sqlite3_column_int(st, 6);
+    s->threshold_only = sqlite3_column_int(st, 7);
+    s->has_overall = sqlite3_column_type(st, 8) != SQLITE_NULL;
+    s->overall_pct = sqlite3_column_double(st, 8);
+    s->method = sqlite3_mprintf("%s", sqlite3_column_text(st, 9));
+    if (sqlite3_column_type(st, 10) != SQLITE_NULL) s->time = sqlite3_mprintf("%s", sqlite3_column_text(st, 10));
+  } else {
+    cli_fail("bench compare: %s", sqlite3_errmsg(db));
   }
   sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 0 : -1;
 }
 
-typedef struct CmpArgs {
-  const char *base, *cur, *thresholds, *alpha, *label, *output;
-  OutFormat fmt;
-  int ci;
-} CmpArgs;
+static void summary_free(CmpSummary *s) {
+  sqlite3_free(s->method);
+  sqlite3_free(s->time);
+}
 
-static const char cmp_columns[] =
-    "SELECT metric, unit, iif(base IS NULL, NULL, printf('%.6g', base)) AS base,"
-    " iif(current IS NULL, NULL, printf('%.6g', current)) AS current,"
-    " iif(change_pct IS NULL, NULL, printf('%+.2f%%', change_pct)) AS change, printf('%g%%', threshold_pct) AS threshold, better,"
-    " base_n || '/' || current_n AS reps, iif(p_value IS NULL, NULL, printf('%.4g', p_value)) AS p_value, test, verdict, note"
-    " FROM temp.bench_cmp ORDER BY verdict <> 'regression', metric";
+static const char *plural(int n) { return n == 1 ? "" : "s"; }
 
-static int bench_compare_cmd(Cli *cli, const CmpArgs *a) {
-  char *yaml = 0;
-  sqlite3_int64 b, c;
-  if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
-  if (resolve_runs(cli, a->base, a->cur, a->label, &b, &c) || run_compare(cli, b, c, yaml, a->alpha)) {
-    sqlite3_free(yaml);
-    return EXIT_FAIL;
+/* The lines under a comparison: counts, overall change, and how verdicts were reached. */
+static void write_summary_lines(FILE *out, const CmpArgs *a, const CmpSummary *s, int markdown) {
+  fprintf(out, "%d metrics, %d gated%s%s%s%s: %d regression%s, %d improvement%s, %d new, %d missing",
+          s->metrics, s->gated, s->time ? " (" : "", s->time ? s->time : "", s->time ? " time" : "",
+          s->time ? (a->thresholds ? " and the metrics named in the thresholds)" : ")") : "",
+          s->regressions, plural(s->regressions), s->improvements, plural(s->improvements), s->added, s->missing);
+  if (s->has_overall && markdown)
+    fprintf(out, ". Overall change (%s, positive = worse): **%+.2f%%**", s->method, s->overall_pct);
+  else if (s->has_overall)
+    fprintf(out, "; overall %+.2f%% (%s, positive = worse)", s->overall_pct, s->method);
+  fprintf(out, "\n");
+  if (s->threshold_only)
+    fprintf(out, "%s%d gated metric%s judged on the threshold alone: the U test cannot reach p<alpha at their"
+                 " repetitions (see the note of each).\n", markdown ? "\n> ℹ️ " : "NOTE: ", s->threshold_only,
+            plural(s->threshold_only));
+  if (s->few_reps)
+    fprintf(out, "%s%d gated metric%s compared with fewer than 9 repetitions: 9+ repetitions recommended.\n",
+            markdown ? "\n> ⚠️ " : "WARNING: ", s->few_reps, plural(s->few_reps));
+}
+
+static int bench_compare_cmd(Cli *cli, CmpArgs *a) {
+  if (prepare_compare(cli, a)) return EXIT_FAIL;
+  if (a->fmt == FMT_JSON || a->fmt == FMT_CSV) {
+    sqlite3_stmt *st = cmp_stmt(cli->db, a, "SELECT *", "bench_compare", " ORDER BY metric");
+    return st && print_stmt(cli->db, st, a->fmt, stdout) == 0 ? EXIT_OK : EXIT_FAIL;
   }
-  sqlite3_free(yaml);
-  if (a->fmt == FMT_TABLE || a->fmt == FMT_MARKDOWN) {
-    if (format_query(cli->db, cmp_columns, a->fmt, stdout)) return EXIT_FAIL;
-  } else {
-    if (format_query(cli->db, "SELECT * FROM temp.bench_cmp ORDER BY metric", a->fmt, stdout)) return EXIT_FAIL;
-    return EXIT_OK;
-  }
+  sqlite3_stmt *st = cmp_stmt(cli->db, a, "SELECT *", "bench_comparison", "");
+  if (!st || print_stmt(cli->db, st, a->fmt, stdout)) return EXIT_FAIL;
   CmpSummary s;
-  summarize(cli->db, &s);
-  printf("\n%d metrics: %d regression%s, %d improvement%s, %d new, %d missing", s.metrics, s.regressions,
-         s.regressions == 1 ? "" : "s", s.improvements, s.improvements == 1 ? "" : "s", s.added, s.missing);
-  if (s.has_geomean) printf("; overall (geometric mean) %+.2f%% (positive = worse)", s.geomean_pct);
+  if (summarize(cli->db, a, &s)) return EXIT_FAIL;
   printf("\n");
-  if (s.few_reps)
-    printf("WARNING: %d metric%s compared with fewer than 9 repetitions: results unreliable, 9+ repetitions recommended\n",
-           s.few_reps, s.few_reps == 1 ? "" : "s");
+  write_summary_lines(stdout, a, &s, 0);
+  summary_free(&s);
   return EXIT_OK;
 }
 
-/* The run line of the report: "2026-01-28T10:00:00Z (label main, commit abc, host h)". */
+/* The run line of the report (view bench_run_line). */
 static char *run_line(sqlite3 *db, sqlite3_int64 id) {
   sqlite3_stmt *st = 0;
   char *s = 0;
-  if (sqlite3_prepare_v2(db,
-        "SELECT run_at || ' (label ' || label || coalesce(', commit ' || substr(git_commit, 1, 12), '')"
-        " || coalesce(', host ' || host, '') || ')' FROM bench_run WHERE id = ?1", -1, &st, 0) == SQLITE_OK) {
+  if (prep(db, "SELECT line FROM bench_run_line WHERE run_id = ?1", &st) == 0) {
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) s = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
   }
@@ -259,162 +334,293 @@ static char *run_line(sqlite3 *db, sqlite3_int64 id) {
   return s ? s : sqlite3_mprintf("run %lld", id);
 }
 
-/* Writes the Markdown report of temp.bench_cmp. */
-static void write_report(sqlite3 *db, FILE *out, sqlite3_int64 b, sqlite3_int64 c, const CmpSummary *s, int ci) {
-  char *lb = run_line(db, b), *lc = run_line(db, c);
+/* Writes the Markdown report of the comparison. */
+static int write_report(sqlite3 *db, FILE *out, const CmpArgs *a, const CmpSummary *s) {
+  char *lb = run_line(db, a->b), *lc = run_line(db, a->c);
   fprintf(out, "## Performance Regression Test Results\n\n```\n");
   fprintf(out, "================================================\n");
   fprintf(out, "Performance Regression Report\n");
   fprintf(out, "================================================\n");
   fprintf(out, "Baseline: %s\nCurrent:  %s\n\n", lb, lc);
-  int failed = s->regressions > 0 || (ci && s->missing > 0);
+  sqlite3_free(lb);
+  sqlite3_free(lc);
+  int failed = s->regressions > 0 || (a->ci && s->missing > 0);
   if (!failed) {
     fprintf(out, "✅ No regressions detected!\n\nAll metrics within acceptable thresholds.\n");
   } else {
-    fprintf(out, "❌ %d regression%s detected!\n", s->regressions, s->regressions == 1 ? "" : "s");
-    if (ci && s->missing) fprintf(out, "❌ %d metric%s missing from the current run.\n", s->missing, s->missing == 1 ? "" : "s");
-    sqlite3_stmt *st = 0;
-    if (sqlite3_prepare_v2(db,
-          "SELECT metric, printf('%+.2f%%', change_pct), printf('%g%%', threshold_pct),"
-          " iif(p_value IS NULL, '', printf(', p=%.3g', p_value)) FROM temp.bench_cmp WHERE verdict = 'regression' ORDER BY metric",
-          -1, &st, 0) == SQLITE_OK) {
-      fprintf(out, "\n");
-      while (sqlite3_step(st) == SQLITE_ROW)
-        fprintf(out, "  %s: %s (threshold %s%s)\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-                sqlite3_column_text(st, 2), sqlite3_column_text(st, 3));
+    fprintf(out, "❌ %d regression%s detected!\n", s->regressions, plural(s->regressions));
+    if (a->ci && s->missing) fprintf(out, "❌ %d metric%s missing from the current run.\n", s->missing, plural(s->missing));
+    sqlite3_stmt *st = cmp_stmt(db, a, "SELECT metric, change, threshold, p_value, note", "bench_comparison",
+                                " WHERE gated = 'yes' AND verdict = 'regression'");
+    if (!st) return -1;
+    fprintf(out, "\n");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *p = (const char *)sqlite3_column_text(st, 3), *note = (const char *)sqlite3_column_text(st, 4);
+      fprintf(out, "  %s: %s (threshold %s%s%s%s%s)\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+              sqlite3_column_text(st, 2), p ? ", p=" : "", p ? p : "", note ? "; " : "", note ? note : "");
     }
     sqlite3_finalize(st);
   }
   fprintf(out, "================================================\n```\n\n");
-  fprintf(out, "%d metrics: %d regressions, %d improvements, %d new, %d missing", s->metrics, s->regressions,
-          s->improvements, s->added, s->missing);
-  if (s->has_geomean) fprintf(out, ". Overall change (geometric mean, positive = worse): **%+.2f%%**", s->geomean_pct);
-  fprintf(out, "\n\n");
-  if (s->few_reps)
-    fprintf(out, "> ⚠️ %d metric%s compared with fewer than 9 repetitions: results unreliable, 9+ repetitions recommended.\n\n",
-            s->few_reps, s->few_reps == 1 ? "" : "s");
-  format_query(db,
-      "SELECT metric AS Metric, iif(base IS NULL, '', printf('%.6g', base) || coalesce(' ' || unit, '')) AS Baseline,"
-      " iif(current IS NULL, '', printf('%.6g', current) || coalesce(' ' || unit, '')) AS Current,"
-      " iif(change_pct IS NULL, '', printf('%+.2f%%', change_pct)) AS Change,"
-      " printf('%g%% (%s)', threshold_pct, better) AS Threshold,"
-      " iif(p_value IS NULL, '', printf('%.3g', p_value)) AS \"p (U test)\","
-      " CASE verdict WHEN 'regression' THEN '❌ regression' WHEN 'improvement' THEN '🚀 improvement'"
-      "  WHEN 'unchanged' THEN '✅ unchanged' WHEN 'new' THEN '🆕 new' ELSE '⚠️ missing' END AS Verdict"
-      " FROM temp.bench_cmp ORDER BY verdict <> 'regression', metric", FMT_MARKDOWN, out);
-  sqlite3_free(lb);
-  sqlite3_free(lc);
+  write_summary_lines(out, a, s, 1);
+  fprintf(out, "\n");
+  sqlite3_stmt *st = cmp_stmt(db, a, "SELECT *", "bench_check_table", "");
+  return st ? print_stmt(db, st, FMT_MARKDOWN, out) : -1;
 }
 
-static int bench_check_cmd(Cli *cli, const CmpArgs *a) {
-  char *yaml = 0;
-  sqlite3_int64 b, c;
+static int bench_check_cmd(Cli *cli, CmpArgs *a) {
   if (!a->base || !a->cur) return cli_usage("bench", "check needs --baseline and --current");
-  if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
-  if (resolve_runs(cli, a->base, a->cur, a->label, &b, &c) || run_compare(cli, b, c, yaml, a->alpha)) {
-    sqlite3_free(yaml);
-    return EXIT_FAIL;
-  }
-  sqlite3_free(yaml);
+  if (prepare_compare(cli, a)) return EXIT_FAIL;
   CmpSummary s;
-  summarize(cli->db, &s);
-  write_report(cli->db, stdout, b, c, &s, a->ci);
+  if (summarize(cli->db, a, &s)) return EXIT_FAIL;
+  int rc = write_report(cli->db, stdout, a, &s) ? EXIT_FAIL : EXIT_OK;
   const char *paths[2] = {a->output, a->ci ? getenv("GITHUB_STEP_SUMMARY") : 0};
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 2 && rc == EXIT_OK; i++) {
     if (!paths[i] || !*paths[i]) continue;
     FILE *f = fopen(paths[i], i == 0 ? "w" : "a");
-    if (!f) return cli_fail("%s: cannot write", paths[i]);
-    write_report(cli->db, f, b, c, &s, a->ci);
-    fclose(f);
+    if (!f) { rc = cli_fail("%s: cannot write", paths[i]); break; }
+    if (write_report(cli->db, f, a, &s)) rc = EXIT_FAIL;
+    if (fclose(f) != 0) rc = cli_fail("%s: cannot write", paths[i]);
   }
+  summary_free(&s);
+  if (rc != EXIT_OK) return rc;
   return s.regressions > 0 || (a->ci && s.missing > 0) ? EXIT_FAIL : EXIT_OK;
 }
 
-static int bench_history_cmd(Cli *cli, const char *label, const char *metric, const char *window, OutFormat fmt) {
+/* ---- history --------------------------------------------------------------------- */
+
+typedef struct HistArgs {
+  const char *label, *metric, *since, *until;
+  int window, last, has_window, has_last;
+  double pvalue, magnitude;
+  int has_pvalue, has_magnitude;
+  OutFormat fmt;
+} HistArgs;
+
+static int bench_history_cmd(Cli *cli, const HistArgs *h) {
   if (cli_open(cli)) return EXIT_FAIL;
-  char *sql;
-  if (window) {
-    int w = atoi(window);
-    if (w < 2 || w > 1000) return cli_usage("bench", "--window must be between 2 and 1000");
-    sql = sqlite3_mprintf(
-        "WITH series AS (SELECT label, metric, json_group_array(json_array(pos, value)) AS points FROM bench_series"
-        " WHERE (%Q IS NULL OR label = %Q) AND (%Q IS NULL OR metric GLOB %Q) GROUP BY label, metric)"
-        " SELECT s.label, s.metric, b.pos, b.run_id, b.run_at, b.git_commit, cp.mean_before, cp.mean_after,"
-        " cp.change_pct, cp.pvalue FROM series AS s JOIN changepoints(s.points, %d) AS cp"
-        " JOIN bench_series AS b ON b.label = s.label AND b.metric = s.metric AND b.pos = cp.key"
-        " ORDER BY s.label, s.metric, b.pos", label, label, metric, metric, w);
-  } else {
-    sql = sqlite3_mprintf("SELECT * FROM bench_history WHERE (%Q IS NULL OR label = %Q) AND (%Q IS NULL OR metric GLOB %Q)",
-                          label, label, metric, metric);
-  }
-  int rc = format_query(cli->db, sql, fmt, stdout);
-  sqlite3_free(sql);
-  return rc ? EXIT_FAIL : EXIT_OK;
+  sqlite3_stmt *st = 0;
+  if (prep(cli->db, "SELECT * FROM bench_change_points(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st)) return EXIT_FAIL;
+  sql_bind_text(st, 1, h->label);
+  sql_bind_text(st, 2, h->metric);
+  sql_bind_opt_int64(st, 3, h->has_window, h->window);
+  sql_bind_opt_double(st, 4, h->has_pvalue, h->pvalue);
+  sql_bind_opt_double(st, 5, h->has_magnitude, h->magnitude);
+  sql_bind_text(st, 6, h->since);
+  sql_bind_text(st, 7, h->until);
+  sql_bind_opt_int64(st, 8, h->has_last, h->last);
+  return print_stmt(cli->db, st, h->fmt, stdout) ? EXIT_FAIL : EXIT_OK;
 }
 
-int bench_report_cmd(Cli *cli, const CmpArgs *a, const char *html, const char *history_label);
+/* ---- run --------------------------------------------------------------------- */
+
+/* Runs exe with the Google Benchmark JSON flags, its console output on
+** stderr, the JSON into json_path. Returns 0, or -1 with the error printed. */
+static int run_executable(const char *exe, int reps, const char *json_path, int nargs, char **args) {
+  char **av = calloc((size_t)nargs + 6, sizeof(char *));
+  if (!av) return cli_fail("out of memory"), -1;
+  char *out = sqlite3_mprintf("--benchmark_out=%s", json_path);
+  char *rep = sqlite3_mprintf("--benchmark_repetitions=%d", reps);
+  int n = 0;
+  av[n++] = (char *)exe;
+  av[n++] = out;
+  av[n++] = (char *)"--benchmark_out_format=json";
+  av[n++] = rep;
+  for (int i = 0; i < nargs; i++) av[n++] = args[i];
+  av[n] = 0;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  int rc = -1;
+  if (pid == 0) {
+    dup2(2, 1);   /* the console table goes to stderr; stdout stays ours */
+    execvp(exe, av);
+    fprintf(stderr, "perfsql: %s: cannot run: %s\n", exe, strerror(errno));
+    _exit(127);
+  } else if (pid < 0) {
+    cli_fail("%s: cannot run: %s", exe, strerror(errno));
+  } else {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) rc = 0;
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == 127) rc = -1;   /* message printed by the child */
+    else if (WIFEXITED(status)) cli_fail("%s: exited with status %d", exe, WEXITSTATUS(status));
+    else cli_fail("%s: killed by signal %d", exe, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  }
+  sqlite3_free(out);
+  sqlite3_free(rep);
+  free(av);
+  return rc;
+}
+
+static int bench_run_cmd(Cli *cli, int argc, char **argv) {
+  const char *exe = 0, *v, *output = 0;
+  BenchRunInfo info = {0};
+  int reps = 9, nargs = 0;
+  char **args = 0;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) { args = argv + i + 1; nargs = argc - i - 1; break; }
+    if (arg_value(argc, argv, &i, "--repetitions", &v)) {
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (*end || n < 1 || n > 1000) return cli_usage("bench", "--repetitions must be an integer in 1..1000");
+      reps = (int)n;
+    } else if (arg_value(argc, argv, &i, "--label", &v)) info.label = v;
+    else if (arg_value(argc, argv, &i, "--commit", &v)) info.commit = v;
+    else if (arg_value(argc, argv, &i, "--host", &v)) info.host = v;
+    else if (arg_value(argc, argv, &i, "--output", &v)) output = v;
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("bench", "unknown flag %s (arguments for the benchmark go after --)", argv[i]);
+    else if (!exe) exe = argv[i];
+    else return cli_usage("bench", "run takes one executable (got %s and %s); its arguments go after --", exe, argv[i]);
+  }
+  if (!exe) return cli_usage("bench", "run needs an executable");
+  if (!info.label) {
+    const char *slash = strrchr(exe, '/');
+    info.label = slash ? slash + 1 : exe;
+  }
+  if (cli_open(cli)) return EXIT_FAIL;
+  char *tmp = 0;
+  const char *json = output;
+  if (!json) {
+    const char *dir = getenv("TMPDIR");
+    tmp = sqlite3_mprintf("%s/perfsql-bench-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = tmp ? mkstemp(tmp) : -1;
+    if (fd < 0) { sqlite3_free(tmp); return cli_fail("cannot create a temporary file: %s", strerror(errno)); }
+    close(fd);
+    json = tmp;
+  }
+  int rc = EXIT_FAIL;
+  if (run_executable(exe, reps, json, nargs, args) == 0) {
+    char *text = 0, *err = 0;
+    size_t len = 0;
+    if (read_file_all(json, 256 << 20, &text, &len, &err) != 0) {
+      cli_fail("%s", err ? err : json);
+      sqlite3_free(err);
+    } else {
+      PerfsqlLoad ld;
+      sqlite3_int64 run = 0;
+      /* the run is named after the executable; a kept --output file names itself */
+      int st = bench_load_buffer(cli->db, output ? output : exe, text, len, &info, &ld, &run, &err);
+      if (load_report_one(st, &ld, err, cli->quiet) == 0) {
+        if (!cli->quiet) printf("run %lld (label %s): %d repetition%s of %s\n", run, info.label, reps, plural(reps), exe);
+        rc = EXIT_OK;
+      }
+      sqlite3_free(text);
+    }
+  }
+  if (tmp) { unlink(tmp); sqlite3_free(tmp); }
+  return rc;
+}
+
+/* ---- the command ------------------------------------------------------------------ */
+
+int bench_report_cmd(Cli *cli, CmpArgs *a, const char *html, const char *history_label);
+
+static int parse_double(const char *flag, const char *v, double lo, double hi, int open_lo, double *out) {
+  char *end;
+  double x = strtod(v, &end);
+  if (*v == 0 || *end || x > hi || x < lo || (open_lo && x == lo)) {
+    return cli_usage("bench", "%s must be a number in %s%g, %g]", flag, open_lo ? "(" : "[", lo, hi);
+  }
+  *out = x;
+  return 0;
+}
+
+static int parse_int(const char *flag, const char *v, int lo, int hi, int *out) {
+  char *end;
+  long x = strtol(v, &end, 10);
+  if (*v == 0 || *end || x < lo || x > hi) return cli_usage("bench", "%s must be an integer in %d..%d", flag, lo, hi);
+  *out = (int)x;
+  return 0;
+}
 
 int cmd_bench(Cli *cli, int argc, char **argv) {
-  if (argc < 2) return cli_usage("bench", "missing subcommand (compare, check, report, history, runs)");
-  const char *sub = argv[1], *v, *window = 0, *metric = 0, *html = 0, *history = 0;
+  static const char subs[] = "run, compare, check, report, history, runs";
+  if (argc < 2) return cli_usage("bench", "missing subcommand (%s)", subs);
+  const char *sub = argv[1], *v, *html = 0, *history = 0;
+  if (strcmp(sub, "run") == 0) return bench_run_cmd(cli, argc, argv);
   CmpArgs a = {0};
+  HistArgs h = {0};
   a.fmt = FMT_TABLE;
+  a.time = "real";
   const char *pos[2] = {0, 0};
   int npos = 0;
   for (int i = 2; i < argc; i++) {
+    int bad = 0;
     if (arg_value(argc, argv, &i, "--thresholds", &v)) a.thresholds = v;
     else if (arg_value(argc, argv, &i, "--alpha", &v)) {
-      char *end;
-      double x = strtod(v, &end);
-      if (*end || !(x > 0 && x < 1)) return cli_usage("bench", "--alpha must be a number in (0, 1)");
-      a.alpha = v;
+      bad = parse_double("--alpha", v, 0, 0.999999, 1, &a.alpha);
+      a.has_alpha = 1;
+    } else if (arg_value(argc, argv, &i, "--noise-k", &v)) {
+      bad = parse_double("--noise-k", v, 0, 100, 0, &a.noise_k);
+      a.has_noise_k = 1;
+    } else if (arg_value(argc, argv, &i, "--time", &v)) {
+      if (strcmp(v, "real") && strcmp(v, "cpu")) return cli_usage("bench", "--time must be real or cpu");
+      a.time = v;
     } else if (arg_value(argc, argv, &i, "--format", &v)) {
       if (format_parse(v, &a.fmt)) return cli_usage("bench", "unknown format %s", v);
     } else if (arg_value(argc, argv, &i, "--baseline", &v)) a.base = v;
     else if (arg_value(argc, argv, &i, "--current", &v)) a.cur = v;
     else if (arg_value(argc, argv, &i, "--label", &v)) a.label = v;
+    else if (arg_value(argc, argv, &i, "--commit", &v)) a.commit = v;
+    else if (arg_value(argc, argv, &i, "--host", &v)) a.host = v;
+    else if (arg_value(argc, argv, &i, "--timestamp", &v)) a.timestamp = v;
     else if (arg_value(argc, argv, &i, "--output", &v)) a.output = v;
-    else if (arg_value(argc, argv, &i, "--metric", &v)) metric = v;
-    else if (arg_value(argc, argv, &i, "--window", &v)) window = v;
-    else if (arg_value(argc, argv, &i, "--html", &v)) html = v;
+    else if (arg_value(argc, argv, &i, "--metric", &v)) h.metric = v;
+    else if (arg_value(argc, argv, &i, "--since", &v)) h.since = v;
+    else if (arg_value(argc, argv, &i, "--until", &v)) h.until = v;
+    else if (arg_value(argc, argv, &i, "--window", &v)) { bad = parse_int("--window", v, 2, 1000, &h.window); h.has_window = 1; }
+    else if (arg_value(argc, argv, &i, "--last", &v)) { bad = parse_int("--last", v, 1, 1000000000, &h.last); h.has_last = 1; }
+    else if (arg_value(argc, argv, &i, "--pvalue", &v)) { bad = parse_double("--pvalue", v, 0, 1, 1, &h.pvalue); h.has_pvalue = 1; }
+    else if (arg_value(argc, argv, &i, "--magnitude", &v)) {
+      bad = parse_double("--magnitude", v, 0, 1e9, 0, &h.magnitude);
+      h.has_magnitude = 1;
+    } else if (arg_value(argc, argv, &i, "--html", &v)) html = v;
     else if (arg_value(argc, argv, &i, "--history", &v)) history = v;
     else if (arg_flag(argv, i, "--ci")) a.ci = 1;
     else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("bench", "unknown flag %s", argv[i]);
     else if (npos < 2) pos[npos++] = argv[i];
     else return cli_usage("bench", "unexpected argument %s", argv[i]);
+    if (bad) return bad;
   }
+  int rc;
   if (strcmp(sub, "compare") == 0) {
     if (npos != 2) return cli_usage("bench", "compare needs BASE and CURRENT");
     a.base = pos[0];
     a.cur = pos[1];
-    return bench_compare_cmd(cli, &a);
-  }
-  if (strcmp(sub, "check") == 0) {
+    rc = bench_compare_cmd(cli, &a);
+  } else if (strcmp(sub, "check") == 0) {
     if (npos) return cli_usage("bench", "check takes --baseline and --current, not %s", pos[0]);
-    return bench_check_cmd(cli, &a);
-  }
-  if (strcmp(sub, "report") == 0) {
+    rc = bench_check_cmd(cli, &a);
+  } else if (strcmp(sub, "report") == 0) {
     if (npos) return cli_usage("bench", "report takes --baseline/--current/--history, not %s", pos[0]);
-    return bench_report_cmd(cli, &a, html, history);
+    rc = bench_report_cmd(cli, &a, html, history);
+  } else if (strcmp(sub, "history") == 0) {
+    if (npos) return cli_usage("bench", "history takes flags only, not %s", pos[0]);
+    h.label = a.label;
+    h.fmt = a.fmt;
+    rc = bench_history_cmd(cli, &h);
+  } else if (strcmp(sub, "runs") == 0) {
+    sqlite3_stmt *st = 0;
+    rc = cli_open(cli) || prep(cli->db, "SELECT * FROM bench_runs", &st) || print_stmt(cli->db, st, a.fmt, stdout)
+             ? EXIT_FAIL : EXIT_OK;
+  } else {
+    return cli_usage("bench", "unknown subcommand '%s' (%s)", sub, subs);
   }
-  if (strcmp(sub, "history") == 0) return bench_history_cmd(cli, a.label, metric, window, a.fmt);
-  if (strcmp(sub, "runs") == 0) {
-    if (cli_open(cli)) return EXIT_FAIL;
-    return format_query(cli->db, "SELECT * FROM bench_runs", a.fmt, stdout) ? EXIT_FAIL : EXIT_OK;
-  }
-  return cli_usage("bench", "unknown subcommand '%s' (compare, check, report, history, runs)", sub);
+  if (a.yaml) sqlite3_free(a.yaml);   /* sqlite3_* need the opened library (extension API) */
+  return rc;
 }
 
 /* ---- charts and the HTML report --------------------------------------------- */
 
-/* Runs a one-value query returning a PNG blob; writes it to path when given.
+/* Steps a prepared one-value statement returning a PNG blob; finalizes it.
 ** Returns the blob (sqlite3_malloc'd) in *png and *n, or -1 with the error printed. */
-static int query_png(sqlite3 *db, const char *sql, void **png, int *n) {
-  sqlite3_stmt *st = 0;
+static int stmt_png(sqlite3 *db, sqlite3_stmt *st, void **png, int *n) {
   *png = 0;
   *n = 0;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &st, 0);
-  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  if (!st) return -1;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
     *n = sqlite3_column_bytes(st, 0);
     if (*n > 0) {
       *png = sqlite3_malloc64((sqlite3_uint64)*n);
@@ -429,36 +635,24 @@ static int query_png(sqlite3 *db, const char *sql, void **png, int *n) {
   return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* The history chart of one (label, metric): the series as a line, its change
-** points as vertical markers labelled with the change. */
-static char *history_chart_sql(const char *label, const char *metric) {
-  return sqlite3_mprintf(
-      "SELECT chart_line(pos, value, metric, json_object('title', %Q, 'x_label', 'run (' || %Q || ')',"
-      "  'y_label', coalesce((SELECT max(unit) FROM bench_series WHERE label = %Q AND metric = %Q), ''),"
-      "  'width', 900, 'height', 360,"
-      "  'markers', (SELECT json_group_array(json_object('x', pos, 'label', printf('%%+.1f%%%%', change_pct),"
-      "                'color', '#d62728', 'dash', 'dash'))"
-      "              FROM bench_history WHERE label = %Q AND metric = %Q)))"
-      " FROM (SELECT pos, value, metric, unit FROM bench_series WHERE label = %Q AND metric = %Q ORDER BY pos)",
-      metric, label, label, metric, label, metric, label, metric);
-}
-
-/* Writes out_dir/history_<n>.png for every metric of label with at least 3 runs
-** (at most max_charts); with h, also embeds them. Returns the count or -1. */
+/* Writes out_dir/history_<metric>.png for every metric of label with at least
+** 3 runs (at most max_charts); with h, also embeds them. Returns the count or -1. */
 static int history_charts(Cli *cli, const char *label, const char *out_dir, HtmlDoc *h, int max_charts) {
   sqlite3_stmt *st = 0;
   int n = 0;
-  if (sqlite3_prepare_v2(cli->db,
-        "SELECT metric FROM bench_series WHERE label = ?1 GROUP BY metric HAVING count(*) >= 3 ORDER BY metric",
-        -1, &st, 0) != SQLITE_OK)
-    return cli_fail("bench: %s", sqlite3_errmsg(cli->db)), -1;
-  sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+  if (prep(cli->db, "SELECT metric FROM bench_series_summary WHERE label = ?1 AND runs >= 3 ORDER BY metric", &st))
+    return -1;
+  sql_bind_text(st, 1, label);
   while (sqlite3_step(st) == SQLITE_ROW && n < max_charts) {
     char *metric = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
-    char *sql = history_chart_sql(label, metric);
-    void *png;
-    int len, rc = query_png(cli->db, sql, &png, &len);
-    sqlite3_free(sql);
+    sqlite3_stmt *chart = 0;
+    void *png = 0;
+    int len = 0, rc = prep(cli->db, "SELECT png FROM bench_history_chart(?1, ?2)", &chart);
+    if (rc == 0) {
+      sql_bind_text(chart, 1, label);
+      sql_bind_text(chart, 2, metric);
+      rc = stmt_png(cli->db, chart, &png, &len);
+    }
     if (rc == 0 && png) {
       if (out_dir) {
         char *file = sqlite3_mprintf("history_%s.png", metric);
@@ -483,23 +677,23 @@ static int history_charts(Cli *cli, const char *label, const char *out_dir, Html
   return n;
 }
 
-/* The HTML report of temp.bench_cmp (when compared) and of label's history. */
-static int write_html_report(Cli *cli, const char *path, int compared, sqlite3_int64 b, sqlite3_int64 c,
-                             const char *label) {
+/* The HTML report of the comparison (when compared) and of label's history. */
+static int write_html_report(Cli *cli, const char *path, int compared, const CmpArgs *a, const char *label) {
   HtmlDoc *h = html_open(path, "Benchmark report");
+  int bad = 0;
   if (compared) {
     CmpSummary s;
-    summarize(cli->db, &s);
-    char *lb = run_line(cli->db, b), *lc = run_line(cli->db, c);
+    if (summarize(cli->db, a, &s)) { html_close(h); return -1; }
+    char *lb = run_line(cli->db, a->b), *lc = run_line(cli->db, a->c);
     char *cards = sqlite3_mprintf(
         "<div style='display:flex;gap:12px;flex-wrap:wrap'>"
-        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%d</b><br>metrics</div>"
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%d / %d</b><br>gated / metrics</div>"
         "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px;color:%s'><b>%d</b><br>regressions</div>"
         "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px;color:#2ca02c'><b>%d</b><br>improvements</div>"
         "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%d / %d</b><br>new / missing</div>"
-        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%s%.2f%%</b><br>overall (geomean, + = worse)</div>"
-        "</div>", s.metrics, s.regressions ? "#d62728" : "#2ca02c", s.regressions, s.improvements, s.added,
-        s.missing, s.geomean_pct >= 0 ? "+" : "", s.has_geomean ? s.geomean_pct : 0.0);
+        "<div style='border:1px solid #ccc;border-radius:6px;padding:10px 16px'><b>%s%.2f%%</b><br>overall (%s, + = worse)</div>"
+        "</div>", s.gated, s.metrics, s.regressions ? "#d62728" : "#2ca02c", s.regressions, s.improvements, s.added,
+        s.missing, s.overall_pct >= 0 ? "+" : "", s.has_overall ? s.overall_pct : 0.0, s.method);
     html_heading(h, 2, "Summary");
     char *runs = sqlite3_mprintf("Baseline: %s\nCurrent:  %s", lb, lc);
     html_paragraph(h, runs);
@@ -508,74 +702,65 @@ static int write_html_report(Cli *cli, const char *path, int compared, sqlite3_i
     sqlite3_free(cards);
     sqlite3_free(lb);
     sqlite3_free(lc);
+    summary_free(&s);
     html_heading(h, 2, s.regressions ? "❌ Regressions detected" : "✅ No regressions detected");
-    html_table_from_sql(h, cli->db,
-        "SELECT metric, unit, printf('%.6g', base) AS baseline, printf('%.6g', current) AS current,"
-        " printf('%+.2f%%', change_pct) AS change, printf('%g%% (%s)', threshold_pct, better) AS threshold,"
-        " printf('%.3g', p_value) AS p_value, verdict, note FROM temp.bench_cmp"
-        " ORDER BY verdict <> 'regression', metric", 0);
+    sqlite3_stmt *st = cmp_stmt(cli->db, a, "SELECT metric, unit, base, current, change, median_change, threshold, noise,"
+                                " reps, p_value, judged_by, gated, verdict, note", "bench_comparison", "");
+    if (!st) bad = 1;
+    else { html_table_from_stmt(h, st, 0); sqlite3_finalize(st); }
     /* grouped bars per unit: baseline vs current */
-    sqlite3_stmt *st = 0;
-    if (sqlite3_prepare_v2(cli->db, "SELECT DISTINCT coalesce(unit, '') FROM temp.bench_cmp"
-                           " WHERE base IS NOT NULL AND current IS NOT NULL ORDER BY 1", -1, &st, 0) == SQLITE_OK) {
+    st = cmp_stmt(cli->db, a, "SELECT DISTINCT coalesce(unit, '')", "bench_comparison",
+                  " WHERE base IS NOT NULL AND current IS NOT NULL ORDER BY 1");
+    if (st) {
       html_heading(h, 2, "Baseline vs current");
       while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *unit = (const char *)sqlite3_column_text(st, 0);
-        char *sql = sqlite3_mprintf(
-            "SELECT chart_bar(metric, value, series, json_object('title', 'Baseline vs current (' || iif(%Q = '', 'no unit', %Q) || ')',"
-            " 'y_label', %Q, 'width', 900, 'height', 380)) FROM ("
-            " SELECT metric, 'baseline' AS series, base AS value, 0 AS k FROM temp.bench_cmp WHERE coalesce(unit, '') = %Q"
-            "  AND base IS NOT NULL AND current IS NOT NULL UNION ALL"
-            " SELECT metric, 'current', current, 1 FROM temp.bench_cmp WHERE coalesce(unit, '') = %Q"
-            "  AND base IS NOT NULL AND current IS NOT NULL ORDER BY metric, k LIMIT 80)",
-            unit, unit, unit, unit, unit);
+        sqlite3_stmt *chart = 0;
         void *png;
         int len;
-        if (query_png(cli->db, sql, &png, &len) == 0 && png) html_image_png(h, png, (size_t)len, "baseline vs current");
+        if (prep(cli->db, "SELECT png FROM bench_compare_bars(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &chart)) { bad = 1; break; }
+        bind_cmp(chart, a);
+        sql_bind_text(chart, 7, (const char *)sqlite3_column_text(st, 0));
+        if (stmt_png(cli->db, chart, &png, &len) == 0 && png) html_image_png(h, png, (size_t)len, "baseline vs current");
         sqlite3_free(png);
-        sqlite3_free(sql);
       }
       sqlite3_finalize(st);
+    } else {
+      bad = 1;
     }
     void *png;
     int len;
     html_heading(h, 2, "Speedup (baseline cost / current cost; > 1 = faster or better)");
-    if (query_png(cli->db,
-          "SELECT chart_bar(metric, 1.0 / cost_ratio, 'speedup', json_object('title', 'Speedup per metric',"
-          " 'y_label', 'x', 'width', 900, 'height', 380, 'log_y', json('true'))) FROM (SELECT metric, cost_ratio"
-          " FROM temp.bench_cmp WHERE cost_ratio IS NOT NULL ORDER BY metric LIMIT 80)", &png, &len) == 0 && png)
+    if (stmt_png(cli->db, cmp_stmt(cli->db, a, "SELECT png", "bench_compare_speedup", ""), &png, &len) == 0 && png)
       html_image_png(h, png, (size_t)len, "speedup");
     sqlite3_free(png);
   }
-  if (label) {
+  if (label && !bad) {
     char *t = sqlite3_mprintf("History of '%s' (change points: Apache Otava's detector)", label);
     html_heading(h, 2, t);
     sqlite3_free(t);
-    char *sql = sqlite3_mprintf("SELECT metric, pos AS run, run_at, git_commit, printf('%%.6g', mean_before) AS before,"
-                                " printf('%%.6g', mean_after) AS after, printf('%%+.2f%%%%', change_pct) AS change,"
-                                " printf('%%.3g', pvalue) AS p_value FROM bench_history WHERE label = %Q", label);
-    html_table_from_sql(h, cli->db, sql, 0);
-    sqlite3_free(sql);
-    if (history_charts(cli, label, 0, h, 50) < 0) { html_close(h); return -1; }
+    sqlite3_stmt *st = 0;
+    if (prep(cli->db, "SELECT metric, pos AS run, run_at, git_commit, mean_before, mean_after, change_pct, pvalue"
+                      " FROM bench_change_points(?1)", &st) == 0) {
+      sql_bind_text(st, 1, label);
+      html_table_from_stmt(h, st, 0);
+      sqlite3_finalize(st);
+    }
+    if (history_charts(cli, label, 0, h, 50) < 0) bad = 1;
   }
-  return html_close(h);
+  int rc = html_close(h);
+  return bad ? -1 : rc;
 }
 
-int bench_report_cmd(Cli *cli, const CmpArgs *a, const char *html, const char *history_label) {
+int bench_report_cmd(Cli *cli, CmpArgs *a, const char *html, const char *history_label) {
   if (!html) return cli_usage("bench", "report needs --html FILE");
   if (!!a->base != !!a->cur) return cli_usage("bench", "report needs both --baseline and --current, or neither");
   if (!a->base && !history_label) return cli_usage("bench", "report needs --baseline/--current and/or --history LABEL");
-  sqlite3_int64 b = 0, c = 0;
   if (a->base) {
-    char *yaml = 0;
-    if (open_for(cli, a->base, a->cur) || read_thresholds(a->thresholds, &yaml)) return EXIT_FAIL;
-    int rc = resolve_runs(cli, a->base, a->cur, a->label, &b, &c) || run_compare(cli, b, c, yaml, a->alpha);
-    sqlite3_free(yaml);
-    if (rc) return EXIT_FAIL;
+    if (prepare_compare(cli, a)) return EXIT_FAIL;
   } else if (cli_open(cli)) {
     return EXIT_FAIL;
   }
-  if (write_html_report(cli, html, a->base != 0, b, c, history_label)) return EXIT_FAIL;
+  if (write_html_report(cli, html, a->base != 0, a, history_label)) return EXIT_FAIL;
   if (!cli->quiet) printf("wrote %s\n", html);
   return EXIT_OK;
 }
@@ -587,10 +772,13 @@ int demo_bench(Cli *cli, const char *data_dir, const char *out_dir) {
   char *bdir = sqlite3_mprintf("%s/bench", data_dir);
   int rc = EXIT_FAIL;
   if (make_dirs(dir)) goto done;
-  sqlite3_int64 base, cur, run;
+  CmpArgs a = {0};
+  a.time = "real";
+  a.ci = 1;
+  sqlite3_int64 run;
   BenchRunInfo ib = {.label = "demo-O2", .commit = "o2"}, ic = {.label = "demo-O0", .commit = "o0"};
   char *p1 = sqlite3_mprintf("%s/gbench_o2.json", bdir), *p2 = sqlite3_mprintf("%s/gbench_o0.json", bdir);
-  int bad = load_one(cli, p1, &ib, &base, cli->quiet) || load_one(cli, p2, &ic, &cur, cli->quiet);
+  int bad = load_one(cli, p1, &ib, &a.b, cli->quiet) || load_one(cli, p2, &ic, &a.c, cli->quiet);
   sqlite3_free(p1);
   sqlite3_free(p2);
   if (bad) goto done;
@@ -606,30 +794,32 @@ int demo_bench(Cli *cli, const char *data_dir, const char *out_dir) {
     sqlite3_free(commit);
     if (bad) goto done;
   }
-  /* the gate report (Markdown), as `bench check` prints it */
-  if (run_compare(cli, base, cur, 0, 0)) goto done;
+  /* the gate report (Markdown), as `bench check --ci` prints it */
   CmpSummary s;
-  summarize(cli->db, &s);
+  if (summarize(cli->db, &a, &s)) goto done;
   char *md = sqlite3_mprintf("%s/gate_report.md", dir);
   FILE *f = fopen(md, "w");
-  if (!f) { cli_fail("%s: cannot write", md); sqlite3_free(md); goto done; }
-  write_report(cli->db, f, base, cur, &s, 1);
+  if (!f) { cli_fail("%s: cannot write", md); sqlite3_free(md); summary_free(&s); goto done; }
+  bad = write_report(cli->db, f, &a, &s);
   fclose(f);
   sqlite3_free(md);
+  summary_free(&s);
+  if (bad) goto done;
   /* history charts with change points, and the HTML report */
   if (history_charts(cli, "nightly", dir, 0, 20) < 0) goto done;
   char *html = sqlite3_mprintf("%s/report.html", dir);
-  int hr = write_html_report(cli, html, 1, base, cur, "nightly");
+  int hr = write_html_report(cli, html, 1, &a, "nightly");
   sqlite3_free(html);
   if (hr) goto done;
   char *hist = sqlite3_mprintf("%s/history.md", dir);
   f = fopen(hist, "w");
   if (f) {
-    fprintf(f, "# Change points in the nightly history (bench_history)\n\n");
-    format_query(cli->db, "SELECT metric, pos, git_commit, printf('%.4g', mean_before) AS before,"
-                          " printf('%.4g', mean_after) AS after, printf('%+.2f%%', change_pct) AS change,"
-                          " printf('%.3g', pvalue) AS p_value FROM bench_history WHERE label = 'nightly'",
-                 FMT_MARKDOWN, f);
+    sqlite3_stmt *st = 0;
+    fprintf(f, "# Change points in the nightly history (bench_change_points('nightly'))\n\n");
+    if (prep(cli->db, "SELECT * FROM bench_change_points(?1)", &st) == 0) {
+      sql_bind_text(st, 1, "nightly");
+      print_stmt(cli->db, st, FMT_MARKDOWN, f);
+    }
     fclose(f);
   }
   sqlite3_free(hist);

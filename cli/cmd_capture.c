@@ -31,12 +31,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* From loaders/perf/perf_load.h, declared here so that this file calls the
-** sqlite3 library directly (the loader headers route sqlite3_* through the
-** extension API table, which is only set once a database is open). */
-int perf_load_file(sqlite3 *db, const char *path, const char *capture, const char *map_path,
-                   int replace, int quiet, char **pzErr);
+#include "perf/perf_load.h"
 
 const char usage_capture[] =
     "usage: perfsql [-d DB] capture [-s SECONDS] [--events LIST] [--map tmap.csv] [-o FILE] NAME\n"

@@ -16,6 +16,7 @@
 **     Usage errors exit 2.
 */
 #include "cli.h"
+#include "sql_stmt.h"
 #include "html.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -44,13 +45,14 @@ static int is_identifier(const char *s) {
   return 1;
 }
 
+/* A table, a view, or a catalogued parameterized report (its defaults apply). */
 static int relation_exists(sqlite3 *db, const char *name) {
   sqlite3_stmt *st = 0;
   int found = 0;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1 "
-                             "UNION ALL SELECT 1 FROM sqlite_temp_schema WHERE type IN ('table','view') "
-                             "AND name = ?1", -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  if (sql_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1 "
+                      "UNION ALL SELECT 1 FROM sqlite_temp_schema WHERE type IN ('table','view') AND name = ?1 "
+                      "UNION ALL SELECT 1 FROM perfsql_view WHERE name = ?1", &st, 0) == SQLITE_OK) {
+    sql_bind_text(st, 1, name);
     found = sqlite3_step(st) == SQLITE_ROW;
   }
   sqlite3_finalize(st);
@@ -204,9 +206,8 @@ int cmd_plot(Cli *cli, int argc, char **argv) {
 static int report_section(Cli *cli, HtmlDoc *h, const char *name, int level, int max_rows) {
   sqlite3_stmt *st = 0;
   html_heading_id(h, level, name, name);
-  if (sqlite3_prepare_v2(cli->db, "SELECT summary, doc FROM perfsql_view WHERE name = ?1", -1, &st,
-                         0) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  if (sql_prepare(cli->db, "SELECT summary, doc FROM perfsql_view WHERE name = ?1", &st, 0) == SQLITE_OK) {
+    sql_bind_text(st, 1, name);
     if (sqlite3_step(st) == SQLITE_ROW) {
       const char *doc = (const char *)sqlite3_column_text(st, 1);
       /* the doc is the header comment: drop the leading "-- " of each line */

@@ -3,6 +3,7 @@
 ** sources, load (dispatch to cli_load_kinds[]), demo, version, help.
 */
 #include "cli.h"
+#include "sql_stmt.h"
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +69,8 @@ int cmd_init(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3_stmt *st = 0;
   int version = 0, views = 0;
-  if (sqlite3_prepare_v2(cli->db, "SELECT (SELECT user_version FROM pragma_user_version), "
-                                  "(SELECT count(*) FROM perfsql_view)", -1, &st, 0) == SQLITE_OK &&
+  if (sql_prepare(cli->db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                           "(SELECT count(*) FROM perfsql_view)", &st, 0) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     version = sqlite3_column_int(st, 0);
     views = sqlite3_column_int(st, 1);
@@ -116,16 +117,15 @@ int cmd_views(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3_stmt *st = 0;
   if (argc > 1) {
-    sqlite3_prepare_v2(cli->db, "SELECT doc, (SELECT sql FROM sqlite_schema WHERE type='view' AND name=v.name) "
-                                "FROM perfsql_view AS v WHERE name = ?1", -1, &st, 0);
-    sqlite3_bind_text(st, 1, argv[1], -1, SQLITE_STATIC);
+    sql_prepare(cli->db, "SELECT doc FROM perfsql_view WHERE name = ?1", &st, 0);
+    sql_bind_text(st, 1, argv[1]);
     int found = sqlite3_step(st) == SQLITE_ROW;
     if (found) printf("%s\n", sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return found ? EXIT_OK : cli_fail("%s: no such canned view (see `perfsql views`)", argv[1]);
   }
-  sqlite3_prepare_v2(cli->db, "SELECT domain AS domain, name AS view, summary FROM perfsql_view "
-                              "ORDER BY domain, name", -1, &st, 0);
+  sql_prepare(cli->db, "SELECT domain AS domain, name AS view, summary FROM perfsql_view ORDER BY domain, name", &st,
+              0);
   int rc = format_stmt(st, FMT_TABLE, stdout);
   sqlite3_finalize(st);
   return rc ? EXIT_FAIL : EXIT_OK;
@@ -135,7 +135,7 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   sqlite3_stmt *st = 0;
-  sqlite3_prepare_v2(db, "SELECT name FROM perfsql_view ORDER BY name", -1, &st, 0);
+  sql_prepare(db, "SELECT name FROM perfsql_view ORDER BY name", &st, 0);
   char **names = 0;
   int n = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -156,32 +156,32 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
       return cli_fail("%s: no such canned view (see `perfsql views`)", argv[i]);
     }
   }
-  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0);
+  int rc = sql_exec(db, "BEGIN IMMEDIATE", 0);
   if (rc != SQLITE_OK) cli_fail("%s: refresh: %s", cli->db_path, sqlite3_errmsg(db));
   for (int k = 0; rc == SQLITE_OK && k < n; k++) {
     char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"report_%w\"; "
                                 "CREATE TABLE \"report_%w\" AS SELECT * FROM \"%w\";",
                                 names[k], names[k], names[k]);
     char *err = 0;
-    rc = sqlite3_exec(db, sql, 0, 0, &err);
+    rc = sql_exec(db, sql, &err);
     sqlite3_free(sql);
     if (rc != SQLITE_OK) {
-      cli_fail("refresh %s: %s", names[k], err ? err : sqlite3_errmsg(db));
+      cli_fail("refresh %s: %s", names[k], err);
       sqlite3_free(err);
     } else if (!cli->quiet) {
       char *q = sqlite3_mprintf("SELECT count(*) FROM \"report_%w\"", names[k]);
       sqlite3_stmt *c = 0;
-      if (sqlite3_prepare_v2(db, q, -1, &c, 0) == SQLITE_OK && sqlite3_step(c) == SQLITE_ROW)
+      if (sql_prepare(db, q, &c, 0) == SQLITE_OK && sqlite3_step(c) == SQLITE_ROW)
         printf("report_%s: %lld rows\n", names[k], sqlite3_column_int64(c, 0));
       sqlite3_finalize(c);
       sqlite3_free(q);
     }
   }
   if (rc == SQLITE_OK) {
-    rc = sqlite3_exec(db, "COMMIT", 0, 0, 0);
+    rc = sql_exec(db, "COMMIT", 0);
     if (rc != SQLITE_OK) cli_fail("%s: refresh: %s", cli->db_path, sqlite3_errmsg(db));
   }
-  if (rc != SQLITE_OK) sqlite3_exec(db, "ROLLBACK", 0, 0, 0);
+  if (rc != SQLITE_OK) sql_exec(db, "ROLLBACK", 0);
   for (int k = 0; k < n; k++) free(names[k]);
   free(names);
   return rc == SQLITE_OK ? EXIT_OK : EXIT_FAIL;

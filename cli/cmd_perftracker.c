@@ -394,7 +394,7 @@ static int write_charts(sqlite3 *db, const char *out, char **names, int n, const
                              "  WHERE endpoint = ?1 AND metric_type = ?2 AND threads = ?3 AND scenario = ?4"
                              " ORDER BY o, idx)");
   sqlite3_stmt *opts = prep(db,
-                            "SELECT json_object('title', ?1, 'x_label', 'load (category)', 'y_label', ?2,"
+                            "SELECT json_object('title', ?1, 'x_label', 'load', 'y_label', ?2,"
                             " 'bands', json_array(json_object('x0', ?3, 'x1', ?4, 'label', ?5)))");
   int written = 0;
   if (!reg || !chart || !opts) written = -1;

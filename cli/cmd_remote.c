@@ -253,29 +253,14 @@ static void topic_title(const char *topic, char *out, size_t cap) {
 }
 
 /* The framework's {topic}_overview_{iteration}.md (1fa9db3 layout), one per iteration
-** and topic, from two queries (counts, then table rows in order). */
+** and topic, from the views remote_topic_summary (counts) and remote_topic_cases (rows). */
 static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteration, int *files) {
   sqlite3_stmt *cnt = 0, *rows = 0;
-  if (prepare(db,
-      "WITH c AS (SELECT * FROM remote_case_env WHERE ?1 = 0 OR iteration = ?1),"
-      " lat AS (SELECT DISTINCT iteration, case_name, env FROM remote_latency_run WHERE scope = 'ebpf'),"
-      " tp AS (SELECT DISTINCT iteration, case_name, env FROM remote_stream_run WHERE scope = 'ebpf' AND test_type = 'throughput'),"
-      " pp AS (SELECT DISTINCT iteration, case_name, env FROM remote_stream_run WHERE scope = 'ebpf' AND test_type = 'pps'),"
-      " res AS (SELECT DISTINCT iteration, case_name, env FROM remote_monitor_latest WHERE kind = 'pidstat')"
-      " SELECT c.iteration, c.topic, count(*), count(lat.case_name), count(tp.case_name), count(pp.case_name),"
-      " count(res.case_name)"
-      " FROM c LEFT JOIN lat USING (iteration, case_name, env) LEFT JOIN tp USING (iteration, case_name, env)"
-      " LEFT JOIN pp USING (iteration, case_name, env) LEFT JOIN res USING (iteration, case_name, env)"
-      " GROUP BY c.iteration, c.topic ORDER BY c.iteration, c.topic", &cnt))
+  if (prepare(db, "SELECT * FROM remote_topic_summary WHERE ?1 = 0 OR iteration = ?1 ORDER BY iteration, topic",
+              &cnt))
     return -1;
-  if (prepare(db,
-      "SELECT c.iteration, c.topic, c.case_name, c.protocol, c.direction, coalesce(remote_pystr(l.diff_pct), 'N/A'),"
-      " coalesce(remote_pystr(t.diff_pct), 'N/A'), coalesce(remote_pystr(p.diff_pct), 'N/A')"
-      " FROM remote_case_env c"
-      " LEFT JOIN remote_latency_compare l ON l.iteration=c.iteration AND l.case_name=c.case_name AND l.env=c.env AND l.test='tcp_rr'"
-      " LEFT JOIN remote_throughput_compare t ON t.iteration=c.iteration AND t.case_name=c.case_name AND t.env=c.env AND t.kind='single'"
-      " LEFT JOIN remote_pps_compare p ON p.iteration=c.iteration AND p.case_name=c.case_name AND p.env=c.env AND p.kind='single'"
-      " WHERE ?1 = 0 OR c.iteration = ?1 ORDER BY c.iteration, c.topic, c.case_name", &rows)) {
+  if (prepare(db, "SELECT * FROM remote_topic_cases WHERE ?1 = 0 OR iteration = ?1 ORDER BY iteration, topic, case_name",
+              &rows)) {
     sqlite3_finalize(cnt);
     return -1;
   }
@@ -363,34 +348,21 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
   return 0;
 }
 
-/* Charts: overhead per tool (bars: diff % of each case's mean over all iterations
-** against the baseline, per metric) and resource use over time (lines: %CPU of the
-** tool per iteration, seconds since the monitor's first sample), through the charts
-** domain's chart_bar/chart_line aggregates. Infinite diffs (zero baseline) are left out. */
-
-/* The rows of the overhead bar charts, one chart per topic: view remote_overhead_bars. */
-#define OVERHEAD_BARS_FROM " FROM remote_overhead_bars GROUP BY topic ORDER BY topic"
-
+/* Charts: overhead per tool (view remote_overhead_chart: bars of each case's change
+** against its baseline, per metric) and resource use over time (view
+** remote_resource_chart: the tool's %CPU per iteration). */
 static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
   char *cdir = sqlite3_mprintf("%s/charts", dir);
   int rc = make_dirs(cdir);
   if (rc == 0)
     rc = write_blobs(db, cdir,
-        "SELECT 'overhead_' || topic || '.png',"
-        " chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline over all iterations',"
-        "   'y_label', 'diff vs baseline (%)', 'width', 1400, 'height', 560))"
-        OVERHEAD_BARS_FROM, count);
+        "SELECT 'overhead_' || topic || '.png', chart"
+        " FROM remote_overhead_chart(1400, 560, ': change vs baseline over all iterations')", count);
   if (rc == 0)
-    rc = write_blobs(db, cdir,
-        "SELECT 'resources_' || case_name || '.png',"
-        " chart_line(t_rel_s, cpu_pct, 'iteration ' || iteration, json_object('title', case_name || ': eBPF tool %CPU',"
-        "   'x_label', 'seconds since the monitor started', 'y_label', '%CPU (pidstat)', 'width', 1000, 'height', 420))"
-        " FROM (SELECT * FROM remote_resource_sample ORDER BY case_name, iteration, ts)"
-        " GROUP BY case_name ORDER BY case_name", count);
+    rc = write_blobs(db, cdir, "SELECT 'resources_' || case_name || '.png', chart FROM remote_resource_chart", count);
   sqlite3_free(cdir);
   return rc;
 }
-
 
 /* DIR/report.html: one self-contained page (cli/html.h) with the thresholds, the
 ** overhead chart of every topic and the table of degraded metrics. */
@@ -405,10 +377,7 @@ static int write_html(sqlite3 *db, const char *dir) {
   html_table_from_sql(h, db, "SELECT metric, percent, origin FROM remote_thresholds", 0);
   html_heading(h, 2, "Overhead per tool");
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db,
-        "SELECT topic, chart_bar(label, diff_pct, series, json_object('title', topic || ': change vs baseline',"
-        " 'y_label', 'diff vs baseline (%)', 'width', 1200, 'height', 480))"
-        OVERHEAD_BARS_FROM, -1, &st, 0) == SQLITE_OK) {
+  if (sql_prepare(db, "SELECT topic, chart FROM remote_overhead_chart()", &st, 0) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
       html_heading(h, 3, (const char *)sqlite3_column_text(st, 0));
       html_image_png(h, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
@@ -417,10 +386,7 @@ static int write_html(sqlite3 *db, const char *dir) {
   }
   sqlite3_finalize(st);
   html_heading(h, 2, "Degraded metrics");
-  html_table_from_sql(h, db,
-      "SELECT case_name AS \"tool case\", env, metric, n, remote_round(mean, 3) AS mean,"
-      " remote_round(baseline_mean, 3) AS baseline, diff_pct AS \"diff %\", threshold_pct AS \"threshold %\""
-      " FROM remote_iteration_stats WHERE verdict = 'degraded' ORDER BY case_name, metric", 0);
+  html_table_from_sql(h, db, "SELECT * FROM remote_degraded", 0);
   return html_close(h);
 }
 
@@ -430,13 +396,12 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   PerfsqlBuf b = {0};
   buf_appendf(&b, "# eBPF tool overhead (perfsql)\n\n");
   sqlite3_stmt *st = 0;
-  if (prepare(db, "SELECT group_concat(iteration, ', '), count(*) FROM (SELECT DISTINCT iteration FROM remote_case ORDER BY iteration)", &st)) return -1;
-  if (sqlite3_step(st) == SQLITE_ROW)
+  if (prepare(db, "SELECT iterations, n, thresholds FROM remote_overview_header", &st)) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) {
     buf_appendf(&b, "Iterations: %s (%lld). ", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "none",
                 sqlite3_column_int64(st, 1));
-  sqlite3_finalize(st);
-  if (prepare(db, "SELECT group_concat(metric || ' ' || remote_pystr(percent) || ' % (' || origin || ')', ', ') FROM remote_thresholds", &st)) return -1;
-  if (sqlite3_step(st) == SQLITE_ROW) buf_appendf(&b, "Degradation thresholds: %s.\n\n", sqlite3_column_text(st, 0));
+    buf_appendf(&b, "Degradation thresholds: %s.\n\n", sqlite3_column_text(st, 2));
+  }
   sqlite3_finalize(st);
   buf_appendf(&b, "Each figure is the change of the case's mean over all iterations against the mean of "
               "its environment's baseline, recomputed from the raw measurements (not an average of "
@@ -506,15 +471,7 @@ static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, i
   if (write_topic_overviews(db, dir, only_iteration, &files)) return EXIT_FAIL;
   /* aggregated statistics, one CSV per topic */
   sqlite3_stmt *st = 0;
-  if (prepare(db,
-      "SELECT topic, case_name AS \"Tool Case\", protocol AS \"Protocol\", direction AS \"Direction\", env AS \"Env\","
-      " metric AS \"Metric\", n AS \"N\", remote_pystr(mean * 1.0) AS \"Mean\", remote_pystr(stddev) AS \"Stddev\","
-      " remote_pystr(min) AS \"Min\", remote_pystr(max) AS \"Max\", baseline_n AS \"Baseline N\","
-      " remote_pystr(baseline_mean * 1.0) AS \"Baseline Mean\", remote_pystr(baseline_stddev) AS \"Baseline Stddev\","
-      " coalesce(remote_pystr(diff_pct), 'N/A') AS \"Diff (%)\", remote_pystr(threshold_pct) AS \"Threshold (%)\","
-      " coalesce(verdict, '') AS \"Verdict\""
-      " FROM remote_iteration_stats ORDER BY topic, case_name, env, metric", &st))
-    return EXIT_FAIL;
+  if (prepare(db, "SELECT * FROM remote_report_stats", &st)) return EXIT_FAIL;
   int w = write_csv_grouped(st, 1, 1, 0, stats_path, (void *)dir, &files);
   sqlite3_finalize(st);
   if (w) return EXIT_FAIL;

@@ -162,7 +162,7 @@ static int report(Cli *cli, const char *capture, const char *from, const char *c
     struct { const char *file, *title, *note; char *sql; int kvm_only; } charts[] = {
       {"cpu.png", "CPU use per task", "Share of one core over the window (perfmap tab 1, bars).",
        sqlite3_mprintf(SLICES "SELECT chart_bar(name, pct, '%% of one core', "
-                       "'{\"title\":\"CPU use (%% of one core)\",\"y_label\":\"%% of one core\",\"height\":600}') "
+                       "'{\"title\":\"CPU use (%% of one core)\",\"y_label\":\"CPU use\",\"y_unit\":\"%% of one core\",\"height\":600}') "
                        "FROM (SELECT name, round(100.0 * sum(coalesce(dur, 0)) / %lld, 2) AS pct FROM s "
                        "GROUP BY name ORDER BY pct DESC LIMIT 30)", w.cap, w.lo, w.hi, w.pattern, span), 0},
       {"switches.png", "Context switches per task", "Runs ended by a sched_switch (perfmap tab 1, lollipops).",
@@ -184,21 +184,21 @@ static int report(Cli *cli, const char *capture, const char *from, const char *c
                        "GROUP BY name ORDER BY sum(coalesce(dur, 0)) DESC LIMIT 20) "
                        "UNION ALL SELECT name, bin + 1, ts, end_ts FROM b WHERE %lld + (bin + 1) * 10000000 < end_ts) "
                        "SELECT chart_heatmap(bin * 10, name, pct, "
-                       "'{\"title\":\"Run time per 10 ms (%% of one core)\",\"x_label\":\"ms\",\"z_label\":\"%% of core\"}') "
+                       "'{\"title\":\"Run time per 10 ms (%% of one core)\",\"x_label\":\"time\",\"x_unit\":\"ms\",\"z_label\":\"%% of core\"}') "
                        "FROM (SELECT bin, name, round(sum(min(end_ts, %lld + (bin + 1) * 10000000) - "
                        "max(ts, %lld + bin * 10000000)) / 1e5, 2) AS pct FROM b GROUP BY 1, 2 ORDER BY 1)",
                        w.cap, w.lo, w.hi, w.pattern, w.lo, w.lo, w.lo, w.lo, w.lo, w.lo), 0},
       {"runs_scatter.png", "Run and wait durations over time",
        "Each point a run (end of run) or a wait (runnable -> running), log scale (perfwhiz 'heatmaps').",
        sqlite3_mprintf("SELECT chart_scatter(r.t_ms - %f, r.dur_us, r.series, "
-                       "'{\"title\":\"Durations over time\",\"x_label\":\"ms\",\"y_label\":\"µs\",\"log_y\":true}') "
+                       "'{\"title\":\"Durations over time\",\"x_label\":\"time\",\"x_unit\":\"ms\",\"y_label\":\"duration\",\"y_unit\":\"µs\",\"log_y\":true}') "
                        "FROM run_scatter AS r JOIN capture AS c ON c.id = r.capture_id "
                        "WHERE r.capture_id = %lld AND r.series IN ('run', 'wait') AND r.dur_us > 0 "
                        "AND r.t_ms * 1e6 + c.start_ts BETWEEN %lld AND %lld AND coalesce(nullif(r.name, ''), '?') GLOB %Q",
                        (w.lo - start) / 1e6, w.cap, w.lo, w.hi, w.pattern), 0},
       {"locality.png", "Core locality over time", "Start of each run (x) on its core (y), per task (top 8 by run time).",
        sqlite3_mprintf(SLICES "SELECT chart_scatter((ts - %lld) / 1e6, cpu, name, "
-                       "'{\"title\":\"Core locality\",\"x_label\":\"ms\",\"y_label\":\"cpu\"}') FROM s "
+                       "'{\"title\":\"Core locality\",\"x_label\":\"time\",\"x_unit\":\"ms\",\"y_label\":\"cpu\"}') FROM s "
                        "WHERE ts IS NOT NULL AND name IN (SELECT name FROM s GROUP BY name "
                        "ORDER BY sum(coalesce(dur, 0)) DESC LIMIT 8)", w.cap, w.lo, w.hi, w.pattern, w.lo), 0},
       {"kvm_exits.png", "KVM exits by reason", "kvm_exit events per vCPU task and exit reason (perfmap tab 2).",
@@ -210,7 +210,7 @@ static int report(Cli *cli, const char *capture, const char *from, const char *c
                        "WHERE coalesce(t.name, '') GLOB %Q", w.cap, w.lo, w.hi, w.cap, w.pattern), 1},
       {"kvm_heatmap.png", "KVM exits over time", "kvm_exit events per vCPU task and 10 ms bin (heatmap_bin).",
        sqlite3_mprintf("SELECT chart_heatmap(bin * 10, name, n, "
-                       "'{\"title\":\"KVM exits per 10 ms\",\"x_label\":\"ms\",\"z_label\":\"exits\"}') "
+                       "'{\"title\":\"KVM exits per 10 ms\",\"x_label\":\"time\",\"x_unit\":\"ms\",\"z_label\":\"exits\"}') "
                        "FROM (SELECT heatmap_bin(k.ts, 10000000, %lld) AS bin, coalesce(t.name, k.tid) AS name, "
                        "count(*) AS n FROM kvm_exit AS k LEFT JOIN trace_task AS t ON t.capture_id = k.capture_id "
                        "AND t.tid = k.tid WHERE k.capture_id = %lld AND k.ts BETWEEN %lld AND %lld "
@@ -219,7 +219,7 @@ static int report(Cli *cli, const char *capture, const char *from, const char *c
       {"kvm_scatter.png", "KVM guest and host time per exit",
        "guest = time in the guest before an exit; host = time in the host before the next entry (log scale).",
        sqlite3_mprintf("SELECT chart_scatter(r.t_ms - %f, r.dur_us, r.series, "
-                       "'{\"title\":\"KVM guest/host durations\",\"x_label\":\"ms\",\"y_label\":\"µs\",\"log_y\":true}') "
+                       "'{\"title\":\"KVM guest/host durations\",\"x_label\":\"time\",\"x_unit\":\"ms\",\"y_label\":\"duration\",\"y_unit\":\"µs\",\"log_y\":true}') "
                        "FROM run_scatter AS r JOIN capture AS c ON c.id = r.capture_id "
                        "WHERE r.capture_id = %lld AND r.series IN ('guest', 'host') AND r.dur_us > 0 "
                        "AND r.t_ms * 1e6 + c.start_ts BETWEEN %lld AND %lld AND coalesce(nullif(r.name, ''), '?') GLOB %Q",

@@ -8,10 +8,17 @@
 **  3. The page is built in memory (sqlite3_malloc64) and written at
 **     html_close() to "<path>.tmp" then renamed: never half a file.
 **  4. Out of memory makes every later call a no-op and html_close() fail.
+**  5. Values on hover without scripts: a chart PNG carrying marks (see
+**     ext/chart_png.h) is written as <img usemap> plus a <map> of
+**     <area shape=rect title="series / x: ... / y: ...">, so the browser's
+**     own tooltip shows the values under the cursor. Every image goes
+**     through image() below: html_image_png() and PNG cells of tables.
 */
 #include "html.h"
+#include "chart_png.h"
 #include "cli.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +28,7 @@ struct HtmlDoc {
   char *data;
   size_t len, cap;
   int oom;
+  int n_maps;                   /* image maps written: their names are "chart-map-N" */
 };
 
 static void put(HtmlDoc *h, const char *s, size_t n) {
@@ -84,7 +92,10 @@ static const char css[] =
     "td.null{background:#fafafa}tr:nth-child(even) td{background:#fbfbfb}"
     "img{max-width:100%;height:auto;display:block;margin:8px 0}"
     "pre{background:#f6f6f6;padding:8px;overflow-x:auto}p.note{color:#666;font-size:0.85em}"
-    "td img{margin:0}p{white-space:pre-wrap}";
+    "td img{margin:0}p{white-space:pre-wrap}"
+    /* an image with a map keeps its size (areas are in image pixels); the
+    ** page scrolls sideways instead on a narrow window */
+    "div.chart{overflow-x:auto}img[usemap]{max-width:none}";
 
 HtmlDoc *html_open(const char *path, const char *title) {
   HtmlDoc *h = sqlite3_malloc64(sizeof *h);
@@ -172,22 +183,96 @@ int html_is_png(const void *data, size_t n) {
   return data && n >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
+/* Writes the marks of a chart PNG (ext/chart_png.h) as <area>s of map
+** "chart-map-N": each one's title (the browser's tooltip) says
+** "series / x name: x / y name: y" on three lines. */
+static void image_map(HtmlDoc *h, int id, const char *marks) {
+  putf(h, "<map name=\"chart-map-%d\">", id);
+  const char *xname = "x", *yname = "y";
+  size_t xl = 1, yl = 1;
+  const char *line = strchr(marks, '\n');
+  while (line && line[1]) {
+    const char *s = line + 1;
+    line = strchr(s, '\n');
+    size_t len = line ? (size_t)(line - s) : strlen(s);
+    const char *f[4];
+    size_t fl[4];
+    int k = 0;
+    f[0] = s;
+    for (size_t i = 0; i < len && k < 3; i++)
+      if (s[i] == '\t') {
+        fl[k] = (size_t)(s + i - f[k]);
+        f[++k] = s + i + 1;
+      }
+    fl[k] = (size_t)(s + len - f[k]);
+    if (k == 2 && fl[0] == 5 && memcmp(f[0], "#axes", 5) == 0) {
+      xname = f[1], xl = fl[1], yname = f[2], yl = fl[2];
+      continue;
+    }
+    int x0, y0, x1, y1;
+    if (k != 3 || sscanf(f[0], "%d %d %d %d", &x0, &y0, &x1, &y1) != 4) continue;
+    /* coords of a rect: left, top, right, bottom (inclusive pixels) */
+    putf(h, "\n<area shape=\"rect\" coords=\"%d,%d,%d,%d\" title=\"", x0, y0, x1 - 1, y1 - 1);
+    char *t = sqlite3_mprintf("%.*s%s%.*s: %.*s%s%.*s%s%.*s", (int)fl[1], f[1], fl[1] ? "\n" : "",
+                              (int)xl, xname, (int)fl[2], f[2], fl[3] ? "\n" : "", (int)(fl[3] ? yl : 0), yname,
+                              fl[3] ? ": " : "", (int)fl[3], f[3]);
+    if (!t) {
+      h->oom = 1;
+      return;
+    }
+    /* escaped, with newlines as character references (kept in attributes) */
+    for (char *p = t, *run = t;; p++) {
+      if (*p == '\n' || !*p) {
+        char c = *p;
+        *p = 0;
+        html_text(h, run);
+        if (!c) break;
+        puts_(h, "&#10;");
+        run = p + 1;
+      }
+    }
+    sqlite3_free(t);
+    puts_(h, "\" alt=\"\">");
+  }
+  puts_(h, "\n</map>\n");
+}
+
 static void image(HtmlDoc *h, const void *png, size_t len, const char *alt, int in_cell) {
   if (!html_is_png(png, len)) {
     putf(h, "<p class=\"note\">(not a PNG image: %llu bytes)</p>\n", (unsigned long long)len);
     return;
   }
+  /* a chart's marks become an image map; the chunk itself is left out of the page */
+  char *marks = chart_png_marks(png, len, 0);
+  unsigned char *bare = 0;
+  if (marks) {
+    bare = sqlite3_malloc64(len);
+    if (bare) {
+      len = chart_png_strip_marks(png, len, bare);
+      png = bare;
+    }
+  }
   char *b64 = html_base64(png, len);
   if (!b64) {
     if (h) h->oom = 1;
+    sqlite3_free(bare);
+    free(marks);
     return;
   }
+  int id = h && marks ? ++h->n_maps : 0;
+  if (id && !in_cell) puts_(h, "<div class=\"chart\">");
   puts_(h, "<img alt=\"");
   html_text(h, alt ? alt : "chart");
+  if (id) putf(h, "\" usemap=\"#chart-map-%d", id);
   puts_(h, "\" src=\"data:image/png;base64,");
   puts_(h, b64);
-  puts_(h, in_cell ? "\">" : "\">\n");
+  puts_(h, "\">");
+  if (id) image_map(h, id, marks);
+  if (id && !in_cell) puts_(h, "</div>");
+  if (!in_cell) puts_(h, "\n");
   sqlite3_free(b64);
+  sqlite3_free(bare);
+  free(marks);
 }
 
 void html_image_png(HtmlDoc *h, const void *png, size_t len, const char *alt) {

@@ -32,7 +32,9 @@ void html_toc(HtmlDoc *h, const char *const *ids, const char *const *texts, int 
 void html_paragraph(HtmlDoc *h, const char *text);              /* newlines kept */
 void html_preformatted(HtmlDoc *h, const char *text);            /* <pre> block */
 /* An <img> with the PNG inline (base64 data: URI). Non-PNG data is shown as
-** a note instead of a broken image. */
+** a note instead of a broken image. A chart PNG (chart_line/bar/heatmap/
+** scatter) also gets an image map: hovering a point, bar, cell or marker
+** shows its series and values in the browser's tooltip (no script). */
 void html_image_png(HtmlDoc *h, const void *png, size_t len, const char *alt);
 /* Steps st to its end and renders its rows as a table: column names as the
 ** header, NULL as an empty grey cell, numbers right-aligned, BLOB cells that

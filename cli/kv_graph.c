@@ -119,7 +119,7 @@ static char *chart_options(sqlite3 *db, const char *metric, const char *resource
   char *out = 0;
   if (sqlite3_prepare_v2(db,
                          "SELECT json_object('title', 'Weekly ' || ?1 || ' for ' || ?2, 'x_type', 'time',"
-                         " 'x_label', 'Start date of week', 'y_label', 'Metric Value', 'width', 1000, 'height', 500,"
+                         " 'x_label', 'Start date of week', 'y_label', 'Metric Value', 'y_unit', CASE WHEN ?1 LIKE '%Seconds%' THEN 's' WHEN ?1 LIKE '%count' THEN 'count' ELSE '' END, 'width', 1000, 'height', 500,"
                          " 'series', json_object('individual metrics', json_object('mode', 'markers'),"
                          "                       'weekly averages', json_object('mode', 'lines+markers')),"
                          " 'markers', json(?3))",

@@ -187,6 +187,12 @@ int main(int argc, char **argv) {
   }
   progress_quiet = cli.quiet;
   sqlite3_auto_extension((void (*)(void))sqlite3_perfsql_init);
+  /* The CLI's files may use ext/ helpers (sql_stmt.h), which call SQLite through
+  ** the extension's API table: opening one connection sets it (SQLite passes it
+  ** to sqlite3_perfsql_init), so it is valid before any command runs. */
+  sqlite3 *boot = 0;
+  sqlite3_open_v2(":memory:", &boot, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, 0);
+  sqlite3_close(boot);
   if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
     char *help[] = {"help"};
     int rc = find_command("help")->run(&cli, 1, help);

@@ -29,6 +29,12 @@ typedef struct MwuResult {
 } MwuResult;
 int mwu_test(const double *x, int nx, const double *y, int ny, MwuResult *r);
 
+/* The smallest two-sided p-value the U test can give at sample sizes nx, ny
+** (two perfectly separated samples, no ties). When it is >= alpha the test
+** cannot confirm anything at those sizes (e.g. 2/C(6,3) = 0.1 for 3 vs 3).
+** Returns 1 (no test possible) when nx or ny is 0. */
+double mwu_min_p(int nx, int ny);
+
 /* Student's t: student_t_two_sided_p(), pooled_t_test_p() (ext/student_t.c). */
 #include "student_t.h"
 
@@ -71,12 +77,13 @@ typedef struct BenchThresholds {
   int default_better;        /* lower unless the file says otherwise */
   int has_default_better;
   double alpha;              /* 0.05 unless `alpha:` */
+  double noise_k;            /* 3 unless `noise_k:`: a breach must exceed noise_k x CV */
   BenchRule *rules;
   int n_rules;
 } BenchThresholds;
 
 /* Default thresholds: 10 %, better lower (higher for names ending in
-** throughput / bandwidth / per_second), alpha 0.05. */
+** throughput / bandwidth / per_second), alpha 0.05, noise_k 3. */
 void bench_thresholds_default(BenchThresholds *t);
 /* Parses YAML text (name is used in messages). On error returns -1 with
 ** *pzErr = "<name>:line L, column C: <what>" (sqlite3_malloc'd). */
@@ -86,5 +93,7 @@ void bench_thresholds_free(BenchThresholds *t);
 /* Resolves a metric: threshold % and direction. */
 void bench_thresholds_resolve(const BenchThresholds *t, const char *metric,
                               double *threshold_pct, int *better);
+/* 1 when a rule of `metrics:` names the metric (exactly or by glob). */
+int bench_thresholds_names(const BenchThresholds *t, const char *metric);
 
 #endif

@@ -109,6 +109,17 @@ int mwu_test(const double *x, int nx, const double *y, int ny, MwuResult *r) {
   return 0;
 }
 
+double mwu_min_p(int nx, int ny) {
+  if (nx < 1 || ny < 1) return 1.0;
+  double *v = sqlite3_malloc64(sizeof(double) * (size_t)(nx + ny));
+  if (!v) return 1.0;
+  for (int i = 0; i < nx + ny; i++) v[i] = i;
+  MwuResult r;
+  double p = mwu_test(v, nx, v + nx, ny, &r) == 0 ? r.p : 1.0;
+  sqlite3_free(v);
+  return p;
+}
+
 /* ---- SQL ------------------------------------------------------------------ */
 
 /* Reads a JSON array of numbers with SQLite's json_each. Returns SQLITE_OK,

@@ -4,12 +4,15 @@
 **  1. Accepted document (every key optional):
 **       default: {threshold_pct: 10, better: lower}
 **       alpha: 0.05                     # significance level of the U test
+**       noise_k: 3                      # a breach must exceed k x the runs' CV (0 = off)
 **       metrics:
 **         allocation_throughput: {threshold_pct: 10, better: higher}
 **         "*_bandwidth": {better: higher}   # glob (* ? [...]), case-sensitive
 **         allocation_total_time: 10         # seed convention: +N = N % slowdown allowed
 **         transfer_1mb_bandwidth: -10       #                  -N = N % drop allowed (better: higher)
-**     An empty file means the defaults.
+**     An empty file means the defaults. A metric named by a rule of
+**     `metrics:` gates the verdict even when it is a Google Benchmark
+**     counter or the other time (bench_thresholds_names()).
 **  2. Resolution for a metric, field by field (threshold_pct, better): the
 **     matching rule that sets the field and is most specific wins — an exact
 **     name beats every glob, a glob with more literal characters beats one
@@ -38,6 +41,7 @@ void bench_thresholds_default(BenchThresholds *t) {
   t->default_pct = 10.0;
   t->default_better = BETTER_LOWER;
   t->alpha = 0.05;
+  t->noise_k = 3.0;
 }
 
 void bench_thresholds_free(BenchThresholds *t) {
@@ -163,6 +167,11 @@ static int parse_root(YCtx *y, yaml_node_t *root, BenchThresholds *t) {
       if (!scalar(v) || parse_number(scalar(v), &a) != 0 || !(a > 0 && a < 1))
         return yfail(y, v, "alpha must be a number in (0, 1)%s", 0);
       t->alpha = a;
+    } else if (strcmp(key, "noise_k") == 0) {
+      double k;
+      if (!scalar(v) || parse_number(scalar(v), &k) != 0 || !(k >= 0 && k <= 100))
+        return yfail(y, v, "noise_k must be a number in [0, 100]%s", 0);
+      t->noise_k = k;
     } else if (strcmp(key, "metrics") == 0) {
       if (v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0) continue;   /* metrics: (empty) */
       if (v->type != YAML_MAPPING_NODE) return yfail(y, v, "metrics must be a mapping of name: rule%s", 0);
@@ -185,7 +194,7 @@ static int parse_root(YCtx *y, yaml_node_t *root, BenchThresholds *t) {
         t->rules[t->n_rules++] = r;
       }
     } else {
-      return yfail(y, k, "unknown key '%s' (expected default, metrics or alpha)", key);
+      return yfail(y, k, "unknown key '%s' (expected default, metrics, alpha or noise_k)", key);
     }
   }
   return 0;
@@ -256,4 +265,12 @@ void bench_thresholds_resolve(const BenchThresholds *t, const char *metric, doub
            ends_with_ci(metric, "per_second"))
     *better = BETTER_HIGHER;
   else *better = t->has_default_better ? t->default_better : BETTER_LOWER;
+}
+
+int bench_thresholds_names(const BenchThresholds *t, const char *metric) {
+  for (int i = 0; i < t->n_rules; i++) {
+    const BenchRule *r = &t->rules[i];
+    if (r->is_glob ? sqlite3_strglob(r->pattern, metric) == 0 : strcmp(r->pattern, metric) == 0) return 1;
+  }
+  return 0;
 }

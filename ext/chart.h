@@ -1,6 +1,7 @@
 /*
 ** chart.h — what the chart renderers (ext/chart_*.c) share: options, the
-** canvas (libgd image + TrueType text + anti-aliased coverage buffer), axes
+** canvas (pixel buffer + FreeType text + anti-aliased coverage, PNG with the
+** marks of the chart for hover), the shared head of the aggregates, axes
 ** with nice ticks, and the frame every chart kind draws into.
 **
 ** Units. Every x value is a double: plain numbers, or for time axes UTC unix
@@ -12,7 +13,6 @@
 #define PERFSQL_CHART_H
 
 #include "perfsql.h"
-#include <gd.h>
 
 #define CHART_MIN_SIZE 100
 #define CHART_MAX_SIZE 4096
@@ -54,6 +54,8 @@ typedef struct ChartSeriesStyle {
 
 typedef struct ChartOptions {
   char *title, *x_label, *y_label, *z_label;
+  char *x_unit, *y_unit;     /* shown in the axis title "label (unit)" and the hover text */
+  int marks;                 /* record the marks for hover (default 1) */
   int width, height;
   int log_y, log_z;
   int has_y_min, has_y_max, has_x_min, has_x_max;
@@ -102,12 +104,15 @@ int chart_dash_parse(const char *s, int *dash);
 int chart_nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step);
 /* Nice step for a range (1, 2, 5 x 10^k). */
 double chart_nice_step(double range, int target);
-/* Number label: thousands separators from 1e4, SI suffixes from 1e6 (and
-** below 1e-3); decimals follow the step. amax = largest |value| on the axis. */
+/* Number label: SI prefixes after a thin space from 1e4 (and below 1e-3):
+** "220.9 M"; decimals follow the step. amax = largest |value| on the axis. */
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n);
-/* A data value printed on its own (bar tops, heatmap cells): integers as
-** they are, others with 3 significant digits, no trailing zeros. */
+/* A data value printed on its own (bar tops, heatmap cells, hover text):
+** 4 significant digits with an SI prefix ("220.9 M"; whole numbers below
+** 10,000 as they are), no trailing zeros. */
 void chart_fmt_value(double v, char *out, size_t n);
+/* The same with sig significant digits (hover text uses 6). */
+void chart_fmt_sig(double v, int sig, char *out, size_t n);
 /* Date ticks for [lo, hi] (unix seconds): picks the smallest calendar unit
 ** giving at most max_ticks ticks; writes ticks and labels. Returns count. */
 int chart_time_ok(double lo, double hi);      /* within the years a time axis can label */
@@ -117,23 +122,38 @@ int chart_time_ticks(double lo, double hi, int max_ticks, double *ticks, char (*
 void chart_fmt_time(double t, int unit_index, char *out, size_t n);
 
 /* ---- canvas (ext/chart_canvas.c) ------------------------------------- */
-typedef struct Canvas {
-  gdImagePtr im;
-  int w, h;
-  char font[512], font_bold[512];
-  float *cov;                /* w*h coverage for anti-aliased shapes */
-  int bx0, by0, bx1, by1;    /* dirty box of cov (inclusive-exclusive) */
-  struct { float pt; int bold, ascent, descent; } metrics[8];   /* font metrics cache */
-  int n_metrics;
-  struct { char s[40]; float pt; int bold, w; } widths[128];    /* text width cache */
-  int n_widths, next_width;
-} Canvas;
+/* The marks of a chart (points, bars, cells, markers): pixel box and the
+** values under it, recorded while drawing and carried in the PNG (see
+** ext/chart_png.h) for hover text in HTML reports and chart_layout(). */
+#define CHART_MAX_MARKS 10000
+typedef struct ChartMarks {
+  int on;                    /* options.marks (default 1) */
+  char *buf; size_t len, cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
+  int n, truncated, oom;
+  char x_name[128], y_name[128];   /* what x and y are, for the hover text */
+} ChartMarks;
 
-/* Opens a w x h white canvas; checks the fonts exist. 0 or -1 + *pzErr. */
+typedef struct Canvas {
+  int *px;                   /* w*h pixels 0xRRGGBB, row-major */
+  int w, h;
+  float *cov;                /* w*h coverage for anti-aliased shapes (all 0 between groups) */
+  int *touched; size_t n_touched;   /* indexes of the non-zero cov pixels */
+  unsigned char *idx;        /* w*h palette indexes, used by the PNG encoder */
+  size_t cap;                /* pixels the buffers above can hold (reused between charts) */
+  ChartMarks marks;
+} Canvas;
+static inline int *canvas_row(Canvas *c, int y) { return c->px + (size_t)y * c->w; }
+
+/* Opens a w x h white canvas (buffers reused from the last chart of this
+** process when large enough); loads the fonts on first use. 0 or -1 + *pzErr. */
 int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
 void canvas_close(Canvas *c);
-/* Encodes the image as PNG; *out is gdMalloc'd (free with gdFree). */
+/* Encodes the image as PNG (palette when it has <= 256 colours) with the
+** marks chunk; *out is sqlite3_malloc'd. */
 void *canvas_png(Canvas *c, int *size);
+/* Records one mark (box in pixels, inclusive-exclusive); texts may be NULL. */
+void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
+                 const char *x, const char *y);
 
 enum { TA_LEFT = 0, TA_CENTER = 1, TA_RIGHT = 2 };     /* horizontal anchor */
 enum { TV_TOP = 0, TV_MIDDLE = 4, TV_BASELINE = 8, TV_BOTTOM = 12 };
@@ -142,8 +162,15 @@ void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h);
 /* Draws a text anchored at (x, y); angle 0 (horizontal) or 90 (bottom-to-top). */
 void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, int y, int anchor,
                const char *s);
-/* Draws s shortened with "…" to fit max_w px; returns the width used. */
+/* s shortened with "…" at its end to fit max_w px into out; returns the width used. */
 int text_fit(Canvas *c, double pt, int bold, const char *s, int max_w, char *out, size_t n);
+/* The same, cut inside: the "…" replaces characters left of byte offset
+** `at` (the end of the start that all labels of the axis share, see
+** chart_label_cut) down to the first character, then right of it; at < 0 =
+** around the middle. The part that tells labels apart stays longest:
+** "B…1024:cpu_time" / "B…1024:real_time" / "B…2048:cpu_time". */
+int text_fit_mid(Canvas *c, double pt, int bold, const char *s, int at, int max_w, char *out,
+                 size_t n);
 
 void fill_rect(Canvas *c, int x0, int y0, int x1, int y1, int color);      /* [x0,x1) x [y0,y1) */
 void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alpha);
@@ -182,11 +209,15 @@ typedef struct Frame {
   const char **x_cats; int n_x_cats;
   const char **y_cats; int n_y_cats;
   int x_rot;                 /* category labels rotated 90 degrees */
+  int x_full;                /* category labels whole and horizontal */
   int x_cat_every;           /* label every k-th category */
   int y_cat_every;
   LegendEntry *legend; int n_legend;   /* mode -1 = box (bars), -2 = text only */
   char legend_more[48];      /* "+N more series" when the legend is cut */
   int right_reserve;         /* px kept free on the right (heatmap colour bar) */
+  int inset;                 /* px between the frame and the data range (numeric axes) */
+  int x_cut, y_cut, legend_cut;   /* where long labels are cut (text_fit_mid), -1 = middle */
+  char x_title[256], y_title[256];   /* axis titles with their units */
   int lane_h, n_lanes;       /* marker label lanes above the plot */
   int *marker_lane;          /* lane of each marker label (-1 = not shown) */
 } Frame;
@@ -201,6 +232,17 @@ void frame_layout(Frame *f);
 void frame_draw(Frame *f);
 void frame_finish(Frame *f);
 double frame_xpix(const Frame *f, double x);       /* data -> pixel (continuous) */
+/* Hover texts of a data x / y: the category, the UTC time, or the number
+** (6 significant digits), followed by the axis unit when there is one. */
+void frame_fmt_x(const Frame *f, double x, char *out, size_t n);
+void frame_fmt_y(const Frame *f, double y, char *out, size_t n);
+/* Sets the names of x and y in the marks (axis titles, else "x"/"y"). */
+void frame_marks_names(Frame *f, const char *y_name);
+/* "label (unit)", "label", "unit" or "" into out. */
+void chart_axis_title(const char *label, const char *unit, char *out, size_t n);
+/* Where to cut labels that share a start: the byte length of the start all
+** of them share (at a UTF-8 boundary), or -1 when none or only one label. */
+int chart_label_cut(const char *const *labels, int n);
 double frame_ypix(const Frame *f, double y);
 /* A chart with no data: frame, title and "no data" in the middle. */
 void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr);
@@ -212,6 +254,30 @@ static inline int clamp_px(double v, int lo, int hi) {
   if (!(v <= hi)) return hi;
   return (int)(v + 0.5);
 }
+
+/* ---- the head every chart aggregate shares (ext/chart_frame.c) ---------- */
+/* First member of every accumulator: set-up state and the error path. */
+typedef struct ChartHead {
+  int init, failed, kind;
+  const char *fname;         /* "chart_line", ... */
+  ChartOptions o;
+  sqlite3_int64 row;         /* 1-based row given to the aggregate */
+} ChartHead;
+/* Start of xStep: the accumulator (acc_size bytes, a ChartHead first) with
+** the options parsed on the first row and the row counted; NULL when this
+** row is to be ignored (an earlier error, or out of memory: error set). */
+void *chart_step_head(sqlite3_context *ctx, size_t acc_size, int kind, const char *fname,
+                      sqlite3_value *options);
+/* Fails the aggregate with msg (consumed; NULL = out of memory). */
+void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg);
+/* A numeric argument: 1 with *out set, 0 to skip the row (NULL, NaN), -1
+** after an error naming the row ("<what> 'text' is not a number"). */
+int chart_step_number(sqlite3_context *ctx, ChartHead *h, sqlite3_value *v, const char *what,
+                      double *out);
+/* xFinal of every chart: render(acc) when rows came (else the "no data"
+** PNG), deliver, then free_acc(acc) and the options. */
+void chart_final(sqlite3_context *ctx, int kind, const char *fname,
+                 void *(*render)(void *acc, int *size, char **pzErr), void (*free_acc)(void *acc));
 
 /* Shared by the aggregates. */
 void chart_result_png(sqlite3_context *ctx, void *png, int size);

@@ -19,8 +19,8 @@
 #include "chart.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define BAR_MAX_SERIES 256
 #define BAR_MAX_CATS 4096
@@ -28,67 +28,34 @@
 typedef struct BarCell { int cat, s; double v, lo, hi; int has_err; sqlite3_int64 row; } BarCell;
 
 typedef struct BarAcc {
-  int init, failed;
-  ChartOptions o;
-  sqlite3_int64 row;
+  ChartHead h;                   /* options, row count, error state */
   LabelSet cats, series;
   BarCell *cells; int n_cells, cap_cells;
   sqlite3_stmt *json;            /* json_extract of '[lo, hi]' errors */
 } BarAcc;
 
-static void bar_error(sqlite3_context *ctx, BarAcc *a, char *msg) {
-  a->failed = 1;
-  sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-  sqlite3_free(msg);
-}
+static void bar_error(sqlite3_context *ctx, BarAcc *a, char *msg) { chart_step_error(ctx, &a->h, msg); }
 
 void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *fname = "chart_bar";
-  BarAcc *a = sqlite3_aggregate_context(ctx, sizeof(BarAcc));
-  if (!a) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
-  if (a->failed) return;
-  a->row++;
-  if (!a->init) {
-    a->init = 1;
-    char *err = 0;
-    const char *json = argc >= 4 ? (const char *)sqlite3_value_text(argv[argc - 1]) : 0;
-    if (chart_options_parse(sqlite3_context_db_handle(ctx), json, fname, CHART_BAR, &a->o, &err)) {
-      bar_error(ctx, a, err);
-      return;
-    }
-  }
-  if (sqlite3_value_type(argv[1]) == SQLITE_NULL) return;
-  if (sqlite3_value_type(argv[1]) == SQLITE_TEXT) {
-    const char *t = (const char *)sqlite3_value_text(argv[1]);
-    if (t && strcasecmp(t, "nan") == 0) return;
-    int nt = sqlite3_value_numeric_type(argv[1]);
-    if (nt != SQLITE_INTEGER && nt != SQLITE_FLOAT) {
-      bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: value '%s' is not a number", fname, a->row, t));
-      return;
-    }
-  } else if (sqlite3_value_type(argv[1]) == SQLITE_BLOB) {
-    bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: value is a blob", fname, a->row));
-    return;
-  }
-  double v = sqlite3_value_double(argv[1]);
-  if (!isfinite(v)) return;
-  if (a->o.log_y && v <= 0) return;
+  BarAcc *a = chart_step_head(ctx, sizeof(BarAcc), CHART_BAR, fname, argc >= 4 ? argv[argc - 1] : 0);
+  if (!a) return;
+  double v;
+  if (chart_step_number(ctx, &a->h, argv[1], "value", &v) <= 0) return;
+  if (a->h.o.log_y && v <= 0) return;
   const char *cs = (const char *)sqlite3_value_text(argv[0]);
   const char *ss = (const char *)sqlite3_value_text(argv[2]);
   int ci = label_index(&a->cats, cs, BAR_MAX_CATS);
   int si = ci < 0 ? ci : label_index(&a->series, ss, BAR_MAX_SERIES);
   if (ci < 0 || si < 0) {
     bar_error(ctx, a, ci == -2 || si == -2
-                          ? sqlite3_mprintf("%s: row %lld: more than %d %s", fname, a->row,
+                          ? sqlite3_mprintf("%s: row %lld: more than %d %s", fname, a->h.row,
                                             ci == -2 ? BAR_MAX_CATS : BAR_MAX_SERIES,
                                             ci == -2 ? "categories" : "series")
                           : 0);
     return;
   }
-  BarCell cell = {ci, si, v, v, v, 0, a->row};
+  BarCell cell = {ci, si, v, v, v, 0, a->h.row};
   if (argc == 5 && sqlite3_value_type(argv[3]) != SQLITE_NULL) {
     sqlite3_value *e = argv[3];
     int et = sqlite3_value_type(e);
@@ -96,7 +63,7 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       double d = fabs(sqlite3_value_double(e));
       cell.lo = v - d;
       cell.hi = v + d;
-      if (a->o.log_y && cell.lo <= 0) cell.lo = v / 10;   /* a log axis cannot show <= 0 */
+      if (a->h.o.log_y && cell.lo <= 0) cell.lo = v / 10;   /* a log axis cannot show <= 0 */
       cell.has_err = isfinite(cell.lo) && isfinite(cell.hi);
     } else {
       if (!a->json && sqlite3_prepare_v2(sqlite3_context_db_handle(ctx),
@@ -116,12 +83,12 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         cell.lo = sqlite3_column_double(a->json, 0);
         cell.hi = sqlite3_column_double(a->json, 1);
         cell.has_err = isfinite(cell.lo) && isfinite(cell.hi);
-        if (a->o.log_y && (cell.lo <= 0 || cell.hi <= 0)) cell.has_err = 0;
+        if (a->h.o.log_y && (cell.lo <= 0 || cell.hi <= 0)) cell.has_err = 0;
       }
       sqlite3_reset(a->json);
       if (!ok) {
         bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: error must be a number or a JSON array "
-                                          "[lo, hi]", fname, a->row));
+                                          "[lo, hi]", fname, a->h.row));
         return;
       }
     }
@@ -129,7 +96,7 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   /* (a second value for the same category and series is found after sorting,
   ** in bar_render: one pass instead of a scan per row) */
   if (a->n_cells >= BAR_MAX_CATS * 4) {
-    bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: more than %d bars", fname, a->row,
+    bar_error(ctx, a, sqlite3_mprintf("%s: row %lld: more than %d bars", fname, a->h.row,
                                       BAR_MAX_CATS * 4));
     return;
   }
@@ -154,7 +121,7 @@ static int cmp_cell(const void *pa, const void *pb) {
 
 static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   const char *fname = "chart_bar";
-  ChartOptions *o = &a->o;
+  ChartOptions *o = &a->h.o;
   if (a->n_cells == 0) return chart_render_empty(o, fname, size, pzErr);
   double lo = o->log_y ? INFINITY : 0, hi = o->log_y ? -INFINITY : 0;
   for (int i = 0; i < a->n_cells; i++) {
@@ -199,6 +166,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   }
   frame_layout(&f);
   frame_draw(&f);
+  frame_marks_names(&f, 0);
   /* Each category shows only the series it has, in series order, centred:
   ** dense data keeps one position per series, sparse data has no holes. */
   int *rank = sqlite3_malloc64(sizeof(int) * (a->n_cells + 1));
@@ -260,6 +228,22 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
     int ya = clamp_px(fmin(yv, base), f.py0, f.py1), yb = clamp_px(fmax(yv, base), f.py0, f.py1);
     if (yb == ya) yb = ya + 1;
     fill_rect(&cv, ix0, ya, ix1, yb, colors[c->s]);
+    if (cv.marks.on) {
+      char ys[256], v[96];
+      frame_fmt_y(&f, c->v, v, sizeof v);
+      if (c->has_err) {
+        char lo[48], hi[48];
+        chart_fmt_sig(c->lo, 6, lo, sizeof lo);
+        chart_fmt_sig(c->hi, 6, hi, sizeof hi);
+        snprintf(ys, sizeof ys, "%s [%s, %s]", v, lo, hi);
+      } else {
+        snprintf(ys, sizeof ys, "%s", v);
+      }
+      /* a bar too short to point at gets a box of 6 px */
+      int ma = yb - ya < 6 ? (c->v >= 0 || f.y.log ? yb - 6 : ya) : ya;
+      canvas_mark(&cv, ix0, ma, ix1 > ix0 + 2 ? ix1 : ix0 + 3, ma + (yb - ya < 6 ? 6 : yb - ya),
+                  a->series.names[c->s], a->cats.names[c->cat], ys);
+    }
     int label_top = ya;
     if (c->has_err) {
       double ylo = frame_ypix(&f, c->lo), yhi = frame_ypix(&f, c->hi);
@@ -292,20 +276,16 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&cv, fname, size, pzErr);
 }
 
-void chart_bar_final(sqlite3_context *ctx) {
-  BarAcc *a = sqlite3_aggregate_context(ctx, 0);
-  char *err = 0;
-  int size = 0;
-  void *png = 0;
-  if (!a || !a->init) png = chart_no_rows_png("chart_bar", CHART_BAR, &size, &err);
-  else if (!a->failed) png = bar_render(a, &size, &err);
-  chart_deliver(ctx, png, size, err, a && a->failed);
-  if (a) {
-    chart_options_free(&a->o);
-    label_set_free(&a->cats);
-    label_set_free(&a->series);
-    sqlite3_free(a->cells);
-    sqlite3_finalize(a->json);
-    memset(a, 0, sizeof *a);
-  }
+static void *bar_render_acc(void *acc, int *size, char **pzErr) { return bar_render(acc, size, pzErr); }
+
+static void bar_free(void *acc) {
+  BarAcc *a = acc;
+  label_set_free(&a->cats);
+  label_set_free(&a->series);
+  sqlite3_free(a->cells);
+  a->cells = 0;
+  sqlite3_finalize(a->json);
+  a->json = 0;
 }
+
+void chart_bar_final(sqlite3_context *ctx) { chart_final(ctx, CHART_BAR, "chart_bar", bar_render_acc, bar_free); }

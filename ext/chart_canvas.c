@@ -1,26 +1,38 @@
 /*
-** chart_canvas.c — the drawing surface of every chart: a libgd true-colour
-** image, TrueType text (DejaVu Sans) and anti-aliased lines and discs.
+** chart_canvas.c — the drawing surface of every chart: a 0xRRGGBB pixel
+** buffer, TrueType text (DejaVu Sans through FreeType) and anti-aliased
+** lines and discs.
 **
 **  1. Fonts are read from $PERFSQL_FONT_DIR when set, else from the build's
 **     PERFSQL_FONT_DIR (Debian: fonts-dejavu-core). A missing font file is an
-**     error naming the file, raised before anything is drawn.
-**  2. Lines and discs are anti-aliased by exact coverage: every pixel gets
+**     error naming the file, raised before anything is drawn. The faces are
+**     opened once per process (again only when the directory changes).
+**  2. Glyphs are rendered once per process: a cache keyed by (face, size,
+**     code point) keeps each glyph's 8-bit coverage bitmap and advance, so
+**     the hinter (FreeType's TrueType interpreter) runs once per glyph and
+**     size, not once per label and chart. One mutex guards the faces and
+**     the cache (SQLite connections may render on several threads).
+**  3. Lines and discs are anti-aliased by exact coverage: every pixel gets
 **     clamp(r + 0.5 - d, 0, 1) where d is its distance to the segment (a
 **     capsule) or the centre. Coverage is accumulated per shape group with
 **     max() so the joints of a polyline are not darkened twice, then
-**     composited once (cov_flush). Cost: O(pixels touched).
-**  3. Text is anchored by the font's ascent/descent (measured on "Ag"), not
+**     composited once (cov_flush), visiting only the pixels touched.
+**     Coverage (and text alpha) is quantised to 1/16 steps: invisible, and
+**     it keeps most charts within 256 colours (a palette PNG).
+**  4. Text is anchored by the font's ascent/descent (measured on "Ag"), not
 **     by the glyphs of each string, so labels of one axis line up.
-**  4. Memory: the image plus one float per pixel of coverage; no allocation
-**     per drawn shape.
+**  5. Memory: the pixels, one float of coverage and one palette byte per
+**     pixel, kept after a chart for the next one of the same or a smaller
+**     size (one spare set per process); no allocation per drawn shape.
 */
 #include "chart.h"
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #ifndef PERFSQL_FONT_DIR
 #define PERFSQL_FONT_DIR "/usr/share/fonts/truetype/dejavu"
@@ -31,127 +43,409 @@ static const char *font_dir(void) {
   return d && *d ? d : PERFSQL_FONT_DIR;
 }
 
+/* ---- fonts and the glyph cache (process-wide, under font_mu) ------------ */
+
+typedef struct Glyph {
+  int face, size, cp;          /* key: face 0/1, size in 1/64 pt, code point; size 0 = empty slot */
+  unsigned gi;                 /* FreeType glyph index (kerning) */
+  int left, top, w, rows, adv; /* bitmap placement, advance in 1/64 px */
+  unsigned char *bm;           /* w*rows coverage, sqlite3_malloc'd */
+} Glyph;
+
+static pthread_mutex_t font_mu = PTHREAD_MUTEX_INITIALIZER;
+static FT_Library ft_lib;
+static FT_Face ft_face[2];
+static int ft_size[2];          /* size the face is set to (1/64 pt) */
+static char ft_dir[512];        /* directory the faces came from */
+static Glyph *gcache;
+static int gcache_cap, gcache_n;
+static struct { int face, size, ascent, descent; } gmetrics[32];
+static int n_gmetrics;
+
+static void glyphs_clear(void) {
+  for (int i = 0; i < gcache_cap; i++) sqlite3_free(gcache[i].bm);
+  sqlite3_free(gcache);
+  gcache = 0;
+  gcache_cap = gcache_n = 0;
+  n_gmetrics = 0;
+}
+
+/* Opens the faces of dir (font_mu held). 0, or -1 with *missing = the file. */
+static int fonts_load(const char *dir, char *missing, size_t n) {
+  if (ft_face[0] && strcmp(dir, ft_dir) == 0) return 0;
+  if (!ft_lib && FT_Init_FreeType(&ft_lib) != 0) {
+    snprintf(missing, n, "(FreeType did not initialise)");
+    return -1;
+  }
+  static const char *files[2] = {CHART_FONT_FILE, CHART_FONT_BOLD_FILE};
+  FT_Face nf[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    if (FT_New_Face(ft_lib, path, 0, &nf[i]) != 0) {
+      snprintf(missing, n, "%s", path);
+      if (nf[0]) FT_Done_Face(nf[0]);
+      return -1;
+    }
+  }
+  for (int i = 0; i < 2; i++) {
+    if (ft_face[i]) FT_Done_Face(ft_face[i]);
+    ft_face[i] = nf[i];
+    ft_size[i] = 0;
+  }
+  snprintf(ft_dir, sizeof ft_dir, "%s", dir);
+  glyphs_clear();
+  return 0;
+}
+
+static unsigned ghash(int face, int size, int cp) {
+  return ((unsigned)cp * 2654435761u) ^ ((unsigned)size * 40503u) ^ (unsigned)face;
+}
+
+static int gcache_grow(void) {
+  int nc = gcache_cap ? gcache_cap * 2 : 1024;
+  Glyph *ng = sqlite3_malloc64(sizeof(Glyph) * (sqlite3_uint64)nc);
+  if (!ng) return -1;
+  memset(ng, 0, sizeof(Glyph) * (size_t)nc);
+  for (int i = 0; i < gcache_cap; i++) {
+    if (!gcache[i].size) continue;
+    unsigned h = ghash(gcache[i].face, gcache[i].size, gcache[i].cp) & (unsigned)(nc - 1);
+    while (ng[h].size) h = (h + 1) & (unsigned)(nc - 1);
+    ng[h] = gcache[i];
+  }
+  sqlite3_free(gcache);
+  gcache = ng;
+  gcache_cap = nc;
+  return 0;
+}
+
+/* The glyph of code point cp (font_mu held); NULL when it cannot be had. */
+static const Glyph *glyph_get(int face, int size, int cp) {
+  if (!ft_face[face]) return 0;
+  if (gcache_cap == 0 && gcache_grow()) return 0;
+  unsigned mask = (unsigned)(gcache_cap - 1), h = ghash(face, size, cp) & mask;
+  for (; gcache[h].size; h = (h + 1) & mask)
+    if (gcache[h].cp == cp && gcache[h].size == size && gcache[h].face == face) return &gcache[h];
+  FT_Face f = ft_face[face];
+  if (ft_size[face] != size) {
+    if (FT_Set_Char_Size(f, size, 0, 96, 96) != 0) return 0;   /* 96 dpi, as libgd */
+    ft_size[face] = size;
+  }
+  Glyph g;
+  memset(&g, 0, sizeof g);
+  g.face = face;
+  g.size = size;
+  g.cp = cp;
+  g.gi = FT_Get_Char_Index(f, (FT_ULong)cp);
+  if (FT_Load_Glyph(f, g.gi, FT_LOAD_DEFAULT) == 0 &&
+      FT_Render_Glyph(f->glyph, FT_RENDER_MODE_NORMAL) == 0) {
+    FT_Bitmap *b = &f->glyph->bitmap;
+    g.adv = (int)f->glyph->advance.x;
+    g.left = f->glyph->bitmap_left;
+    g.top = f->glyph->bitmap_top;
+    if (b->width > 0 && b->rows > 0 && b->pixel_mode == FT_PIXEL_MODE_GRAY) {
+      g.w = (int)b->width;
+      g.rows = (int)b->rows;
+      g.bm = sqlite3_malloc64((sqlite3_uint64)g.w * g.rows);
+      if (!g.bm) return 0;
+      for (int y = 0; y < g.rows; y++) memcpy(g.bm + (size_t)y * g.w, b->buffer + (ptrdiff_t)y * b->pitch, (size_t)g.w);
+    }
+  }
+  if ((gcache_n + 1) * 2 > gcache_cap) {
+    if (gcache_grow()) {
+      sqlite3_free(g.bm);
+      return 0;
+    }
+    mask = (unsigned)(gcache_cap - 1);
+    for (h = ghash(face, size, cp) & mask; gcache[h].size; h = (h + 1) & mask) {}
+  }
+  gcache[h] = g;
+  gcache_n++;
+  return &gcache[h];
+}
+
+/* Next code point of UTF-8 text (invalid bytes read as U+FFFD). */
+static int utf8_next(const char **ps) {
+  const unsigned char *s = (const unsigned char *)*ps;
+  int c = s[0], n = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+  if (n < 0) {
+    *ps += 1;
+    return 0xFFFD;
+  }
+  int cp = n == 0 ? c : c & (0x3F >> n);
+  for (int i = 1; i <= n; i++) {
+    if ((s[i] & 0xC0) != 0x80) {
+      *ps += i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  *ps += n + 1;
+  return cp;
+}
+
+static int size_key(double pt) { return (int)lround(pt * 64); }
+
+/* Ascent (above baseline) and descent (below) of the font at this size (font_mu held). */
+static void metrics_locked(int face, int size, int *ascent, int *descent) {
+  for (int i = 0; i < n_gmetrics; i++) {
+    if (gmetrics[i].face == face && gmetrics[i].size == size) {
+      *ascent = gmetrics[i].ascent;
+      *descent = gmetrics[i].descent;
+      return;
+    }
+  }
+  const Glyph *A = glyph_get(face, size, 'A'), *g = glyph_get(face, size, 'g');
+  if (!A || !g) {
+    *ascent = size / 64;
+    *descent = size * 3 / 640;
+    return;
+  }
+  *ascent = A->top > g->top ? A->top : g->top;
+  int dA = A->rows - A->top, dg = g->rows - g->top;
+  *descent = dA > dg ? dA : dg;
+  if (n_gmetrics < 32) {
+    gmetrics[n_gmetrics].face = face;
+    gmetrics[n_gmetrics].size = size;
+    gmetrics[n_gmetrics].ascent = *ascent;
+    gmetrics[n_gmetrics].descent = *descent;
+    n_gmetrics++;
+  }
+}
+
+/* Lays s out on a baseline from pen 0 (font_mu held); calls put() for each
+** glyph at its pen position (1/64 px); returns the advance in px. */
+typedef void (*GlyphFn)(void *arg, const Glyph *g, int pen);
+static int layout(int face, int size, const char *s, GlyphFn put, void *arg) {
+  int pen = 0;
+  unsigned prev = 0;
+  int kern = ft_face[face] && FT_HAS_KERNING(ft_face[face]);
+  while (s && *s) {
+    int cp = utf8_next(&s);
+    const Glyph *g = glyph_get(face, size, cp);
+    if (!g) continue;
+    if (kern && prev && g->gi) {
+      FT_Vector k;
+      if (ft_size[face] != size && FT_Set_Char_Size(ft_face[face], size, 0, 96, 96) == 0)
+        ft_size[face] = size;
+      if (FT_Get_Kerning(ft_face[face], prev, g->gi, FT_KERNING_DEFAULT, &k) == 0) pen += (int)k.x;
+    }
+    if (put) put(arg, g, pen);
+    pen += g->adv;
+    prev = g->gi;
+  }
+  return (pen + 32) >> 6;
+}
+
+int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
+
+/* ---- reusable buffers ------------------------------------------------------ */
+
+static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
+static Canvas spare;            /* buffers of the last closed canvas (cov all 0) */
+
+static void buffers_free(Canvas *c) {
+  sqlite3_free(c->px);
+  sqlite3_free(c->cov);
+  sqlite3_free(c->touched);
+  sqlite3_free(c->idx);
+  c->px = 0;
+  c->cov = 0;
+  c->touched = 0;
+  c->idx = 0;
+  c->cap = 0;
+}
+
 int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr) {
   memset(c, 0, sizeof *c);
-  snprintf(c->font, sizeof c->font, "%s/%s", font_dir(), CHART_FONT_FILE);
-  snprintf(c->font_bold, sizeof c->font_bold, "%s/%s", font_dir(), CHART_FONT_BOLD_FILE);
-  const char *missing = access(c->font, R_OK) != 0        ? c->font
-                        : access(c->font_bold, R_OK) != 0 ? c->font_bold
-                                                          : 0;
-  if (missing) {
+  char missing[1100];
+  pthread_mutex_lock(&font_mu);
+  int frc = fonts_load(font_dir(), missing, sizeof missing);
+  pthread_mutex_unlock(&font_mu);
+  if (frc) {
     *pzErr = sqlite3_mprintf("%s: font file %s not found (install fonts-dejavu-core or set "
                              "PERFSQL_FONT_DIR)", fname, missing);
     return -1;
   }
-  c->im = gdImageCreateTrueColor(w, h);
-  c->cov = sqlite3_malloc64((sqlite3_uint64)w * h * sizeof(float));
-  if (!c->im || !c->cov) {
-    canvas_close(c);
+  size_t need = (size_t)w * h;
+  pthread_mutex_lock(&spare_mu);
+  if (spare.px && spare.cap >= need && spare.cap <= need * 4) {
+    *c = spare;
+    memset(&spare, 0, sizeof spare);
+  }
+  pthread_mutex_unlock(&spare_mu);
+  if (!c->px) {
+    c->px = sqlite3_malloc64(need * sizeof(int));
+    c->cov = sqlite3_malloc64(need * sizeof(float));
+    c->idx = sqlite3_malloc64(need);
+    c->touched = sqlite3_malloc64(need * sizeof(int));
+    c->cap = need;
+    if (c->cov) memset(c->cov, 0, need * sizeof(float));
+  }
+  if (!c->px || !c->cov || !c->idx || !c->touched) {
+    buffers_free(c);
     *pzErr = sqlite3_mprintf("%s: out of memory for a %dx%d image", fname, w, h);
     return -1;
   }
-  memset(c->cov, 0, (size_t)w * h * sizeof(float));
   c->w = w;
   c->h = h;
-  c->bx0 = w; c->by0 = h; c->bx1 = 0; c->by1 = 0;
-  gdImageAlphaBlending(c->im, 1);
+  c->n_touched = 0;
+  memset(&c->marks, 0, sizeof c->marks);
+  c->marks.on = 1;
   fill_rect(c, 0, 0, w, h, 0xFFFFFF);
   return 0;
 }
 
 void canvas_close(Canvas *c) {
-  if (c->im) gdImageDestroy(c->im);
-  sqlite3_free(c->cov);
-  c->im = 0;
-  c->cov = 0;
+  if (!c->px) return;
+  /* coverage left by an interrupted group: the spare must be all 0 */
+  for (size_t i = 0; i < c->n_touched; i++) c->cov[c->touched[i]] = 0;
+  c->n_touched = 0;
+  sqlite3_free(c->marks.buf);
+  memset(&c->marks, 0, sizeof c->marks);
+  pthread_mutex_lock(&spare_mu);
+  if (!spare.px || spare.cap < c->cap) {
+    Canvas old = spare;
+    spare = *c;
+    spare.marks.buf = 0;
+    *c = old;
+  }
+  pthread_mutex_unlock(&spare_mu);
+  buffers_free(c);
 }
 
-void *canvas_png(Canvas *c, int *size) {
-  return gdImagePngPtrEx(c->im, size, 1);
+/* ---- marks ------------------------------------------------------------------ */
+
+static void marks_put(ChartMarks *m, const char *s, size_t n) {
+  if (m->oom) return;
+  if (m->len + n + 1 > m->cap) {
+    size_t nc = m->cap ? m->cap * 2 : 8192;
+    while (nc < m->len + n + 1) nc *= 2;
+    char *nb = sqlite3_realloc64(m->buf, nc);
+    if (!nb) {
+      m->oom = 1;
+      return;
+    }
+    m->buf = nb;
+    m->cap = nc;
+  }
+  memcpy(m->buf + m->len, s, n);
+  m->len += n;
+  m->buf[m->len] = 0;
+}
+
+/* A field: tabs and newlines would break the line format, they become spaces. */
+static void marks_field(ChartMarks *m, const char *s) {
+  if (!s) return;
+  size_t start = m->len;
+  marks_put(m, s, strlen(s));
+  if (m->oom) return;
+  for (size_t i = start; i < m->len; i++)
+    if (m->buf[i] == '\t' || m->buf[i] == '\n' || m->buf[i] == '\r') m->buf[i] = ' ';
+}
+
+void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
+                 const char *x, const char *y) {
+  ChartMarks *m = &c->marks;
+  if (!m->on) return;
+  if (m->n >= CHART_MAX_MARKS) {
+    m->truncated = 1;
+    return;
+  }
+  int a = clamp_px(fmin(x0, x1), 0, c->w), b = clamp_px(fmin(y0, y1), 0, c->h);
+  int d = clamp_px(fmax(x0, x1), 0, c->w), e = clamp_px(fmax(y0, y1), 0, c->h);
+  if (d <= a || e <= b) return;          /* outside the image */
+  char box[64];
+  int n = 0, v[4] = {a, b, d, e};
+  for (int i = 0; i < 4; i++) {            /* 0 <= v <= 4096: no printf needed */
+    char t[12];
+    int k = 0;
+    do {
+      t[k++] = (char)('0' + v[i] % 10);
+      v[i] /= 10;
+    } while (v[i]);
+    while (k) box[n++] = t[--k];
+    box[n++] = i < 3 ? ' ' : '\t';
+  }
+  marks_put(m, box, (size_t)n);
+  marks_field(m, series);
+  marks_put(m, "\t", 1);
+  marks_field(m, x);
+  marks_put(m, "\t", 1);
+  marks_field(m, y);
+  marks_put(m, "\n", 1);
+  m->n++;
 }
 
 /* ---- text ---------------------------------------------------------------- */
 
-static const char *font_of(Canvas *c, int bold) { return bold ? c->font_bold : c->font; }
-
-/* Ascent (above baseline) and descent (below) of the font at this size. */
-static void font_metrics(Canvas *c, double pt, int bold, int *ascent, int *descent) {
-  int br[8];
-  for (int i = 0; i < c->n_metrics; i++) {
-    if (c->metrics[i].pt == (float)pt && c->metrics[i].bold == bold) {
-      *ascent = c->metrics[i].ascent;
-      *descent = c->metrics[i].descent;
-      return;
-    }
-  }
-  char *e = gdImageStringFT(NULL, br, 0, (char *)font_of(c, bold), pt, 0, 0, 0, (char *)"Ag");
-  if (e) {
-    *ascent = (int)(pt * 1.0);
-    *descent = (int)(pt * 0.3);
-    return;
-  }
-  *ascent = -br[5];
-  *descent = br[1];
-  if (c->n_metrics < 8) {
-    c->metrics[c->n_metrics].pt = (float)pt;
-    c->metrics[c->n_metrics].bold = bold;
-    c->metrics[c->n_metrics].ascent = *ascent;
-    c->metrics[c->n_metrics].descent = *descent;
-    c->n_metrics++;
-  }
+void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h) {
+  (void)c;
+  int a, d, size = size_key(pt);
+  bold = bold ? 1 : 0;
+  pthread_mutex_lock(&font_mu);
+  metrics_locked(bold, size, &a, &d);
+  *w = s && *s ? layout(bold, size, s, 0, 0) : 0;
+  pthread_mutex_unlock(&font_mu);
+  *h = a + d;
 }
 
-void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h) {
-  int br[8], a, d;
-  font_metrics(c, pt, bold, &a, &d);
-  *h = a + d;
-  if (!s || !*s) {
-    *w = 0;
-    return;
-  }
-  /* measuring runs FreeType's hinter on every glyph: remember short labels */
-  size_t len = strlen(s);
-  if (len < sizeof c->widths[0].s) {
-    for (int i = 0; i < c->n_widths; i++) {
-      if (c->widths[i].pt == (float)pt && c->widths[i].bold == bold && strcmp(c->widths[i].s, s) == 0) {
-        *w = c->widths[i].w;
-        return;
-      }
+typedef struct Blit { Canvas *c; int color, bx, by, rot; } Blit;
+
+static inline int blend(int dst, int src, double a) {
+  int r = (int)(((dst >> 16) & 255) * (1 - a) + ((src >> 16) & 255) * a + 0.5);
+  int g = (int)(((dst >> 8) & 255) * (1 - a) + ((src >> 8) & 255) * a + 0.5);
+  int b = (int)((dst & 255) * (1 - a) + (src & 255) * a + 0.5);
+  return (r << 16) | (g << 8) | b;
+}
+
+/* 1/16 steps: see 3. at the top */
+static inline double quant(double a) { return floor(a * 16 + 0.5) / 16; }
+
+static void blit_glyph(void *arg, const Glyph *g, int pen) {
+  Blit *b = arg;
+  Canvas *c = b->c;
+  int ox = (pen + 32) >> 6;
+  for (int gy = 0; gy < g->rows; gy++) {
+    for (int gx = 0; gx < g->w; gx++) {
+      int v = g->bm[(size_t)gy * g->w + gx];
+      if (!v) continue;
+      int u = ox + g->left + gx, dv = gy - g->top;       /* along, across (down) */
+      int x = b->rot ? b->bx + dv : b->bx + u;
+      int y = b->rot ? b->by - u : b->by + dv;
+      if (x < 0 || y < 0 || x >= c->w || y >= c->h) continue;
+      double a = quant(v / 255.0);
+      if (a <= 0) continue;
+      int *p = &canvas_row(c, y)[x];
+      *p = a >= 1 ? b->color : blend(*p, b->color, a);
     }
-  }
-  char *e = gdImageStringFT(NULL, br, 0, (char *)font_of(c, bold), pt, 0, 0, 0, (char *)s);
-  *w = e ? (int)(len * pt * 0.6) : br[2] - br[0];
-  if (len < sizeof c->widths[0].s) {
-    int slot = c->n_widths < 128 ? c->n_widths++ : (c->next_width++ & 127);
-    memcpy(c->widths[slot].s, s, len + 1);
-    c->widths[slot].pt = (float)pt;
-    c->widths[slot].bold = bold;
-    c->widths[slot].w = *w;
   }
 }
 
 void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, int y, int anchor,
                const char *s) {
   if (!s || !*s) return;
-  int w, h, a, d, br[8];
-  text_size(c, pt, bold, s, &w, &h);
-  font_metrics(c, pt, bold, &a, &d);
+  int size = size_key(pt), a, d;
+  bold = bold ? 1 : 0;
+  pthread_mutex_lock(&font_mu);
+  metrics_locked(bold, size, &a, &d);
+  int w = layout(bold, size, s, 0, 0);
   int ha = anchor & 3, va = anchor & 12;
   int along = ha == TA_LEFT ? 0 : ha == TA_CENTER ? w / 2 : w;
   int across = va == TV_TOP        ? a
                : va == TV_MIDDLE   ? (a - d) / 2
                : va == TV_BASELINE ? 0
                                    : -d;
-  int bx, by;
-  if (angle > 45) {            /* reads bottom to top */
-    bx = x + across;
-    by = y + along;
+  Blit b = {c, color & 0xFFFFFF, 0, 0, angle > 45};
+  if (b.rot) {                 /* reads bottom to top */
+    b.bx = x + across;
+    b.by = y + along;
   } else {
-    bx = x - along;
-    by = y + across;
+    b.bx = x - along;
+    b.by = y + across;
   }
-  gdImageStringFT(c->im, br, color, (char *)font_of(c, bold), pt, angle * M_PI / 180.0, bx, by,
-                  (char *)s);
+  layout(bold, size, s, blit_glyph, &b);
+  pthread_mutex_unlock(&font_mu);
 }
 
 int text_fit(Canvas *c, double pt, int bold, const char *s, int max_w, char *out, size_t n) {
@@ -172,23 +466,58 @@ int text_fit(Canvas *c, double pt, int bold, const char *s, int max_w, char *out
   return 0;
 }
 
-/* ---- rectangles and straight lines --------------------------------------- */
+static int is_cont(const char *s, size_t i) { return ((unsigned char)s[i] & 0xC0) == 0x80; }
 
-static inline int blend(int dst, int src, double a) {
-  int r = (int)(((dst >> 16) & 255) * (1 - a) + ((src >> 16) & 255) * a + 0.5);
-  int g = (int)(((dst >> 8) & 255) * (1 - a) + ((src >> 8) & 255) * a + 0.5);
-  int b = (int)((dst & 255) * (1 - a) + (src & 255) * a + 0.5);
-  return (r << 16) | (g << 8) | b;
+int text_fit_mid(Canvas *c, double pt, int bold, const char *s, int at, int max_w, char *out,
+                 size_t n) {
+  int w, h;
+  if (!s) s = "";
+  size_t len = strlen(s);
+  snprintf(out, n, "%s", s);
+  text_size(c, pt, bold, out, &w, &h);
+  if (w <= max_w && len < n) return w;
+  /* at >= 0 (the end of a start all labels share, which tells them not
+  ** apart): the hole grows to the left first, down to the first character,
+  ** then to the right; otherwise it grows alternately to the right and to
+  ** the left of the middle */
+  int shared = at >= 0 && (size_t)at <= len;
+  size_t a = shared ? (size_t)at : len / 2;
+  while (a > 0 && is_cont(s, a)) a--;
+  size_t b = a, head = 0;
+  if (shared && len > 0) {
+    head++;
+    while (head < len && is_cont(s, head)) head++;
+  }
+  for (int turn = 0; a > 0 || b < len; turn++) {
+    int left = shared ? a > head || b >= len : (turn & 1) ? a > 0 : b >= len;
+    if (left) {
+      a--;
+      while (a > 0 && is_cont(s, a)) a--;
+    } else {
+      b++;
+      while (b < len && is_cont(s, b)) b++;
+    }
+    if (a + 3 + (len - b) + 1 > n) continue;
+    memcpy(out, s, a);
+    memcpy(out + a, "\xE2\x80\xA6", 3);
+    memcpy(out + a + 3, s + b, len - b);
+    out[a + 3 + len - b] = 0;
+    text_size(c, pt, bold, out, &w, &h);
+    if (w <= max_w) return w;
+  }
+  out[0] = 0;
+  return 0;
 }
+
+/* ---- rectangles and straight lines --------------------------------------- */
 
 void fill_rect(Canvas *c, int x0, int y0, int x1, int y1, int color) {
   if (x0 < 0) x0 = 0;
   if (y0 < 0) y0 = 0;
   if (x1 > c->w) x1 = c->w;
   if (y1 > c->h) y1 = c->h;
-  /* direct writes: gdImageFilledRectangle blends pixel by pixel */
   for (int y = y0; y < y1; y++) {
-    int *row = c->im->tpixels[y];
+    int *row = canvas_row(c, y);
     for (int x = x0; x < x1; x++) row[x] = color;
   }
 }
@@ -199,7 +528,7 @@ void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alp
   if (x1 > c->w) x1 = c->w;
   if (y1 > c->h) y1 = c->h;
   for (int y = y0; y < y1; y++) {
-    int *row = c->im->tpixels[y];
+    int *row = canvas_row(c, y);
     for (int x = x0; x < x1; x++) row[x] = blend(row[x] & 0xFFFFFF, color, alpha);
   }
 }
@@ -236,15 +565,12 @@ void vline_dash(Canvas *c, int x, int y0, int y1, int width, int dash, int color
 /* ---- anti-aliased coverage ----------------------------------------------- */
 
 static inline void cov_put(Canvas *c, int x, int y, float v) {
-  float *p = &c->cov[(size_t)y * c->w + x];
-  if (v > *p) *p = v;
-}
-
-static inline void cov_touch(Canvas *c, int x0, int y0, int x1, int y1) {
-  if (x0 < c->bx0) c->bx0 = x0;
-  if (y0 < c->by0) c->by0 = y0;
-  if (x1 > c->bx1) c->bx1 = x1;
-  if (y1 > c->by1) c->by1 = y1;
+  size_t i = (size_t)y * c->w + x;
+  float *p = &c->cov[i];
+  if (v > *p) {
+    if (*p == 0) c->touched[c->n_touched++] = (int)i;    /* at most w*h: each pixel once */
+    *p = v;
+  }
 }
 
 void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double width,
@@ -262,7 +588,7 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
   int ya = (int)floor(fmin(fmax(miny, cy0), cy1)), yb = (int)ceil(fmax(fmin(maxy, cy1), cy0));
   if (ya >= yb || maxx < cx0 || minx > cx1) return;
   double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy, len = sqrt(len2);
-  int tx0 = cx1, tx1 = cx0;
+  double inv = len2 > 0 ? 1 / len2 : 0, r5 = r + 0.5, lim2 = r5 * r5;
   for (int y = ya; y < yb; y++) {
     double yc = y + 0.5;
     double xa = minx, xb = maxx;
@@ -272,21 +598,18 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
       if (base + half < xb) xb = base + half;
     }
     int ia = (int)floor(fmin(fmax(xa, cx0), cx1)), ib = (int)ceil(fmax(fmin(xb, cx1), cx0));
+    double py = yc - y0;
     for (int x = ia; x < ib; x++) {
-      double px = x + 0.5 - x0, py = yc - y0;
-      double t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
+      double px = x + 0.5 - x0;
+      double t = (px * dx + py * dy) * inv;
       if (t < 0) t = 0;
       if (t > 1) t = 1;
-      double ex = px - t * dx, ey = py - t * dy;
-      double d = sqrt(ex * ex + ey * ey);
-      double v = r + 0.5 - d;
-      if (v <= 0) continue;
+      double ex = px - t * dx, ey = py - t * dy, d2 = ex * ex + ey * ey;
+      if (d2 >= lim2) continue;
+      double v = r5 - sqrt(d2);
       cov_put(c, x, y, v >= 1 ? 1.0f : (float)v);
-      if (x < tx0) tx0 = x;
-      if (x + 1 > tx1) tx1 = x + 1;
     }
   }
-  if (tx0 < tx1) cov_touch(c, tx0, ya, tx1, yb);
 }
 
 void cov_disc(Canvas *c, double cx, double cy, double r) {
@@ -305,19 +628,14 @@ void cov_disc(Canvas *c, double cx, double cy, double r) {
       if (v > 0) cov_put(c, x, y, v >= 1 ? 1.0f : (float)v);
     }
   }
-  cov_touch(c, xa, ya, xb, yb);
 }
 
 void cov_flush(Canvas *c, int color, double alpha) {
-  for (int y = c->by0; y < c->by1; y++) {
-    float *cv = &c->cov[(size_t)y * c->w];
-    int *row = c->im->tpixels[y];
-    for (int x = c->bx0; x < c->bx1; x++) {
-      if (cv[x] > 0) {
-        row[x] = blend(row[x] & 0xFFFFFF, color, cv[x] * alpha);
-        cv[x] = 0;
-      }
-    }
+  for (size_t k = 0; k < c->n_touched; k++) {
+    int i = c->touched[k];
+    double a = quant(c->cov[i] * alpha);
+    if (a > 0) c->px[i] = a >= 1 ? color : blend(c->px[i] & 0xFFFFFF, color, a);
+    c->cov[i] = 0;
   }
-  c->bx0 = c->w; c->by0 = c->h; c->bx1 = 0; c->by1 = 0;
+  c->n_touched = 0;
 }

@@ -10,9 +10,11 @@
 **     linear interpolation between its 11 decile colours.
 **  4. Ticks: "nice" 1-2-5 steps; time ticks on calendar units from 1 ms to
 **     100 years (weeks start on Monday, months/years on their first day, UTC).
-**  5. Labels: thousands separators from 1e4, SI suffixes (k M G T P) from
-**     1e6 and (m µ n) below 1e-3; decimals follow the tick step so that
-**     neighbouring labels always differ.
+**  5. Labels: SI prefixes (k M G T P E) from 1e4 and (m µ n p) below 1e-3,
+**     after a thin space (U+2009): "220.9 M"; one prefix per axis (from its
+**     largest value); decimals follow the tick step so that neighbouring
+**     labels always differ. Values printed alone (bar tops, cells, hover
+**     text) keep 4 significant digits.
 */
 #include "chart.h"
 #include <ctype.h>
@@ -139,27 +141,6 @@ int chart_nice_ticks(double lo, double hi, int target, double *ticks, int max, d
   return n;
 }
 
-static void group_thousands(const char *digits, char *out, size_t n) {
-  /* digits: [-]ddddd[.ddd] */
-  size_t len = strlen(digits), o = 0;
-  const char *p = digits;
-  if (*p == '-') {
-    if (o + 1 < n) out[o++] = '-';
-    p++;
-  }
-  const char *dot = strchr(p, '.');
-  size_t int_len = dot ? (size_t)(dot - p) : strlen(p);
-  for (size_t i = 0; i < int_len && o + 1 < n; i++) {
-    if (i > 0 && (int_len - i) % 3 == 0 && o + 1 < n) out[o++] = ',';
-    if (o + 1 < n) out[o++] = p[i];
-  }
-  if (dot) {
-    for (const char *q = dot; *q && o + 1 < n; q++) out[o++] = *q;
-  }
-  out[o] = 0;
-  (void)len;
-}
-
 static int decimals_for(double step) {
   if (!(step > 0)) return 0;
   int d = (int)ceil(-log10(step) - 1e-9);
@@ -171,6 +152,36 @@ static int decimals_for(double step) {
   return d;
 }
 
+#define THIN_SPACE "\xE2\x80\x89"    /* U+2009 between a number and its SI prefix */
+
+/* snprintf(out, n, "%.*f%s", d, v, suffix), without printf's cost for the
+** usual magnitudes (hover texts format thousands of numbers per chart);
+** ties round away from zero. */
+static void fmt_fixed(char *out, size_t n, double v, int d, const char *suffix) {
+  static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  size_t sl = strlen(suffix);
+  double sc = d >= 0 && d <= 9 ? v * p10[d] : INFINITY;
+  if (!(fabs(sc) < 1e15) || n < 40 + sl) {
+    snprintf(out, n, "%.*f%s", d, v, suffix);
+    return;
+  }
+  long long q = llround(sc);
+  unsigned long long u = q < 0 ? (unsigned long long)(-q) : (unsigned long long)q;
+  char tmp[32];
+  int k = 0;
+  do {
+    tmp[k++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u || k <= d);
+  size_t o = 0;
+  if (q < 0) out[o++] = '-';
+  for (int i = k - 1; i >= 0; i--) {
+    out[o++] = tmp[i];
+    if (i == d && d > 0) out[o++] = '.';
+  }
+  memcpy(out + o, suffix, sl + 1);
+}
+
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
   if (!isfinite(v)) {
     snprintf(out, n, "%g", v);
@@ -178,17 +189,14 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
   }
   if (fabs(v) < step * 1e-9) v = 0;
   static const char *big[] = {"", "k", "M", "G", "T", "P", "E"};
-  if (amax >= 1e6) {
-    int k = (int)floor(log10(amax) / 3);
+  if (amax >= 1e4) {
+    int k = (int)floor(log10(amax) / 3 + 1e-12);
     if (k > 6) k = 6;
     double div = pow(1000, k);
-    snprintf(out, n, "%.*f%s", decimals_for(step / div), v / div, v == 0 ? "" : big[k]);
-    return;
-  }
-  if (amax >= 1e4) {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*f", decimals_for(step), v);
-    group_thousands(tmp, out, n);
+    char suf[16];
+    snprintf(suf, sizeof suf, THIN_SPACE "%s", big[k]);
+    if (v == 0) snprintf(out, n, "0");
+    else fmt_fixed(out, n, v / div, decimals_for(step / div), suf);
     return;
   }
   if (amax > 0 && amax < 1e-3) {
@@ -200,18 +208,23 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
     int k = (int)ceil(-log10(amax) / 3);     /* 1 = milli, 2 = micro ... */
     if (k > 4) k = 4;
     double mul = pow(1000, k);
-    snprintf(out, n, "%.*f%s", decimals_for(step * mul), v * mul, small[k - 1]);
+    char suf[16];
+    snprintf(suf, sizeof suf, THIN_SPACE "%s", small[k - 1]);
+    fmt_fixed(out, n, v * mul, decimals_for(step * mul), suf);
     return;
   }
-  snprintf(out, n, "%.*f", decimals_for(step), v);
+  fmt_fixed(out, n, v, decimals_for(step), "");
 }
 
-void chart_fmt_value(double v, char *out, size_t n) {
+void chart_fmt_value(double v, char *out, size_t n) { chart_fmt_sig(v, 4, out, n); }
+
+void chart_fmt_sig(double v, int sig, char *out, size_t n) {
   double av = fabs(v), step = 1;
-  if (v != floor(v) && av > 0) step = pow(10, floor(log10(av)) - 2);   /* 3 significant digits */
-  if (step > 1) step = 1;
+  /* sig significant digits; whole numbers below 10,000 as they are */
+  if (av > 0 && (v != floor(v) || av >= 1e4)) step = pow(10, floor(log10(av)) - (sig - 1));
+  if (step > 1 && av < 1e4) step = 1;
   chart_fmt_number(v, step, av, out, n);
-  /* "0.500" -> "0.5", "2.50M" -> "2.5M", "3.00" -> "3" */
+  /* "0.500" -> "0.5", "2.50 M" -> "2.5 M", "3.00" -> "3" */
   char *dot = strchr(out, '.');
   if (!dot) return;
   char *end = dot + 1;

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define PAD 12
 #define TICK 5
@@ -37,14 +38,74 @@ double frame_xpix(const Frame *f, double x) {
   const Axis *a = &f->x;
   double t = a->log ? (log10(x) - log10(a->lo)) / (log10(a->hi) - log10(a->lo))
                     : (x - a->lo) / (a->hi - a->lo);
-  return f->px0 + t * (f->px1 - f->px0);
+  int in = f->x_cats ? 0 : f->inset;       /* category slots have their own margins */
+  return f->px0 + in + t * (f->px1 - f->px0 - 2 * in);
 }
 
 double frame_ypix(const Frame *f, double y) {
   const Axis *a = &f->y;
   double t = a->log ? (log10(y) - log10(a->lo)) / (log10(a->hi) - log10(a->lo))
                     : (y - a->lo) / (a->hi - a->lo);
-  return f->py1 - t * (f->py1 - f->py0);
+  return f->py1 - f->inset - t * (f->py1 - f->py0 - 2 * f->inset);
+}
+
+void frame_fmt_x(const Frame *f, double x, char *out, size_t n) {
+  const ChartOptions *o = f->o;
+  if (f->x_cats) {
+    long i = lround(x);
+    snprintf(out, n, "%s", i >= 0 && i < f->n_x_cats ? f->x_cats[i] : "");
+    return;
+  }
+  if ((o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(x, x)) {
+    time_t t = (time_t)floor(x);
+    struct tm tm;
+    char buf[64];
+    if (!gmtime_r(&t, &tm)) memset(&tm, 0, sizeof tm);
+    double frac = x - floor(x);
+    /* a day (weekly points): the date alone */
+    strftime(buf, sizeof buf, tm.tm_hour || tm.tm_min || tm.tm_sec || frac > 5e-7 ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d", &tm);
+    if (frac > 5e-7) snprintf(out, n, "%s.%06.0f", buf, floor(frac * 1e6 + 0.5));
+    else snprintf(out, n, "%s", buf);
+    return;
+  }
+  char v[64];
+  chart_fmt_sig(x, 6, v, sizeof v);
+  if (o->x_unit && *o->x_unit) snprintf(out, n, "%s %s", v, o->x_unit);
+  else snprintf(out, n, "%s", v);
+}
+
+void frame_fmt_y(const Frame *f, double y, char *out, size_t n) {
+  char v[64];
+  chart_fmt_sig(y, 6, v, sizeof v);
+  if (f->o->y_unit && *f->o->y_unit) snprintf(out, n, "%s %s", v, f->o->y_unit);
+  else snprintf(out, n, "%s", v);
+}
+
+void frame_marks_names(Frame *f, const char *y_name) {
+  ChartMarks *m = &f->c->marks;
+  m->on = f->o->marks;
+  snprintf(m->x_name, sizeof m->x_name, "%s", f->o->x_label && *f->o->x_label ? f->o->x_label : "x");
+  if (y_name && *y_name) snprintf(m->y_name, sizeof m->y_name, "%s", y_name);
+  else snprintf(m->y_name, sizeof m->y_name, "%s", f->o->y_label && *f->o->y_label ? f->o->y_label : "y");
+}
+
+void chart_axis_title(const char *label, const char *unit, char *out, size_t n) {
+  int hl = label && *label, hu = unit && *unit;
+  if (hl && hu) snprintf(out, n, "%s (%s)", label, unit);
+  else snprintf(out, n, "%s", hl ? label : hu ? unit : "");
+}
+
+int chart_label_cut(const char *const *labels, int n) {
+  if (n < 2) return -1;
+  size_t p = strlen(labels[0] ? labels[0] : "");
+  for (int i = 1; i < n && p > 0; i++) {
+    const char *s = labels[i] ? labels[i] : "";
+    size_t k = 0;
+    while (k < p && s[k] && s[k] == labels[0][k]) k++;
+    p = k;
+  }
+  while (p > 0 && ((unsigned char)labels[0][p] & 0xC0) == 0x80) p--;
+  return p > 0 ? (int)p : -1;
 }
 
 /* ---- numeric and time ticks ---------------------------------------------- */
@@ -76,10 +137,11 @@ static void axis_numeric_ticks(Axis *a, int target, int widen) {
         a->ticks[a->n++] = v;
       }
     }
-    /* each decade label on its own scale: 1, 10, 100, 1,000, 10,000, 100k, 1M */
+    /* each decade label on its own scale, SI from 1000 so that the axis
+    ** reads 1, 10, 100, 1 k, 10 k, 100 k, 1 M (not 1000 next to 10 k) */
     for (int i = 0; i < a->n; i++) {
       double v = a->ticks[i];
-      chart_fmt_number(v, v, v, a->labels[i], sizeof a->labels[i]);
+      chart_fmt_number(v, v, v >= 1000 ? fmax(v, 1e4) : v, a->labels[i], sizeof a->labels[i]);
     }
     a->step = 0;
     return;
@@ -160,7 +222,8 @@ static int legend_rows(Frame *f, int avail_w, int *row_h) {
   int rows = 1, x = 0;
   for (int i = 0; i < f->n_legend; i++) {
     char buf[256];
-    int tw = text_fit(f->c, PT_LEGEND, 0, f->legend[i].name, avail_w * 2 / 5, buf, sizeof buf);
+    int tw = text_fit_mid(f->c, PT_LEGEND, 0, f->legend[i].name, f->legend_cut, avail_w * 2 / 5, buf,
+                          sizeof buf);
     int ew = SWATCH + 5 + tw;
     if (x > 0 && x + ew > avail_w) {
       rows++;
@@ -248,6 +311,16 @@ void frame_layout(Frame *f) {
   Canvas *c = f->c;
   const ChartOptions *o = f->o;
   int W = c->w, H = c->h, w, h;
+  chart_axis_title(o->x_label, o->x_unit, f->x_title, sizeof f->x_title);
+  chart_axis_title(o->y_label, o->y_unit, f->y_title, sizeof f->y_title);
+  f->x_cut = chart_label_cut(f->x_cats, f->n_x_cats);
+  f->y_cut = chart_label_cut(f->y_cats, f->n_y_cats);
+  {
+    const char *names[512];
+    int n = f->n_legend < 512 ? f->n_legend : 512;
+    for (int i = 0; i < n; i++) names[i] = f->legend[i].name;
+    f->legend_cut = chart_label_cut(names, n);
+  }
   int tick_h, axis_h, title_h = 0, lane_h;
   text_size(c, PT_TICK, 0, "Ag", &w, &tick_h);
   text_size(c, PT_AXIS, 0, "Ag", &w, &axis_h);
@@ -266,8 +339,8 @@ void frame_layout(Frame *f) {
     }
   }
   int top_fixed = PAD + (title_h ? title_h + 10 : 0);
-  int bottom_fixed = PAD + (o->x_label && *o->x_label ? axis_h + 8 : 0) + (rows ? rows * row_h + 8 : 0);
-  int left_fixed = PAD + (o->y_label && *o->y_label ? axis_h + 8 : 0);
+  int bottom_fixed = PAD + (f->x_title[0] ? axis_h + 8 : 0) + (rows ? rows * row_h + 8 : 0);
+  int left_fixed = PAD + (f->y_title[0] ? axis_h + 8 : 0);
   int left = left_fixed + 40, right = PAD + f->right_reserve, xlab_h = tick_h;
   Axis y0 = f->y, x0 = f->x;
   for (int iter = 0; iter < 3; iter++) {
@@ -283,7 +356,7 @@ void frame_layout(Frame *f) {
       int mw = 0;
       for (int i = 0; i < f->n_y_cats; i++) {
         char buf[256];
-        int tw = text_fit(c, PT_TICK, 0, f->y_cats[i], W * 3 / 10, buf, sizeof buf);
+        int tw = text_fit_mid(c, PT_TICK, 0, f->y_cats[i], f->y_cut, W * 3 / 10, buf, sizeof buf);
         if (tw > mw) mw = tw;
       }
       ylab_w = mw;
@@ -302,15 +375,19 @@ void frame_layout(Frame *f) {
     pw = W - left - right;
     if (pw < 20) pw = 20;
     if (f->x_cats) {
-      int mw = 0;
+      int mw = 0, full = 0;
       for (int i = 0; i < f->n_x_cats; i++) {
         char buf[256];
-        int tw = text_fit(c, PT_TICK, 0, f->x_cats[i], H / 4, buf, sizeof buf);
+        int tw = text_fit_mid(c, PT_TICK, 0, f->x_cats[i], f->x_cut, H / 3, buf, sizeof buf), fw, fh;
         if (tw > mw) mw = tw;
+        text_size(c, PT_TICK, 0, f->x_cats[i], &fw, &fh);
+        if (fw > full) full = fw;
       }
       double slot = (double)pw / (f->n_x_cats ? f->n_x_cats : 1);
       f->x_cat_every = 1;
-      if (mw + 8 <= slot) {
+      /* whole labels side by side, else rotated (cut to a third of the height) */
+      f->x_full = full + 8 <= slot;
+      if (f->x_full) {
         f->x_rot = 0;
         xlab_h = tick_h;
       } else {
@@ -356,7 +433,8 @@ static void draw_legend(Frame *f) {
     int widths[512];
     for (; j < f->n_legend && j - i < 512; j++) {
       char buf[256];
-      int tw = text_fit(c, PT_LEGEND, 0, f->legend[j].name, (W - 2 * PAD) * 2 / 5, buf, sizeof buf);
+      int tw = text_fit_mid(c, PT_LEGEND, 0, f->legend[j].name, f->legend_cut, (W - 2 * PAD) * 2 / 5,
+                            buf, sizeof buf);
       int ew = SWATCH + 5 + tw;
       if (x > 0 && x + ew > W - 2 * PAD) break;
       widths[j - i] = ew;
@@ -377,7 +455,7 @@ static void draw_legend(Frame *f) {
       }
       cov_flush(c, e->color, 1.0);
       char buf[256];
-      text_fit(c, PT_LEGEND, 0, e->name, (W - 2 * PAD) * 2 / 5, buf, sizeof buf);
+      text_fit_mid(c, PT_LEGEND, 0, e->name, f->legend_cut, (W - 2 * PAD) * 2 / 5, buf, sizeof buf);
       text_draw(c, PT_LEGEND, 0, C_TEXT, 0, cx + SWATCH + 5, my, TA_LEFT | TV_MIDDLE, buf);
       cx += widths[k - i] + 18;
     }
@@ -406,7 +484,7 @@ void frame_draw(Frame *f) {
     double slot = (double)(f->py1 - f->py0) / f->n_y_cats;
     for (int i = 0; i < f->n_y_cats; i += f->y_cat_every) {
       char buf[256];
-      text_fit(c, PT_TICK, 0, f->y_cats[i], W * 3 / 10, buf, sizeof buf);
+      text_fit_mid(c, PT_TICK, 0, f->y_cats[i], f->y_cut, W * 3 / 10, buf, sizeof buf);
       int yc = (int)(f->py1 - (i + 0.5) * slot);
       fill_rect(c, f->px0 - TICK, yc, f->px0, yc + 1, C_AXIS);
       text_draw(c, PT_TICK, 0, C_TEXT, 0, f->px0 - TICK - 4, yc, TA_RIGHT | TV_MIDDLE, buf);
@@ -427,7 +505,7 @@ void frame_draw(Frame *f) {
     double slot = (double)(f->px1 - f->px0) / f->n_x_cats;
     for (int i = 0; i < f->n_x_cats; i += f->x_cat_every) {
       char buf[256];
-      text_fit(c, PT_TICK, 0, f->x_cats[i], c->h / 4, buf, sizeof buf);
+      text_fit_mid(c, PT_TICK, 0, f->x_cats[i], f->x_cut, f->x_full ? c->w : c->h / 3, buf, sizeof buf);
       int xc = (int)(f->px0 + (i + 0.5) * slot);
       fill_rect(c, xc, f->py1, xc + 1, f->py1 + TICK, C_AXIS);
       if (f->x_rot)
@@ -454,19 +532,19 @@ void frame_draw(Frame *f) {
     int mw = 0;
     for (int i = 0; i < f->n_x_cats; i += f->x_cat_every) {
       char buf[256];
-      int tw = text_fit(c, PT_TICK, 0, f->x_cats[i], c->h / 4, buf, sizeof buf);
+      int tw = text_fit_mid(c, PT_TICK, 0, f->x_cats[i], f->x_cut, c->h / 3, buf, sizeof buf);
       if (tw > mw) mw = tw;
     }
     xlab_bottom = f->py1 + TICK + 3 + mw;
   } else {
     xlab_bottom = f->py1 + TICK + 3 + tick_h;
   }
-  if (o->x_label && *o->x_label)
+  if (f->x_title[0])
     text_draw(c, PT_AXIS, 0, C_TEXT, 0, (f->px0 + f->px1) / 2, xlab_bottom + 6, TA_CENTER | TV_TOP,
-              o->x_label);
-  if (o->y_label && *o->y_label) {
+              f->x_title);
+  if (f->y_title[0]) {
     char buf[512];
-    text_fit(c, PT_AXIS, 0, o->y_label, f->py1 - f->py0, buf, sizeof buf);
+    text_fit(c, PT_AXIS, 0, f->y_title, f->py1 - f->py0, buf, sizeof buf);
     text_draw(c, PT_AXIS, 0, C_TEXT, 90, PAD, (f->py0 + f->py1) / 2, TA_CENTER | TV_TOP, buf);
   }
   if (o->title && *o->title) {
@@ -515,6 +593,11 @@ void frame_finish(Frame *f) {
     if (is_marker) {
       int ytop = lane >= 0 ? lane_y + f->lane_h / 2 : f->py0;
       vline_dash(c, xr, ytop, f->py1, m->width, m->dash, m->color);
+      char xs[96];
+      frame_fmt_x(f, m->x, xs, sizeof xs);
+      int half = (m->width + 1) / 2 + 2;
+      canvas_mark(c, xr - half, ytop, xr + half + 1, f->py1, m->label && *m->label ? m->label : "marker",
+                  xs, 0);
     }
     const char *label = is_marker ? m->label : b->label;
     if (lane < 0 || !label || !*label) continue;
@@ -537,7 +620,7 @@ void chart_result_png(sqlite3_context *ctx, void *png, int size) {
     sqlite3_result_error(ctx, "chart: PNG encoding failed", -1);
     return;
   }
-  sqlite3_result_blob64(ctx, png, (sqlite3_uint64)size, gdFree);
+  sqlite3_result_blob64(ctx, png, (sqlite3_uint64)size, sqlite3_free);
 }
 
 void *chart_render_empty(const ChartOptions *o, const char *fname, int *size, char **pzErr) {
@@ -579,4 +662,73 @@ void chart_deliver(sqlite3_context *ctx, void *png, int size, char *err, int fai
   else if (err) sqlite3_result_error(ctx, err, -1);
   else if (!failed) sqlite3_result_error_nomem(ctx);
   sqlite3_free(err);
+}
+
+/* ---- the shared head of the aggregates ------------------------------------------ */
+
+void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg) {
+  h->failed = 1;
+  if (msg) sqlite3_result_error(ctx, msg, -1);
+  else sqlite3_result_error_nomem(ctx);
+  sqlite3_free(msg);
+}
+
+void *chart_step_head(sqlite3_context *ctx, size_t acc_size, int kind, const char *fname,
+                      sqlite3_value *options) {
+  ChartHead *h = sqlite3_aggregate_context(ctx, (int)acc_size);
+  if (!h) {
+    sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  if (h->failed) return 0;
+  h->row++;
+  if (!h->init) {
+    h->init = 1;
+    h->kind = kind;
+    h->fname = fname;
+    char *err = 0;
+    const char *json = options ? (const char *)sqlite3_value_text(options) : 0;
+    if (chart_options_parse(sqlite3_context_db_handle(ctx), json, fname, kind, &h->o, &err) != 0) {
+      chart_step_error(ctx, h, err ? err : sqlite3_mprintf("%s: options: invalid", fname));
+      return 0;
+    }
+  }
+  return h;
+}
+
+int chart_step_number(sqlite3_context *ctx, ChartHead *h, sqlite3_value *v, const char *what,
+                      double *out) {
+  int t = sqlite3_value_type(v);
+  if (t == SQLITE_NULL) return 0;
+  if (t == SQLITE_TEXT) {
+    const char *s = (const char *)sqlite3_value_text(v);
+    if (s && (sqlite3_stricmp(s, "nan") == 0 || sqlite3_stricmp(s, "-nan") == 0)) return 0;
+    int nt = sqlite3_value_numeric_type(v);
+    if (nt != SQLITE_INTEGER && nt != SQLITE_FLOAT) {
+      chart_step_error(ctx, h, sqlite3_mprintf("%s: row %lld: %s '%s' is not a number", h->fname,
+                                               h->row, what, s));
+      return -1;
+    }
+  } else if (t == SQLITE_BLOB) {
+    chart_step_error(ctx, h, sqlite3_mprintf("%s: row %lld: %s is a blob, not a number", h->fname,
+                                             h->row, what));
+    return -1;
+  }
+  *out = sqlite3_value_double(v);
+  return isfinite(*out) ? 1 : 0;
+}
+
+void chart_final(sqlite3_context *ctx, int kind, const char *fname,
+                 void *(*render)(void *acc, int *size, char **pzErr), void (*free_acc)(void *acc)) {
+  ChartHead *h = sqlite3_aggregate_context(ctx, 0);
+  char *err = 0;
+  int size = 0;
+  void *png = 0;
+  if (!h || !h->init) png = chart_no_rows_png(fname, kind, &size, &err);
+  else if (!h->failed) png = render(h, &size, &err);
+  chart_deliver(ctx, png, size, err, h && h->failed);
+  if (h) {
+    free_acc(h);
+    chart_options_free(&h->o);
+  }
 }

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define HM_MAX_Y 2048
 #define HM_MAX_XCATS 4096
@@ -29,94 +28,62 @@
 typedef struct HmCell { double x; int xc, y; double v; } HmCell;
 
 typedef struct HmAcc {
-  int init, failed;
-  ChartOptions o;
-  sqlite3_int64 row;
+  ChartHead h;                 /* options, row count, error state */
   int x_class;                 /* 1 number, 2 text */
   LabelSet ylab, xcat;          /* row labels, x categories */
   HmCell *cells; sqlite3_int64 n, cap;
 } HmAcc;
 
-static void hm_error(sqlite3_context *ctx, HmAcc *a, char *msg) {
-  a->failed = 1;
-  sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-  sqlite3_free(msg);
-}
+static void hm_error(sqlite3_context *ctx, HmAcc *a, char *msg) { chart_step_error(ctx, &a->h, msg); }
 
 void chart_heatmap_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *fname = "chart_heatmap";
-  HmAcc *a = sqlite3_aggregate_context(ctx, sizeof(HmAcc));
-  if (!a) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
-  if (a->failed) return;
-  a->row++;
-  if (!a->init) {
-    a->init = 1;
-    char *err = 0;
-    const char *json = argc > 3 ? (const char *)sqlite3_value_text(argv[3]) : 0;
-    if (chart_options_parse(sqlite3_context_db_handle(ctx), json, fname, CHART_HEATMAP, &a->o, &err)) {
-      hm_error(ctx, a, err);
-      return;
-    }
-  }
-  int tx = sqlite3_value_type(argv[0]), tv = sqlite3_value_type(argv[2]);
-  if (tx == SQLITE_NULL || tv == SQLITE_NULL) return;
-  if (tv == SQLITE_TEXT) {
-    const char *t = (const char *)sqlite3_value_text(argv[2]);
-    if (t && strcasecmp(t, "nan") == 0) return;
-    int nt = sqlite3_value_numeric_type(argv[2]);
-    if (nt != SQLITE_INTEGER && nt != SQLITE_FLOAT) {
-      hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: value '%s' is not a number", fname, a->row, t));
-      return;
-    }
-  } else if (tv == SQLITE_BLOB) {
-    hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: value is a blob", fname, a->row));
-    return;
-  }
-  double v = sqlite3_value_double(argv[2]);
-  if (!isfinite(v)) return;
+  HmAcc *a = chart_step_head(ctx, sizeof(HmAcc), CHART_HEATMAP, fname, argc > 3 ? argv[3] : 0);
+  if (!a) return;
+  int tx = sqlite3_value_type(argv[0]);
+  if (tx == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL) return;
+  double v;
+  if (chart_step_number(ctx, &a->h, argv[2], "value", &v) <= 0) return;
   int cls = tx == SQLITE_TEXT ? 2 : tx == SQLITE_BLOB ? 3 : 1;
   if (cls == 3) {
-    hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: x_bin is a blob", fname, a->row));
+    hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: x_bin is a blob", fname, a->h.row));
     return;
   }
   if (a->x_class == 0) {
     a->x_class = cls;
-    if (a->o.x_type == XT_AUTO) a->o.x_type = cls == 2 ? XT_CATEGORY : XT_NUMBER;
+    if (a->h.o.x_type == XT_AUTO) a->h.o.x_type = cls == 2 ? XT_CATEGORY : XT_NUMBER;
   } else if (a->x_class != cls) {
     hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: mixed x_bin types: x_bin is %s but earlier rows "
-                                     "had %s", fname, a->row, cls == 2 ? "text" : "a number",
+                                     "had %s", fname, a->h.row, cls == 2 ? "text" : "a number",
                                      a->x_class == 2 ? "text" : "numbers"));
     return;
   }
   HmCell c = {0, -1, 0, v};
-  if (a->o.x_type == XT_CATEGORY) {
+  if (a->h.o.x_type == XT_CATEGORY) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
     c.xc = label_index(&a->xcat, t, HM_MAX_XCATS);
     if (c.xc < 0) {
       hm_error(ctx, a, c.xc == -2 ? sqlite3_mprintf("%s: row %lld: more than %d x categories", fname,
-                                                    a->row, HM_MAX_XCATS) : 0);
+                                                    a->h.row, HM_MAX_XCATS) : 0);
       return;
     }
     c.x = c.xc;
   } else if (cls == 2) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
-    if (a->o.x_type == XT_NUMBER || perfsql_parse_time(t, &c.x) != 0) {
-      hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: x_bin '%s' is not %s", fname, a->row, t,
-                                       a->o.x_type == XT_NUMBER ? "a number" : "an ISO-8601 time"));
+    if (a->h.o.x_type == XT_NUMBER || perfsql_parse_time(t, &c.x) != 0) {
+      hm_error(ctx, a, sqlite3_mprintf("%s: row %lld: x_bin '%s' is not %s", fname, a->h.row, t,
+                                       a->h.o.x_type == XT_NUMBER ? "a number" : "an ISO-8601 time"));
       return;
     }
   } else {
     c.x = sqlite3_value_double(argv[0]);
-    if (a->o.x_type == XT_TIME_NS) c.x /= 1e9;
+    if (a->h.o.x_type == XT_TIME_NS) c.x /= 1e9;
     if (!isfinite(c.x)) return;
   }
   const char *yl = (const char *)sqlite3_value_text(argv[1]);
   c.y = label_index(&a->ylab, yl, HM_MAX_Y);
   if (c.y < 0) {
-    hm_error(ctx, a, c.y == -2 ? sqlite3_mprintf("%s: row %lld: more than %d y labels", fname, a->row,
+    hm_error(ctx, a, c.y == -2 ? sqlite3_mprintf("%s: row %lld: more than %d y labels", fname, a->h.row,
                                                  HM_MAX_Y) : 0);
     return;
   }
@@ -145,7 +112,7 @@ static int cmp_double(const void *pa, const void *pb) {
 
 static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   const char *fname = "chart_heatmap";
-  ChartOptions *o = &a->o;
+  ChartOptions *o = &a->h.o;
   if (a->n == 0) return chart_render_empty(o, fname, size, pzErr);
   /* merge duplicate cells (sum) */
   qsort(a->cells, (size_t)a->n, sizeof(HmCell), cmp_cell);
@@ -217,7 +184,12 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   z.lo = vlo;
   z.hi = vhi > vlo ? vhi : vlo + (vlo == 0 ? 1 : fabs(vlo) * 0.1);
   if (!(vhi > vlo)) z.lo = vlo - (vlo == 0 ? 1 : fabs(vlo) * 0.1), z.hi = vhi;
-  {
+  if (!(vhi > vlo)) {
+    /* one value (e.g. one cell): one label, at the top where its colour is */
+    z.n = 1;
+    z.ticks[0] = vlo;
+    chart_fmt_value(o->log_z ? pow(10, vlo) : vlo, z.labels[0], 40);
+  } else {
     double step;
     z.n = chart_nice_ticks(z.lo, z.hi, 6, z.ticks, AXIS_MAX_TICKS, &step);
     double amax = fmax(fabs(z.lo), fabs(z.hi));
@@ -239,6 +211,7 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   f.right_reserve = 20 + 16 + 6 + zw + (zlab_h ? zlab_h + 8 : 0);
   frame_layout(&f);
   frame_draw(&f);
+  frame_marks_names(&f, o->z_label && *o->z_label ? o->z_label : "value");
   /* cells */
   int ph = f.py1 - f.py0;
   double slot_y = (double)ph / a->ylab.n;
@@ -258,6 +231,12 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
     if (ix1 <= ix0) ix1 = ix0 + 1;
     if (iy1 <= iy0) iy1 = iy0 + 1;
     fill_rect(&cv, ix0, iy0, ix1, iy1, col);
+    if (cv.marks.on) {
+      char xs[128], vs[64];
+      frame_fmt_x(&f, c->x, xs, sizeof xs);
+      chart_fmt_sig(c->v, 6, vs, sizeof vs);
+      canvas_mark(&cv, ix0, iy0, ix1, iy1, a->ylab.names[c->y], xs, vs);
+    }
     if (o->cell_labels && ix1 - ix0 >= 30 && iy1 - iy0 >= 15) {
       char buf[48];
       chart_fmt_value(c->v, buf, sizeof buf);
@@ -290,19 +269,16 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&cv, fname, size, pzErr);
 }
 
+static void *hm_render_acc(void *acc, int *size, char **pzErr) { return hm_render(acc, size, pzErr); }
+
+static void hm_free(void *acc) {
+  HmAcc *a = acc;
+  label_set_free(&a->ylab);
+  label_set_free(&a->xcat);
+  sqlite3_free(a->cells);
+  a->cells = 0;
+}
+
 void chart_heatmap_final(sqlite3_context *ctx) {
-  HmAcc *a = sqlite3_aggregate_context(ctx, 0);
-  char *err = 0;
-  int size = 0;
-  void *png = 0;
-  if (!a || !a->init) png = chart_no_rows_png("chart_heatmap", CHART_HEATMAP, &size, &err);
-  else if (!a->failed) png = hm_render(a, &size, &err);
-  chart_deliver(ctx, png, size, err, a && a->failed);
-  if (a) {
-    chart_options_free(&a->o);
-    label_set_free(&a->ylab);
-    label_set_free(&a->xcat);
-    sqlite3_free(a->cells);
-    memset(a, 0, sizeof *a);
-  }
+  chart_final(ctx, CHART_HEATMAP, "chart_heatmap", hm_render_acc, hm_free);
 }

@@ -7,7 +7,7 @@
 **     unknown key, a value of the wrong type or out of range is an error
 **     "<function>: options: <key>: <what>" — a typo never passes silently.
 **  3. Keys (README "Charts" lists them with their defaults): title, x_label,
-**     y_label, z_label, width, height, log_y, log_z, y_min, y_max, x_min,
+**     y_label, z_label, x_unit, y_unit, marks, width, height, log_y, log_z, y_min, y_max, x_min,
 **     x_max, x_type, legend, line_width, point_size, bar_labels, colors,
 **     markers [{x, label, color, width, dash, xanchor}] (or plotly line
 **     shapes as in KubeVirt's shape.yaml, verbatim), bands [{x0, x1,
@@ -345,6 +345,9 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   if (strcmp(k, "title") == 0) return get_text(p, k, it, &o->title);
   if (strcmp(k, "x_label") == 0) return get_text(p, k, it, &o->x_label);
   if (strcmp(k, "y_label") == 0) return get_text(p, k, it, &o->y_label);
+  if (strcmp(k, "x_unit") == 0) return get_text(p, k, it, &o->x_unit);
+  if (strcmp(k, "y_unit") == 0) return get_text(p, k, it, &o->y_unit);
+  if (strcmp(k, "marks") == 0) return get_bool(p, k, it, &o->marks);
   if (strcmp(k, "width") == 0) return get_int(p, k, it, CHART_MIN_SIZE, CHART_MAX_SIZE, &o->width);
   if (strcmp(k, "height") == 0) return get_int(p, k, it, CHART_MIN_SIZE, CHART_MAX_SIZE, &o->height);
   if (strcmp(k, "colors") == 0) {
@@ -415,6 +418,7 @@ int chart_options_parse(sqlite3 *db, const char *json, const char *fname, int ki
   o->point_size = 3;
   o->bar_labels = 1;
   o->cell_labels = 1;
+  o->marks = 1;
   if (!json || !*json) return 0;
   OptParser p = {db, fname, kind, o, 0};
   if (json_walk(&p, 0, json, "object", top_item, 0) != 0) {
@@ -449,6 +453,8 @@ void chart_options_free(ChartOptions *o) {
   sqlite3_free(o->x_label);
   sqlite3_free(o->y_label);
   sqlite3_free(o->z_label);
+  sqlite3_free(o->x_unit);
+  sqlite3_free(o->y_unit);
   sqlite3_free(o->colors);
   for (int i = 0; i < o->n_markers; i++) sqlite3_free(o->markers[i].label);
   sqlite3_free(o->markers);

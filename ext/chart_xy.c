@@ -29,7 +29,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define MAX_SERIES 256
 #define MAX_XCATS 4096
@@ -44,10 +43,8 @@ typedef struct XySeries {
 } XySeries;
 
 typedef struct XyAcc {
-  int init, failed, kind;
-  ChartOptions o;
+  ChartHead h;                  /* options, row count, error state */
   int x_class;                  /* 0 unknown, 1 number, 2 text */
-  sqlite3_int64 row;
   XyPoint *pts;
   sqlite3_int64 n, cap;
   XySeries series[MAX_SERIES];
@@ -58,11 +55,7 @@ typedef struct XyAcc {
 
 static const char *xy_name(int kind) { return kind == CHART_SCATTER ? "chart_scatter" : "chart_line"; }
 
-static void xy_error(sqlite3_context *ctx, XyAcc *a, char *msg) {
-  a->failed = 1;
-  sqlite3_result_error(ctx, msg ? msg : "out of memory", -1);
-  sqlite3_free(msg);
-}
+static void xy_error(sqlite3_context *ctx, XyAcc *a, char *msg) { chart_step_error(ctx, &a->h, msg); }
 
 static int xy_series(XyAcc *a, sqlite3_value *v) {
   int s = label_index(&a->names, (const char *)sqlite3_value_text(v), MAX_SERIES);
@@ -76,91 +69,62 @@ static int xy_series(XyAcc *a, sqlite3_value *v) {
 }
 
 static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int kind) {
-  XyAcc *a = sqlite3_aggregate_context(ctx, sizeof(XyAcc));
-  if (!a) {
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
   const char *fname = xy_name(kind);
-  if (a->failed) return;
-  a->row++;
-  if (!a->init) {
-    a->init = 1;
-    a->kind = kind;
-    char *err = 0;
-    const char *json = argc > 3 ? (const char *)sqlite3_value_text(argv[3]) : 0;
-    if (chart_options_parse(sqlite3_context_db_handle(ctx), json, fname, kind, &a->o, &err) != 0) {
-      xy_error(ctx, a, err);
-      return;
-    }
-    if (a->o.x_type != XT_AUTO) chart_options_fix_x(&a->o, a->o.x_type);
-  }
-  int tx = sqlite3_value_type(argv[0]), ty = sqlite3_value_type(argv[1]);
-  if (tx == SQLITE_NULL || ty == SQLITE_NULL) return;
-  /* y */
+  XyAcc *a = chart_step_head(ctx, sizeof(XyAcc), kind, fname, argc > 3 ? argv[3] : 0);
+  if (!a) return;
+  if (a->h.row == 1 && a->h.o.x_type != XT_AUTO) chart_options_fix_x(&a->h.o, a->h.o.x_type);
+  int tx = sqlite3_value_type(argv[0]);
+  if (tx == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) return;
   double y;
-  if (ty == SQLITE_TEXT) {
-    const char *t = (const char *)sqlite3_value_text(argv[1]);
-    if (t && (strcasecmp(t, "nan") == 0 || strcasecmp(t, "-nan") == 0)) return;
-    int nt = sqlite3_value_numeric_type(argv[1]);
-    if (nt != SQLITE_INTEGER && nt != SQLITE_FLOAT) {
-      xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: y '%s' is not a number", fname, a->row, t));
-      return;
-    }
-  } else if (ty == SQLITE_BLOB) {
-    xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: y is a blob, not a number", fname, a->row));
-    return;
-  }
-  y = sqlite3_value_double(argv[1]);
-  if (!isfinite(y)) return;
+  if (chart_step_number(ctx, &a->h, argv[1], "y", &y) <= 0) return;
   /* x: one storage class per chart */
   int cls = tx == SQLITE_TEXT ? 2 : tx == SQLITE_BLOB ? 3 : 1;
   if (cls == 3) {
-    xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x is a blob", fname, a->row));
+    xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x is a blob", fname, a->h.row));
     return;
   }
   if (a->x_class == 0) {
     a->x_class = cls;
-    if (a->o.x_type == XT_AUTO) {
-      a->o.x_type = cls == 2 ? XT_TIME : XT_NUMBER;
-      chart_options_fix_x(&a->o, a->o.x_type);
+    if (a->h.o.x_type == XT_AUTO) {
+      a->h.o.x_type = cls == 2 ? XT_TIME : XT_NUMBER;
+      chart_options_fix_x(&a->h.o, a->h.o.x_type);
     }
   } else if (a->x_class != cls) {
     xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: mixed x types: x is %s but earlier rows had %s",
-                                     fname, a->row, cls == 2 ? "text" : "a number",
+                                     fname, a->h.row, cls == 2 ? "text" : "a number",
                                      a->x_class == 2 ? "text" : "numbers"));
     return;
   }
   double x;
-  if (a->o.x_type == XT_CATEGORY) {
+  if (a->h.o.x_type == XT_CATEGORY) {
     int k = label_index(&a->xcats, (const char *)sqlite3_value_text(argv[0]), MAX_XCATS);
     if (k < 0) {
       xy_error(ctx, a, k == -2 ? sqlite3_mprintf("%s: row %lld: more than %d x categories", fname,
-                                                 a->row, MAX_XCATS) : 0);
+                                                 a->h.row, MAX_XCATS) : 0);
       return;
     }
     x = k;
   } else if (cls == 2) {
     const char *t = (const char *)sqlite3_value_text(argv[0]);
-    if (a->o.x_type == XT_NUMBER) {
+    if (a->h.o.x_type == XT_NUMBER) {
       xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is text but x_type is number", fname,
-                                       a->row, t));
+                                       a->h.row, t));
       return;
     }
     if (perfsql_parse_time(t, &x) != 0) {
       xy_error(ctx, a, sqlite3_mprintf("%s: row %lld: x '%s' is not an ISO-8601 time (x_type "
-                                       "\"category\" takes any labels)", fname, a->row, t));
+                                       "\"category\" takes any labels)", fname, a->h.row, t));
       return;
     }
   } else {
     x = sqlite3_value_double(argv[0]);
-    if (a->o.x_type == XT_TIME_NS) x /= 1e9;
+    if (a->h.o.x_type == XT_TIME_NS) x /= 1e9;
     if (!isfinite(x)) return;
   }
-  if (a->o.log_y && y <= 0) return;
+  if (a->h.o.log_y && y <= 0) return;
   int s = xy_series(a, argv[2]);
   if (s < 0) {
-    xy_error(ctx, a, s == -2 ? sqlite3_mprintf("%s: row %lld: more than %d series", fname, a->row,
+    xy_error(ctx, a, s == -2 ? sqlite3_mprintf("%s: row %lld: more than %d series", fname, a->h.row,
                                                MAX_SERIES)
                              : 0);
     return;
@@ -210,13 +174,25 @@ static void poly_vertex(Poly *p, double x, double y) {
   p->py = y;
 }
 
-/* Draws one x-sorted series as a line decimated per pixel column. */
-static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width) {
+/* The hover mark of point p drawn at (X, Y): a box of radius r. */
+static void mark_point(Frame *f, const char *series, const XyPoint *p, double X, double Y, double r) {
+  if (!f->c->marks.on) return;
+  char xs[128], ys[96];
+  frame_fmt_x(f, p->x, xs, sizeof xs);
+  frame_fmt_y(f, p->y, ys, sizeof ys);
+  canvas_mark(f->c, X - r, Y - r, X + r + 1, Y + r + 1, series, xs, ys);
+}
+
+/* Draws one x-sorted series as a line decimated per pixel column; the
+** vertices drawn are the marks (so at most 4 per pixel column). */
+static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width, const char *series,
+                      double mark_r) {
   Poly poly = {f->c, 0, 0, 0, width, f->px0 - 2, f->py0 - (int)width - 1, f->px1 + 2,
                f->py1 + (int)width + 1};
   const Axis *ax = &f->x, *ay = &f->y;
-  double xs = (f->px1 - f->px0) / (ax->log ? log10(ax->hi) - log10(ax->lo) : ax->hi - ax->lo);
-  double ys = (f->py1 - f->py0) / (ay->log ? log10(ay->hi) - log10(ay->lo) : ay->hi - ay->lo);
+  int inx = f->x_cats ? 0 : f->inset, iny = f->inset;     /* as frame_xpix/frame_ypix */
+  double xs = (f->px1 - f->px0 - 2 * inx) / (ax->log ? log10(ax->hi) - log10(ax->lo) : ax->hi - ax->lo);
+  double ys = (f->py1 - f->py0 - 2 * iny) / (ay->log ? log10(ay->hi) - log10(ay->lo) : ay->hi - ay->lo);
   double xl = ax->log ? log10(ax->lo) : ax->lo, yl = ay->log ? log10(ay->lo) : ay->lo;
   long col = 0;
   int open = 0;
@@ -226,8 +202,8 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
     double X = 0, Y = 0;
     long c = 0;
     if (i < n) {
-      X = f->px0 + ((ax->log ? log10(p[i].x) : p[i].x) - xl) * xs;
-      Y = f->py1 - ((ay->log ? log10(p[i].y) : p[i].y) - yl) * ys;
+      X = f->px0 + inx + ((ax->log ? log10(p[i].x) : p[i].x) - xl) * xs;
+      Y = f->py1 - iny - ((ay->log ? log10(p[i].y) : p[i].y) - yl) * ys;
       /* far outside a user-fixed range: clamp so the conversions stay defined */
       if (!(X > -1e7)) X = -1e7;
       if (!(X < 1e7)) X = 1e7;
@@ -238,10 +214,20 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
     if (open && (i == n || c != col)) {
       /* emit the column: first, min and max in the order they came, last */
       poly_vertex(&poly, fx, fy);
+      mark_point(f, series, &p[fi], fx, fy, mark_r);
       sqlite3_int64 a = mni < mxi ? mni : mxi, b = mni < mxi ? mxi : mni;
-      if (a != fi && a != li) poly_vertex(&poly, a == mni ? mnx : mxx, a == mni ? mny : mxy);
-      if (b != fi && b != li && b != a) poly_vertex(&poly, b == mni ? mnx : mxx, b == mni ? mny : mxy);
-      if (li != fi) poly_vertex(&poly, lx, ly);
+      if (a != fi && a != li) {
+        poly_vertex(&poly, a == mni ? mnx : mxx, a == mni ? mny : mxy);
+        mark_point(f, series, &p[a], a == mni ? mnx : mxx, a == mni ? mny : mxy, mark_r);
+      }
+      if (b != fi && b != li && b != a) {
+        poly_vertex(&poly, b == mni ? mnx : mxx, b == mni ? mny : mxy);
+        mark_point(f, series, &p[b], b == mni ? mnx : mxx, b == mni ? mny : mxy, mark_r);
+      }
+      if (li != fi) {
+        poly_vertex(&poly, lx, ly);
+        mark_point(f, series, &p[li], lx, ly, mark_r);
+      }
       open = 0;
     }
     if (i == n) break;
@@ -260,7 +246,8 @@ static void draw_line(Frame *f, const XyPoint *p, sqlite3_int64 n, double width)
 }
 
 /* Draws points as discs, one per distinct pixel (seen = plot-sized bitmap). */
-static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, unsigned char *seen) {
+static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, unsigned char *seen,
+                        const char *series, int mark) {
   int pw = f->px1 - f->px0 + 1, ph = f->py1 - f->py0 + 1;
   memset(seen, 0, ((size_t)pw * ph + 7) / 8);
   for (sqlite3_int64 i = 0; i < n; i++) {
@@ -274,12 +261,13 @@ static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, u
       seen[bit >> 3] |= (unsigned char)(1 << (bit & 7));
     }
     cov_disc(f->c, X, Y, r);
+    if (mark) mark_point(f, series, &p[i], X, Y, r < 3 ? 3 : r);
   }
 }
 
 static void *xy_render(XyAcc *a, int *size, char **pzErr) {
-  const char *fname = xy_name(a->kind);
-  ChartOptions *o = &a->o;
+  const char *fname = xy_name(a->h.kind);
+  ChartOptions *o = &a->h.o;
   if (a->n == 0) return chart_render_empty(o, fname, size, pzErr);
   /* group the points by series (counting sort), then sort each line by x */
   XyPoint *pts = a->pts;
@@ -320,7 +308,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   if (cat) {                     /* category i sits in the middle of slot i */
     xlo = -0.5;
     xhi = a->xcats.n - 0.5;
-  } else if (a->kind == CHART_SCATTER && xhi > xlo) {
+  } else if (a->h.kind == CHART_SCATTER && xhi > xlo) {
     double pad = (xhi - xlo) * 0.03;
     xlo -= pad;
     xhi += pad;
@@ -371,7 +359,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   for (int s = 0; s < a->n_series; s++) {
     const ChartSeriesStyle *st = style_of(o, a->series[s].name);
     colors[s] = st && st->color >= 0 ? st->color : chart_palette(o, s);
-    modes[s] = st && st->mode ? st->mode : a->kind == CHART_SCATTER ? MODE_MARKERS : MODE_LINES;
+    modes[s] = st && st->mode ? st->mode : a->h.kind == CHART_SCATTER ? MODE_MARKERS : MODE_LINES;
     widths[s] = st && st->width ? st->width : o->line_width;
     legend[s] = (LegendEntry){a->series[s].name, colors[s], modes[s], st ? st->dash : 0};
     if (a->series[s].name[0]) named = 1;
@@ -380,18 +368,21 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
     f.legend = legend;
     f.n_legend = a->n_series;
   }
+  /* points at the ends of the ranges stay clear of the frame */
+  f.inset = (int)ceil(fmax(o->point_size + 1.0, o->line_width / 2.0 + 1)) + 2;
   int lanes[512];
   int nl = o->n_markers + o->n_bands;
   f.marker_lane = nl <= 512 ? lanes : 0;
   frame_layout(&f);
   frame_draw(&f);
+  frame_marks_names(&f, 0);
   unsigned char *seen = 0;
   for (int s = 0; s < a->n_series; s++) {
     XyPoint *sp = pts + start[s];
     sqlite3_int64 n = start[s + 1] - start[s];
     if (modes[s] != MODE_MARKERS) {
       if (a->series[s].unsorted) qsort(sp, (size_t)n, sizeof(XyPoint), cmp_x);
-      draw_line(&f, sp, n, widths[s]);
+      draw_line(&f, sp, n, widths[s], a->series[s].name, o->point_size < 3 ? 3 : o->point_size);
       /* a line of one point would be invisible: show the point */
       if (n == 1 && modes[s] == MODE_LINES)
         cov_disc(&c, frame_xpix(&f, sp[0].x), frame_ypix(&f, sp[0].y), o->point_size);
@@ -403,7 +394,7 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
         if (!seen) break;
       }
       /* clip discs to the plot area (plus their radius) */
-      draw_points(&f, sp, n, o->point_size, seen);
+      draw_points(&f, sp, n, o->point_size, seen, a->series[s].name, modes[s] == MODE_MARKERS);
     }
     cov_flush(&c, colors[s], modes[s] == MODE_MARKERS && a->n > 5000 ? 0.6 : 1.0);
   }
@@ -413,23 +404,20 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&c, fname, size, pzErr);
 }
 
-static void xy_final(sqlite3_context *ctx) {
-  XyAcc *a = sqlite3_aggregate_context(ctx, 0);
-  char *err = 0;
-  int size = 0;
-  void *png = 0;
-  if (!a || !a->init) png = chart_no_rows_png("chart", CHART_LINE, &size, &err);
-  else if (!a->failed) png = xy_render(a, &size, &err);
-  chart_deliver(ctx, png, size, err, a && a->failed);
-  if (a) {
-    chart_options_free(&a->o);
-    label_set_free(&a->names);
-    label_set_free(&a->xcats);
-    sqlite3_free(a->pts);
-    a->pts = 0;
-    a->n_series = 0;
-  }
+static void *xy_render_acc(void *acc, int *size, char **pzErr) { return xy_render(acc, size, pzErr); }
+
+static void xy_free(void *acc) {
+  XyAcc *a = acc;
+  label_set_free(&a->names);
+  label_set_free(&a->xcats);
+  sqlite3_free(a->pts);
+  a->pts = 0;
+  a->n_series = 0;
 }
 
-void chart_line_final(sqlite3_context *ctx) { xy_final(ctx); }
-void chart_scatter_final(sqlite3_context *ctx) { xy_final(ctx); }
+void chart_line_final(sqlite3_context *ctx) {
+  chart_final(ctx, CHART_LINE, "chart_line", xy_render_acc, xy_free);
+}
+void chart_scatter_final(sqlite3_context *ctx) {
+  chart_final(ctx, CHART_SCATTER, "chart_scatter", xy_render_acc, xy_free);
+}

@@ -53,6 +53,7 @@ void chart_bar_step(sqlite3_context *, int, sqlite3_value **);
 void chart_bar_final(sqlite3_context *);
 void chart_heatmap_step(sqlite3_context *, int, sqlite3_value **);
 void chart_heatmap_final(sqlite3_context *);
+void chart_layout_func(sqlite3_context *, int, sqlite3_value **);
 void write_file_func(sqlite3_context *, int, sqlite3_value **);
 
 /* ---- traces (ext/traces_funcs.c, ext/perf_events_vtab.c) ---------------- */
@@ -115,6 +116,7 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"chart_bar", 5, PF_PURE, 0, chart_bar_step, chart_bar_final, 0, 0},
   {"chart_heatmap", 3, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
   {"chart_heatmap", 4, PF_PURE, 0, chart_heatmap_step, chart_heatmap_final, 0, 0},
+  {"chart_layout", 1, PF_PURE, chart_layout_func, 0, 0, 0, 0},
   {"write_file", 2, PF_IO, write_file_func, 0, 0, 0, 0},
 
   /* traces */

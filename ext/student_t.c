@@ -9,7 +9,7 @@
 **  2. pooled_t_test_p(): the two-sample pooled-variance test from summary
 **     statistics (scipy.stats.ttest_ind_from_stats, equal_var=True): zero
 **     variance gives 0 when the means differ and NaN when they do not.
-** Checked against scipy in tests/perftracker and tests/benchgate.
+** Checked against scipy in tests/perftracker and tests/bench_gate.
 */
 #include "student_t.h"
 

@@ -32,6 +32,7 @@
 **  4. Limits: files up to 1 GiB; O(size) time; memory O(size). Progress on
 **     stderr (progress_update) for long files when it is a terminal.
 */
+#include "sql_stmt.h"
 #include "bench_load.h"
 
 #include <ctype.h>
@@ -250,16 +251,15 @@ static int put_value(Writer *w, const char *metric, int rep, const char *aggrega
   sqlite3_stmt *s = w->ins;
   sqlite3_bind_int64(s, 1, w->source_id);
   sqlite3_bind_int64(s, 2, w->run_id);
-  sqlite3_bind_text(s, 3, metric, -1, SQLITE_TRANSIENT);
+  sql_bind_text(s, 3, metric);
   sqlite3_bind_int(s, 4, rep);
-  if (aggregate) sqlite3_bind_text(s, 5, aggregate, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(s, 5);
-  if (has_value) sqlite3_bind_double(s, 6, value); else sqlite3_bind_null(s, 6);
-  if (unit && *unit) sqlite3_bind_text(s, 7, unit, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(s, 7);
-  if (iterations >= 0) sqlite3_bind_int64(s, 8, iterations); else sqlite3_bind_null(s, 8);
-  if (error) sqlite3_bind_text(s, 9, error, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(s, 9);
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) return rc;
+  sql_bind_text(s, 5, aggregate);
+  sql_bind_opt_double(s, 6, has_value, value);
+  sql_bind_text(s, 7, unit && *unit ? unit : 0);          /* an empty unit is no unit */
+  sql_bind_opt_int64(s, 8, iterations >= 0, iterations);
+  sql_bind_text(s, 9, error);
+  int rc = sql_step_done(s, 0);
+  if (rc != SQLITE_OK) return rc;
   w->rows++;
   return SQLITE_OK;
 }

@@ -153,23 +153,28 @@ void load_free(PerfsqlLoad *ld) {
   ld->kind = ld->uri = 0;
 }
 
+/* "<file>:<where>: <what>"; frees where. */
+static char *err_at(const char *file, char *where, const char *fmt, va_list ap) {
+  char *what = sqlite3_vmprintf(fmt, ap);
+  char *m = sqlite3_mprintf("%s:%s: %s", file, where, what);
+  sqlite3_free(what);
+  sqlite3_free(where);
+  return m;
+}
+
 char *err_at_line(const char *file, long line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *what = sqlite3_vmprintf(fmt, ap);
+  char *m = err_at(file, sqlite3_mprintf("line %ld", line), fmt, ap);
   va_end(ap);
-  char *m = sqlite3_mprintf("%s:line %ld: %s", file, line, what);
-  sqlite3_free(what);
   return m;
 }
 
 char *err_at_offset(const char *file, long long offset, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *what = sqlite3_vmprintf(fmt, ap);
+  char *m = err_at(file, sqlite3_mprintf("byte offset %lld", offset), fmt, ap);
   va_end(ap);
-  char *m = sqlite3_mprintf("%s:byte offset %lld: %s", file, offset, what);
-  sqlite3_free(what);
   return m;
 }
 

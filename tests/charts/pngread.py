@@ -1,6 +1,7 @@
 """A small PNG decoder (zlib + the five PNG filters) for the chart tests: an
-independent reader of what libgd wrote. Supports 8-bit RGB/RGBA, no interlace
-(what libgd writes and what chromium's screenshots are)."""
+independent reader of what the charts write. Supports 8-bit RGB/RGBA and 8-bit
+palette (expanded to RGB), no interlace (what ext/chart_png.c writes and what
+chromium's screenshots are). text_chunks() returns the tEXt/iTXt chunks."""
 import struct
 import zlib
 
@@ -25,7 +26,7 @@ def size(data):
 def decode(data):
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG")
-    pos, idat, w, h, bpp = 8, [], 0, 0, 0
+    pos, idat, w, h, bpp, plte, ctype = 8, [], 0, 0, 0, None, 0
     while pos < len(data):
         n, = struct.unpack(">I", data[pos:pos + 4])
         kind = data[pos + 4:pos + 8]
@@ -33,9 +34,11 @@ def decode(data):
         pos += 12 + n
         if kind == b"IHDR":
             w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
-            if depth != 8 or ctype not in (2, 6) or interlace:
+            if depth != 8 or ctype not in (2, 3, 6) or interlace:
                 raise ValueError(f"unsupported PNG: depth {depth} type {ctype} interlace {interlace}")
-            bpp = 3 if ctype == 2 else 4
+            bpp = 3 if ctype == 2 else 4 if ctype == 6 else 1
+        elif kind == b"PLTE":
+            plte = [chunk[i:i + 3] for i in range(0, len(chunk), 3)]
         elif kind == b"IDAT":
             idat.append(chunk)
         elif kind == b"IEND":
@@ -69,4 +72,27 @@ def decode(data):
             raise ValueError(f"bad filter {f}")
         rows.append(bytes(line))
         prev = line
+    if ctype == 3:
+        rows = [b"".join(plte[i] for i in r) for r in rows]
+        bpp = 3
     return Image(w, h, bpp, rows)
+
+
+def text_chunks(data):
+    """{keyword: text} of the tEXt, zTXt and iTXt chunks (UTF-8 decoded)."""
+    pos, out = 8, {}
+    while pos < len(data):
+        n, = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        chunk = data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+        if kind == b"tEXt":
+            k, _, t = chunk.partition(b"\0")
+            out[k.decode("latin-1")] = t.decode("latin-1")
+        elif kind == b"iTXt":
+            k, _, rest = chunk.partition(b"\0")
+            comp, rest = rest[0], rest[2:]
+            _, _, rest = rest.partition(b"\0")
+            _, _, t = rest.partition(b"\0")
+            out[k.decode("latin-1")] = (zlib.decompress(t) if comp else t).decode("utf-8")
+    return out

@@ -10,6 +10,7 @@
 */
 #include "unit.h"
 #include "chart.h"
+#include <gd.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -71,6 +72,19 @@ static Area find_area(gdImagePtr im) {
   return a;
 }
 
+/* Line and scatter charts keep their data range INSET px inside the frame
+** (ext/chart_xy.c: point_size + 1 + 2 with the default point_size 3), so
+** points at the ends are not cut by the axes: the data area. */
+#define INSET 6
+static Area data_area(gdImagePtr im) {
+  Area a = find_area(im);
+  a.x0 += INSET;
+  a.x1 -= INSET;
+  a.y0 += INSET;
+  a.y1 -= INSET;
+  return a;
+}
+
 /* Centroid row of "blue ink" (the first palette colour) in column x. */
 static double ink_row(gdImagePtr im, int x, int y0, int y1) {
   double sw = 0, s = 0;
@@ -95,7 +109,7 @@ static void test_horizontal_series(void) {
     return;
   }
   CHECK(gdImageSX(im) == 1200 && gdImageSY(im) == 600);
-  Area a = find_area(im);
+  Area a = data_area(im);
   CHECK(a.x1 - a.x0 > 800 && a.y1 - a.y0 > 300);
   if (!(a.x1 - a.x0 > 800)) fprintf(stderr, "  area %d %d %d %d\n", a.x0, a.y0, a.x1, a.y1);
   double expected = a.y1 - 0.5 * (a.y1 - a.y0);       /* value 5 of 0..10 */
@@ -111,7 +125,7 @@ static void test_horizontal_series(void) {
               "FROM (SELECT 0 AS x UNION ALL SELECT 100)", err, sizeof err);
   CHECK(im != 0);
   if (!im) return;
-  a = find_area(im);
+  a = data_area(im);
   double got = ink_row(im, (a.x0 + a.x1) / 2, a.y0, a.y1);
   CHECK(fabs(got - (a.y1 - 0.25 * (a.y1 - a.y0))) <= 1.0);
   gdImageDestroy(im);
@@ -128,7 +142,7 @@ static void test_marker_at_date(void) {
     fprintf(stderr, "  %s\n", err);
     return;
   }
-  Area a = find_area(im);
+  Area a = data_area(im);
   double t0 = 1735689600.0, t1 = 1767139200.0, tm = 1742860800.0;   /* 2025-01-01, 12-31, 03-25 */
   double expected = a.x0 + (tm - t0) / (t1 - t0) * (a.x1 - a.x0);
   int y = a.y0 + (a.y1 - a.y0) / 4, found = -1;
@@ -380,7 +394,7 @@ static void test_single_point(void) {
                          "\"y_max\":10,\"legend\":false}')", 0, 0);
   CHECK(im != 0);
   if (!im) return;
-  Area a = find_area(im);
+  Area a = data_area(im);
   int cx = (a.x0 + a.x1) / 2;
   double got = ink_row(im, cx, a.y0, a.y1);
   CHECK(fabs(got - (a.y1 - 0.5 * (a.y1 - a.y0))) <= 1.0);
@@ -394,7 +408,7 @@ static void test_decimation_keeps_spikes(void) {
                          "'{\"y_min\":0,\"y_max\":100}') FROM s", 0, 0);
   CHECK(im != 0);
   if (!im) return;
-  Area a = find_area(im);
+  Area a = data_area(im);
   double expected_x = a.x0 + 123457.0 / 299999.0 * (a.x1 - a.x0);
   int hit = -1;
   int y = a.y0 + 3;                         /* just below 100 */
@@ -446,32 +460,75 @@ static void test_errors(void) {
   unsetenv("PERFSQL_FONT_DIR");
 }
 
+/* Cut labels keep what tells them apart (the BM_Sort example). */
+static void test_label_cut(void) {
+  Canvas c;
+  char *err = 0;
+  CHECK(canvas_open(&c, 200, 100, "test", &err) == 0);
+  if (err) {
+    fprintf(stderr, "  %s\n", err);
+    sqlite3_free(err);
+    return;
+  }
+  const char *labels[] = {"BM_Sort/1024:cpu_time", "BM_Sort/1024:real_time", "BM_Sort/2048:cpu_time",
+                          "BM_Sort/2048:real_time"};
+  int cut = chart_label_cut(labels, 4);
+  CHECK(cut == 8);                                   /* "BM_Sort/" */
+  char out[4][64];
+  for (int i = 0; i < 4; i++) {
+    int w = text_fit_mid(&c, 9, 0, labels[i], cut, 95, out[i], sizeof out[i]), fw, fh;
+    text_size(&c, 9, 0, out[i], &fw, &fh);
+    CHECK(w > 0 && w <= 95 && fw == w);
+    CHECK(strstr(out[i], "\xE2\x80\xA6") != 0);   /* it was cut */
+    CHECK(out[i][0] == 'B');                          /* the start stays */
+  }
+  for (int i = 0; i < 4; i++)
+    for (int j = i + 1; j < 4; j++) CHECK(strcmp(out[i], out[j]) != 0);
+  CHECK(strstr(out[0], "cpu_time") && strstr(out[1], "real_time"));
+  /* no shared start: cut in the middle, both ends stay */
+  text_fit_mid(&c, 9, 0, "alpha-beta-gamma-delta-epsilon", -1, 80, out[0], sizeof out[0]);
+  CHECK(strncmp(out[0], "alp", 3) == 0 && strlen(out[0]) > 5 &&
+        strcmp(out[0] + strlen(out[0]) - 3, "lon") == 0);
+  /* what fits is left alone */
+  CHECK(text_fit_mid(&c, 9, 0, "short", 4, 95, out[0], sizeof out[0]) > 0 && strcmp(out[0], "short") == 0);
+  canvas_close(&c);
+}
+
 static void test_format_helpers(void) {
   char b[64];
   chart_fmt_number(12500, 2500, 20000, b, sizeof b);
-  CHECK_STR(b, "12,500");
+  CHECK_STR(b, "12.5\xE2\x80\x89k");
   chart_fmt_number(2500000, 500000, 5000000, b, sizeof b);
-  CHECK_STR(b, "2.5M");
+  CHECK_STR(b, "2.5\xE2\x80\x89M");
   chart_fmt_number(3e9, 1e9, 4e9, b, sizeof b);
-  CHECK_STR(b, "3G");
+  CHECK_STR(b, "3\xE2\x80\x89G");
   chart_fmt_number(0.25, 0.05, 1, b, sizeof b);
   CHECK_STR(b, "0.25");
   chart_fmt_number(0.0002, 0.0001, 0.0005, b, sizeof b);
-  CHECK_STR(b, "200\xC2\xB5");
+  CHECK_STR(b, "200\xE2\x80\x89\xC2\xB5");
   chart_fmt_number(0, 0.0001, 0.0005, b, sizeof b);
   CHECK_STR(b, "0");
   chart_fmt_number(-1500, 500, 2000, b, sizeof b);
   CHECK_STR(b, "-1500");
   chart_fmt_number(-15000, 5000, 20000, b, sizeof b);
-  CHECK_STR(b, "-15,000");
+  CHECK_STR(b, "-15\xE2\x80\x89k");
   chart_fmt_value(0.5, b, sizeof b);
   CHECK_STR(b, "0.5");
   chart_fmt_value(48.53, b, sizeof b);
-  CHECK_STR(b, "48.5");
+  CHECK_STR(b, "48.53");
   chart_fmt_value(120000, b, sizeof b);
-  CHECK_STR(b, "120,000");
+  CHECK_STR(b, "120\xE2\x80\x89k");
+  /* the examples: at most 4 significant digits */
+  chart_fmt_value(220889300, b, sizeof b);
+  CHECK_STR(b, "220.9\xE2\x80\x89M");
+  chart_fmt_value(115152553, b, sizeof b);
+  CHECK_STR(b, "115.2\xE2\x80\x89M");
+  chart_fmt_value(1234.5678, b, sizeof b);
+  CHECK_STR(b, "1235");
+  chart_fmt_value(0.000123456, b, sizeof b);
+  CHECK_STR(b, "123.5\xE2\x80\x89\xC2\xB5");
   chart_fmt_value(2500000, b, sizeof b);
-  CHECK_STR(b, "2.5M");
+  CHECK_STR(b, "2.5\xE2\x80\x89M");
   chart_fmt_value(3.0001, b, sizeof b);
   CHECK_STR(b, "3");
   double t[32], step;
@@ -512,6 +569,7 @@ int main(void) {
   CHECK(db != 0);
   if (!db) return unit_done();
   test_format_helpers();
+  test_label_cut();
   test_horizontal_series();
   test_marker_at_date();
   test_heatmap_hottest();

@@ -209,11 +209,89 @@ class ChartsCli(harness.TempDirTest):
                                      f"{kind}: {bad} pixels differ from {golden}")
 
     def test_golden_comparison_can_fail(self):
-        # the same chart with one more point must not pass as the golden line chart
-        sql = GOLDEN["line"].replace("i < 199", "i < 201")
+        # the same chart with a few more points must not pass as the golden line
+        # chart: more pixels differ than test_golden_images tolerates
+        sql = GOLDEN["line"].replace("i < 199", "i < 209")
         png, _ = self.plot(sql)
         want = pngread.decode(open(os.path.join(GOLDEN_DIR, "golden_line.png"), "rb").read())
-        self.assertGreater(diff_pixels(pngread.decode(png), want), 0)
+        got = pngread.decode(png)
+        self.assertGreater(diff_pixels(got, want), got.w * got.h // 500)
+
+    def layout(self, sql):
+        """(PNG bytes, chart_layout() of it as a dict) through Python's sqlite3."""
+        r = harness.python_with_ext(
+            "import json\n"
+            "con = sqlite3.connect(':memory:'); load(con)\n"
+            f"png = con.execute({sql!r}).fetchone()[0]\n"
+            "print(json.dumps({'png': png.hex(), 'layout': con.execute('SELECT chart_layout(?)', (png,)).fetchone()[0]}))\n")
+        self.assertEqual(r.rc, 0, r.err)
+        import json
+        d = json.loads(r.out)
+        return bytes.fromhex(d["png"]), (json.loads(d["layout"]) if d["layout"] else None)
+
+    def test_layout_marks_sit_on_the_drawn_points(self):
+        # three points of one series; the box of each mark is centred on its disc
+        png, lay = self.layout("SELECT chart_scatter(x, y, 'lat', '{\"width\":400,\"height\":300,"
+                               "\"x_label\":\"size\",\"x_unit\":\"KiB\",\"y_label\":\"latency\","
+                               "\"y_unit\":\"ms\"}') FROM (SELECT 1 AS x, 10 AS y UNION ALL "
+                               "SELECT 2, 30.25 UNION ALL SELECT 3, 220889300)")
+        self.assertEqual((lay["width"], lay["height"], lay["truncated"]), (400, 300, False))
+        self.assertEqual((lay["x"], lay["y"]), ("size", "latency"))
+        marks = {m["y"]: m for m in lay["marks"]}
+        self.assertEqual(sorted(marks), ["10 ms", "220.889\u2009M ms", "30.25 ms"])
+        self.assertEqual(marks["30.25 ms"]["x"], "2 KiB")
+        self.assertEqual(marks["30.25 ms"]["series"], "lat")
+        img = pngread.decode(png)
+        for m in lay["marks"]:
+            x0, y0, x1, y1 = m["box"]
+            r, g, b = img.px((x0 + x1) // 2, (y0 + y1) // 2)
+            self.assertEqual((r, g, b), (0x00, 0x72, 0xB2), m)       # the disc's colour
+        # the higher value is drawn higher
+        self.assertLess(marks["220.889\u2009M ms"]["box"][1], marks["10 ms"]["box"][1])
+
+    def test_layout_of_bars_cells_and_markers(self):
+        _, lay = self.layout("SELECT chart_bar(c, v, 's', '{\"width\":400,\"height\":300}') FROM "
+                             "(SELECT 'BM_Sort/1024:cpu_time' AS c, 115152553 AS v UNION ALL "
+                             "SELECT 'BM_Sort/1024:real_time', 220889300)")
+        self.assertEqual([(m["x"], m["y"]) for m in lay["marks"]],
+                         [("BM_Sort/1024:cpu_time", "115.153\u2009M"), ("BM_Sort/1024:real_time", "220.889\u2009M")])
+        tall = lay["marks"][1]["box"]
+        self.assertLess(tall[1], lay["marks"][0]["box"][1])
+        _, lay = self.layout("SELECT chart_heatmap('b', 'row', 7, '{\"width\":300,\"height\":200}')")
+        self.assertEqual(len(lay["marks"]), 1)
+        self.assertEqual((lay["marks"][0]["series"], lay["marks"][0]["x"], lay["marks"][0]["y"], lay["y"]),
+                         ("row", "b", "7", "value"))
+        _, lay = self.layout("SELECT chart_line(d, 1, 's', '{\"markers\":[{\"x\":\"2025-03-25\","
+                             "\"label\":\"v1.5.0\"}]}') FROM (SELECT '2025-01-01' AS d UNION ALL SELECT '2025-12-31')")
+        self.assertEqual([(m["series"], m["x"]) for m in lay["marks"]][-1], ("v1.5.0", "2025-03-25"))
+        self.assertIn(("s", "2025-12-31", "1"), [(m["series"], m["x"], m["y"]) for m in lay["marks"]])
+        # no marks on request; not a PNG is an error
+        _, lay = self.layout("SELECT chart_line(1, 1, 's', '{\"marks\":false}')")
+        self.assertIsNone(lay)
+        r = harness.python_with_ext(
+            "con = sqlite3.connect(':memory:'); load(con)\n"
+            "try:\n"
+            "    con.execute(\"SELECT chart_layout(x'00')\").fetchone()\n"
+            "except sqlite3.Error as e:\n"
+            "    print(e)\n")
+        self.assertIn("chart_layout: the argument is not a PNG", r.out)
+
+    def test_html_report_has_image_maps_and_no_script(self):
+        self.ok(["sql", "CREATE TABLE r(bench, ops, build); INSERT INTO r VALUES "
+                        "('read', 100, 'base'), ('read', 90.5, 'cand');"
+                        "CREATE VIEW r_chart AS SELECT chart_bar(bench, ops, build, "
+                        "'{\"width\":500,\"height\":300,\"y_unit\":\"ops/s\"}') AS chart FROM r"])
+        html = os.path.join(self.tmp, "r.html")
+        self.ok(["report", "r_chart", "--html", html])
+        page = open(html, encoding="utf-8").read()
+        self.assertNotIn("<script", page.lower())
+        self.assertIn('usemap="#chart-map-1"', page)
+        areas = re.findall(r'<area shape="rect" coords="(\d+),(\d+),(\d+),(\d+)" title="([^"]*)"', page)
+        self.assertEqual(len(areas), 2)
+        self.assertEqual(areas[1][4], "cand&#10;x: read&#10;y: 90.5 ops/s")
+        # the marks chunk is not embedded twice: the page's PNG has none
+        b64 = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
+        self.assertNotIn("perfsql:marks", pngread.text_chunks(base64.b64decode(b64)))
 
     def test_demo_writes_every_kind(self):
         out = os.path.join(self.tmp, "out")

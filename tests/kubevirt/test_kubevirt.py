@@ -441,7 +441,7 @@ class KubevirtLoad(harness.TempDirTest):
         rows.sort(key=lambda r: (r[3], r[0]))
         values = ",".join(f"('{x}', {y!r}, '{s}')" for x, y, s, k in rows)
         opts = json.dumps({"title": f"Weekly {metric} for vmi", "x_type": "time", "x_label": "Start date of week",
-                           "y_label": "Metric Value", "width": 1000, "height": 500,
+                           "y_label": "Metric Value", "y_unit": "s" if "Seconds" in metric else "count" if metric.endswith("count") else "", "width": 1000, "height": 500,
                            "series": {"individual metrics": {"mode": "markers"},
                                       "weekly averages": {"mode": "lines+markers"}}, "markers": []})
         ref = os.path.join(self.tmp, "ref.png")

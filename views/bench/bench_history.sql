@@ -1,8 +1,9 @@
--- bench_history: change points in each metric's history (Apache Otava's detector).
+-- bench_history: change points in each metric's history (Apache Otava's detector, default options).
 --
 -- Question: at which run did a metric's level change, by how much, and how sure is it?
--- Runs the changepoints() table-valued function (defaults: window 50, step 25,
--- p <= 0.001, no minimum magnitude) over every (label, metric) series of bench_series.
+-- The parameterized report bench_change_points() with every option at its default (window 50,
+-- step 25, p <= 0.001, no minimum magnitude, every run) over every (label, metric) series of
+-- bench_series; call bench_change_points(...) directly for `bench history`'s options.
 -- Columns:
 --   label          run label (each label is its own history)
 --   metric         metric name
@@ -15,14 +16,5 @@
 --   change_pct     100 * (mean_after / mean_before - 1)
 --   pvalue         two-sided pooled t-test p-value between the two segments
 CREATE VIEW bench_history AS
-WITH series AS (
-  SELECT label, metric, json_group_array(json_array(pos, value)) AS points
-  FROM bench_series
-  GROUP BY label, metric
-)
-SELECT s.label, s.metric, b.pos, b.run_id, b.run_at, b.git_commit,
-       cp.mean_before, cp.mean_after, cp.change_pct, cp.pvalue
-FROM series AS s
-JOIN changepoints(s.points) AS cp
-JOIN bench_series AS b ON b.label = s.label AND b.metric = s.metric AND b.pos = cp.key
-ORDER BY s.label, s.metric, b.pos;
+SELECT label, metric, pos, run_id, run_at, git_commit, mean_before, mean_after, change_pct, pvalue
+FROM bench_change_points();

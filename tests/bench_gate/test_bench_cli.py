@@ -147,7 +147,8 @@ class CompareAndCheck(harness.TempDirTest):
         r = self.fails(["bench", "check", "--baseline", data("seed_baseline.json"),
                         "--current", data("seed_current.json")])
         self.assertIn("❌ 2 regressions detected!", r.out)
-        self.assertIn("transfer_1mb_bandwidth: -15.93% (threshold 10%)", r.out)   # inferred better: higher
+        self.assertIn("transfer_1mb_bandwidth: -15.93% (threshold 10% (higher); 1 vs 1 repetitions: no U test;"
+                      " judged on the threshold)", r.out)   # inferred better: higher
         self.assertIn("| lookup_linear_scan_time | 487 nanoseconds | 540 nanoseconds | +10.88% |", r.out)
         out = os.path.join(self.tmp, "report.md")
         r = self.ok(["bench", "check", "--baseline", data("seed_baseline.json"), "--current",
@@ -182,6 +183,30 @@ class CompareAndCheck(harness.TempDirTest):
         self.ok(["bench", "compare", "main", data("results.csv"), "--label", "pr-1"])
         self.assertEqual(self.query("SELECT label FROM bench_run ORDER BY id"), [("main",), ("main",), ("pr-1",)])
 
+    def test_u_test_decides_only_where_it_can_reach_alpha(self):
+        # the smallest two-sided p at nx vs ny (no ties) is 2 / C(nx + ny, nx): below 0.05 from
+        # 2 vs 8, 3 vs 5, 4 vs 4 on; below that the threshold (and the noise rule) decide
+        def run(path, n, level):
+            with open(path, "w") as f:
+                f.write("".join(f"t,{level + 0.01 * i},ms,{i}\n" for i in range(n)))
+            return path
+        cases = [(2, 7, "threshold"), (2, 8, "U test"), (3, 4, "threshold"), (3, 5, "U test"), (4, 4, "U test"),
+                 (1, 10, "threshold"), (5, 1, "threshold")]
+        for nb, nc, want in cases:
+            with self.subTest(nb=nb, nc=nc):
+                b = run(os.path.join(self.tmp, "b.csv"), nb, 100.0)
+                c = run(os.path.join(self.tmp, "c.csv"), nc, 150.0)
+                row = json.loads(self.ok(["bench", "compare", b, c, "--format", "json"]).out)[0]
+                self.assertEqual((row["judged_by"], row["verdict"]), (want, "regression"), row)
+                if want == "U test":
+                    self.assertLess(row["p_value"], 0.05)
+                    self.assertNotIn("cannot reach", row["note"] or "")
+                elif nb > 1 and nc > 1:
+                    self.assertIn(f"{nb} vs {nc} repetitions: U test cannot reach p<0.05; judged on the threshold",
+                                  row["note"])
+                else:
+                    self.assertIn(f"{nb} vs {nc} repetitions: no U test; judged on the threshold", row["note"])
+
     def test_thresholds_errors_have_line_and_column(self):
         cases = [
             ("default: {threshold_pct: 10\nmetrics: [", "line 2, column"),
@@ -189,6 +214,7 @@ class CompareAndCheck(harness.TempDirTest):
             ("metrics:\n  a: {better: faster}\n", "t.yaml:line 2, column 15: better must be 'lower' or 'higher'"),
             ("defaults: 10\n", "t.yaml:line 1, column 1: unknown key 'defaults'"),
             ("metrics:\n  a: 5\n  a: 6\n", "t.yaml:line 3, column 3: duplicate rule for 'a'"),
+            ("noise_k: -1\n", "t.yaml:line 1, column 10: noise_k must be a number in [0, 100]"),
         ]
         for text, want in cases:
             with self.subTest(text=text):
@@ -223,6 +249,7 @@ class History(harness.TempDirTest):
         self.assertIn("nightly,latency,25,", r.out)
         r = self.ok(["bench", "history", "--window", "20", "--metric", "lat*", "--format", "csv"])
         self.assertIn("nightly,latency,25,", r.out)
+        self.history_controls(lat)
         # the HTML report: comparison + history charts with the change point marked
         html = os.path.join(self.tmp, "r.html")
         # run 40 is the first nightly (loaded last), the label's latest run is run 1
@@ -236,6 +263,45 @@ class History(harness.TempDirTest):
         self.assertGreaterEqual(page.count("data:image/png;base64,"), 4)   # bars, speedup, 2 histories
         r = self.fails(["bench", "report", "--baseline", "1"], rc=2)
         self.assertIn("--html", r.err)
+
+    def history_controls(self, lat):
+        """Otava's controls (--since/--until/--last, --pvalue, --magnitude, --window) select the
+        runs and tune the detector; each result equals changepoints() on the same sub-series."""
+        def hist(*args):
+            r = self.ok(["bench", "history", "--label", "nightly", "--metric", "latency", "--format", "json"] + list(args))
+            return [(x["pos"], x["git_commit"], x["mean_before"], x["mean_after"], x["change_pct"]) for x in json.loads(r.out)]
+
+        def oracle(first, last, *opts):   # positions first..last (1-based), straight through changepoints()
+            pts = json.dumps([[p, lat[p - 1]] for p in range(first, last + 1)])
+            args = ", ".join(["?"] * (1 + len(opts)))
+            return [(k, f"c{k - 1:02d}", b, a, c) for k, b, a, c in self.query_ext_params(
+                f"SELECT key, mean_before, mean_after, change_pct FROM changepoints({args})", [pts] + list(opts))]
+
+        full = hist()
+        self.assertEqual([r[0] for r in full], [25])
+        self.assertEqual(full, oracle(1, 40))
+        self.assertAlmostEqual(full[0][4], 100 * (full[0][3] / full[0][2] - 1), places=9)
+        self.assertEqual(hist("--magnitude", "0.5"), [])                 # a 30 % step is below 50 %
+        self.assertEqual(hist("--magnitude", "0.2"), oracle(1, 40, 50, 0.001, 0.2))
+        self.assertEqual(hist("--last", "10"), [])                       # runs 31..40: one level
+        self.assertEqual(hist("--last", "20"), oracle(21, 40))
+        # run i ran at 2026-01-01T<i>:00 (i < 24), then 2026-01-02
+        self.assertEqual(hist("--since", "2026-01-01T20:00:00Z"), oracle(21, 40))
+        self.assertEqual(hist("--until", "2026-01-01T20:00:00Z"), [])    # runs 1..20: before the step
+        self.assertEqual(hist("--since", "2026-01-01T10:00:00Z", "--until", "2026-01-02T05:00:00Z", "--window", "8",
+                              "--pvalue", "0.01"), oracle(11, 29, 8, 0.01))   # runs 10..28
+        self.assertEqual(hist("--pvalue", "1e-30"), oracle(1, 40, 50, 1e-30))
+        r = self.fails(["bench", "history", "--window", "1"], rc=2)
+        self.assertIn("--window must be an integer in 2..1000", r.err)
+        r = self.fails(["bench", "history", "--pvalue", "0"], rc=2)
+        self.assertIn("--pvalue must be a number in (0, 1]", r.err)
+
+    def query_ext_params(self, sql, params):
+        r = harness.python_with_ext(
+            f"con = sqlite3.connect(':memory:'); load(con)\n"
+            f"print(json.dumps(con.execute({sql!r}, {tuple(params)!r}).fetchall()))\n")
+        self.assertEqual(r.rc, 0, repr(r))
+        return [tuple(x) for x in json.loads(r.out)]
 
     def query_ext(self, sql):
         r = harness.python_with_ext(

@@ -1,0 +1,29 @@
+/*
+** chart_png.h — the PNG files the chart aggregates return: the encoder of
+** a Canvas (ext/chart_png.c) and the reader of the marks chunk that the
+** HTML writer (cli/html.c) and chart_layout() use. No SQLite calls in the
+** reader functions: they work on any buffer, in the CLI or the extension.
+**
+** Marks chunk: an iTXt chunk with keyword "perfsql:marks" (zlib-compressed
+** when long) whose text is
+**     perfsql-marks 1 <width> <height> <truncated 0|1>\n
+**     #axes\t<name of x>\t<name of y>\n
+**     <x0> <y0> <x1> <y1>\t<series>\t<x>\t<y>\n      (one line per mark)
+** boxes in image pixels, [x0,x1) x [y0,y1); series/x/y as shown on hover
+** (tabs and newlines in them were replaced by spaces).
+*/
+#ifndef PERFSQL_CHART_PNG_H
+#define PERFSQL_CHART_PNG_H
+
+#include <stddef.h>
+
+#define CHART_MARKS_KEYWORD "perfsql:marks"
+
+/* The marks text of a PNG (malloc'd, NUL-terminated; free()), or NULL when
+** it has none. *is_png = 0 when data is not a PNG at all. */
+char *chart_png_marks(const void *data, size_t n, int *is_png);
+/* Copies the PNG without its marks chunk into out (room for n bytes);
+** returns the new length (n when there was no chunk), 0 if not a PNG. */
+size_t chart_png_strip_marks(const void *data, size_t n, unsigned char *out);
+
+#endif
