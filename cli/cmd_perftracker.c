@@ -9,21 +9,26 @@
 **     --url the two jobs must already be loaded (ids or uuids), or --product
 **     picks them among loaded jobs.
 **  2. Analysis: one pt_comparison row with the detector configuration (flags
-**     override the upstream defaults); every figure comes from the views
-**     pt_regression, pt_summary, pt_curve_point, pt_test_diff.
-**  3. Output in --out DIR: result.json (upstream result_v2.json schema,
-**     figures rounded to 2 decimals like Python's round()), report.md
-**     (deterministic executive summary; rule in views/perftracker/
-**     pt_summary.sql), one PNG per regressed curve (chart_line with the worst
-**     window shaded), and the optional LLM narrative (a failure is a warning).
+**     override the upstream defaults); every figure comes from the views:
+**     pt_result (summary, verdict, title, result_json), the parameterized
+**     report pt_regression_chart (regressions in rank order with their
+**     charts) and pt_test_diff. The curves are analysed twice per report
+**     (pt_result, pt_regression_chart), nothing is stored in between.
+**  3. Output in --out DIR: result.json (upstream's result_v2.json byte for
+**     byte: pt_result.result_json), report.md (deterministic executive
+**     summary; rule in views/perftracker/pt_result.sql), PNG charts of the
+**     --charts N worst regressions (default 20; all; none), and the optional
+**     LLM narrative (a failure is a warning).
 **  4. --upload posts report.md as an artifact linked to the candidate job's
 **     uuid and prints its URL.
 **  5. Exit: 0, 1 when a critical regression is found or on error, 2 usage.
 */
 #include "cli.h"
 #include "perftracker/perftracker.h"
+#include "sql_stmt.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +36,15 @@
 const char usage_perftracker[] =
     "usage: perfsql perftracker [--url URL [--project N]] (--product NAME | BASE_ID CAND_ID) [options]\n"
     "Compares two PerfTracker jobs curve by curve (the AI tool's detector, as SQL views) and writes\n"
-    "result.json, report.md and one PNG per regressed curve into --out DIR.\n"
+    "result.json (upstream's result_v2.json, byte for byte), report.md and PNG charts of the worst\n"
+    "regressed curves into --out DIR.\n"
     "  --url URL            PerfTracker server; jobs are downloaded with ?as_json=1 and loaded.\n"
     "                       Without --url, BASE_ID/CAND_ID (job ids or uuids) must be loaded already.\n"
     "  --project N          project id (default 1)\n"
     "  --product NAME       auto-discovery: newest job and the newest earlier job of another version on\n"
     "                       the same hardware (local runs skipped), hardware with the newest candidate\n"
     "  --out DIR            output directory (default perftracker-report)\n"
+    "  --charts N|all|none  PNG charts for the N worst regressions (default 20), every one, or none\n"
     "  --upload             upload report.md as an artifact linked to the candidate job (needs --url)\n"
     "  --ttl-days N         artifact lifetime (default 180)\n"
     "  --timeout S          whole-request timeout in seconds (default 60); --retries N (default 3)\n"
@@ -62,15 +69,6 @@ const char usage_load_perftracker[] =
     "example: perfsql load perftracker job-85817.json job-86303.json\n";
 
 /* ---- small SQL helpers ---------------------------------------------------- */
-
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-    cli_fail("%s", sqlite3_errmsg(db));
-    return NULL;
-  }
-  return st;
-}
 
 static char *col_dup(sqlite3_stmt *st, int i) {
   const unsigned char *t = sqlite3_column_text(st, i);
@@ -105,6 +103,7 @@ typedef struct PtArgs {
   int nrefs, project, upload, ttl_days, insecure, replace, page_size, max_jobs, force;
   long timeout, llm_timeout;
   int retries;
+  int charts;   /* charts for ranks 1..charts; -1 = all */
   /* detector */
   int min_window, max_window, min_points, honour_less_better;
   double min_deg, severe, critical, consistency, visual_sep, min_baseline, alpha;
@@ -119,6 +118,7 @@ static void args_defaults(PtArgs *a) {
   a->page_size = 500;
   a->max_jobs = 20000;
   a->retries = -1;
+  a->charts = 20;
   a->llm_timeout = 600;
   a->min_window = 3;
   a->max_window = 7;
@@ -165,6 +165,12 @@ static int parse_args(int argc, char **argv, PtArgs *a) {
     else if (arg_flag(argv, i, "--replace")) a->replace = 1;
     else if (arg_flag(argv, i, "--force")) a->force = 1;
     else if (arg_flag(argv, i, "--upstream-direction")) a->honour_less_better = 0;
+    else if (arg_value(argc, argv, &i, "--charts", &v)) {
+      if (strcmp(v, "all") == 0) a->charts = -1;
+      else if (strcmp(v, "none") == 0) a->charts = 0;
+      else if (num_arg("--charts", v, 0, 1e9, &d)) return -1;
+      else a->charts = (int)d;
+    }
     else {
       NUM("--project", 0, 1e9, a->project)
       NUM("--ttl-days", 1, 36500, a->ttl_days)
@@ -202,11 +208,17 @@ static int parse_args(int argc, char **argv, PtArgs *a) {
 
 /* A loaded job by PerfTracker id or uuid: the newest load wins. */
 static sqlite3_int64 find_loaded_job(sqlite3 *db, const char *ref) {
-  sqlite3_stmt *st = prep(db,
-                          "SELECT id FROM pt_job WHERE (?1 GLOB '[0-9]*' AND NOT ?1 GLOB '*[^0-9]*'"
-                          " AND job_id = CAST(?1 AS INTEGER)) OR uuid = lower(?1) ORDER BY id DESC LIMIT 1");
-  if (!st) return 0;
-  sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+  sqlite3_stmt *st = NULL;
+  char *err = NULL;
+  if (sql_prepare(db,
+                  "SELECT id FROM pt_job WHERE (?1 GLOB '[0-9]*' AND NOT ?1 GLOB '*[^0-9]*'"
+                  " AND job_id = CAST(?1 AS INTEGER)) OR uuid = lower(?1) ORDER BY id DESC LIMIT 1",
+                  &st, &err) != SQLITE_OK) {
+    cli_fail("%s", err);
+    sqlite3_free(err);
+    return 0;
+  }
+  sql_bind_text(st, 1, ref);
   sqlite3_int64 id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
   return id;
@@ -223,16 +235,22 @@ static int parse_job_id(const char *ref, sqlite3_int64 *id) {
 /* Picks baseline/candidate with pt_comparable_jobs. server NULL = loaded jobs of any origin. */
 static int discover(sqlite3 *db, const char *server, int project, const char *product, sqlite3_int64 ids[2],
                     char *uuids[2], int quiet) {
-  sqlite3_stmt *st = prep(db,
-                          "SELECT baseline_job_id, candidate_job_id, baseline_uuid, candidate_uuid, hardware,"
-                          " baseline_ver, candidate_ver, baseline_end, candidate_end,"
-                          " coalesce(baseline_job_id, baseline_uuid), coalesce(candidate_job_id, candidate_uuid)"
-                          " FROM pt_comparable_jobs"
-                          " WHERE product_name = ?1 AND chosen AND (?2 IS NULL OR (server = ?2 AND project_id = ?3))"
-                          " ORDER BY candidate_end DESC LIMIT 1");
-  if (!st) return -1;
-  sqlite3_bind_text(st, 1, product, -1, SQLITE_STATIC);
-  if (server) sqlite3_bind_text(st, 2, server, -1, SQLITE_STATIC);
+  sqlite3_stmt *st = NULL;
+  char *err = NULL;
+  if (sql_prepare(db,
+                  "SELECT baseline_job_id, candidate_job_id, baseline_uuid, candidate_uuid, hardware,"
+                  " baseline_ver, candidate_ver, baseline_end, candidate_end,"
+                  " coalesce(baseline_job_id, baseline_uuid), coalesce(candidate_job_id, candidate_uuid)"
+                  " FROM pt_comparable_jobs"
+                  " WHERE product_name = ?1 AND chosen AND (?2 IS NULL OR (server = ?2 AND project_id = ?3))"
+                  " ORDER BY candidate_end DESC LIMIT 1",
+                  &st, &err) != SQLITE_OK) {
+    cli_fail("%s", err);
+    sqlite3_free(err);
+    return -1;
+  }
+  sql_bind_text(st, 1, product);
+  sql_bind_text(st, 2, server);
   sqlite3_bind_int(st, 3, project);
   int rc = -1;
   if (sqlite3_step(st) == SQLITE_ROW) {
@@ -267,8 +285,13 @@ static sqlite3_int64 make_comparison(sqlite3 *db, sqlite3_int64 base, sqlite3_in
                               cols);
   sqlite3_int64 id = 0;
   for (int pass = 0; pass < 2; pass++) {
-    sqlite3_stmt *st = prep(db, pass ? sel : ins);
-    if (!st) break;
+    sqlite3_stmt *st = NULL;
+    char *err = NULL;
+    if (sql_prepare(db, pass ? sel : ins, &st, &err) != SQLITE_OK) {
+      cli_fail("%s", err);
+      sqlite3_free(err);
+      break;
+    }
     sqlite3_bind_int64(st, 1, base);
     sqlite3_bind_int64(st, 2, cand);
     sqlite3_bind_int(st, 3, a->min_window);
@@ -282,9 +305,14 @@ static sqlite3_int64 make_comparison(sqlite3 *db, sqlite3_int64 base, sqlite3_in
     sqlite3_bind_int(st, 11, a->min_points);
     sqlite3_bind_int(st, 12, a->honour_less_better);
     sqlite3_bind_double(st, 13, a->alpha);
-    int rc = sqlite3_step(st);
-    if (pass && rc == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
-    else if (rc != SQLITE_DONE && rc != SQLITE_ROW) cli_fail("%s", sqlite3_errmsg(db));
+    if (pass == 0) {
+      if (sql_step_done(st, &err) != SQLITE_OK) {
+        cli_fail("%s", err);
+        sqlite3_free(err);
+      }
+    } else if (sqlite3_step(st) == SQLITE_ROW) {
+      id = sqlite3_column_int64(st, 0);
+    }
     sqlite3_finalize(st);
   }
   sqlite3_free(ins);
@@ -292,72 +320,68 @@ static sqlite3_int64 make_comparison(sqlite3 *db, sqlite3_int64 base, sqlite3_in
   return id;
 }
 
-/* Materialises the views for one comparison into temp tables (each view is
-** computed once per report instead of once per query). */
-static int materialise(sqlite3 *db, sqlite3_int64 cmp) {
-  char *sql = sqlite3_mprintf(
-      "DROP TABLE IF EXISTS temp.ptr_reg; DROP TABLE IF EXISTS temp.ptr_sum;"
-      " DROP TABLE IF EXISTS temp.ptr_point; DROP TABLE IF EXISTS temp.ptr_diff;"
-      "CREATE TEMP TABLE ptr_reg AS SELECT * FROM pt_regression WHERE comparison = %lld;"
-      "CREATE TEMP TABLE ptr_sum AS SELECT * FROM pt_summary WHERE comparison = %lld;"
-      "CREATE TEMP TABLE ptr_point AS SELECT p.* FROM pt_curve_point AS p JOIN ptr_reg AS r"
-      "  USING (comparison, endpoint, metric_type, threads, scenario) WHERE p.comparison = %lld;"
-      "CREATE TEMP TABLE ptr_diff AS SELECT * FROM pt_test_diff WHERE comparison = %lld;",
-      (long long)cmp, (long long)cmp, (long long)cmp, (long long)cmp);
+/* ---- what the views say ------------------------------------------------------ */
+
+typedef struct Summary {
+  char *decision, *risk, *bver, *cver, *hardware, *buuid, *cuuid, *product, *title, *result;
+  long long bid, cid;
+  int curves, regressions, critical, severe, moderate, high, medium, low, worse, better;
+} Summary;
+
+/* One row of pt_regression_chart; chart = the PNG's file name, NULL when not drawn. */
+typedef struct Reg {
+  int rank, threads, size, points;
+  char *endpoint, *metric, *scenario, *severity, *confidence, *quality, *location, *median, *chart;
+  double mean, max, consistency, visual_sep;
+} Reg;
+
+static void free_summary(Summary *s) {
+  char *p[] = {s->decision, s->risk, s->bver, s->cver, s->hardware, s->buuid, s->cuuid, s->product, s->title,
+               s->result};
+  for (size_t i = 0; i < sizeof p / sizeof *p; i++) sqlite3_free(p[i]);
+}
+
+static void free_regs(Reg *r, int n) {
+  for (int i = 0; r && i < n; i++) {
+    char *p[] = {r[i].endpoint, r[i].metric, r[i].scenario, r[i].severity, r[i].confidence, r[i].quality,
+                 r[i].location, r[i].median, r[i].chart};
+    for (size_t k = 0; k < sizeof p / sizeof *p; k++) sqlite3_free(p[k]);
+  }
+  sqlite3_free(r);
+}
+
+/* pt_result: the summary, the title and result_json (analysis + t-test, computed once). */
+static int read_result(sqlite3 *db, sqlite3_int64 cmp, Summary *s) {
+  memset(s, 0, sizeof *s);
+  sqlite3_stmt *st = NULL;
   char *err = NULL;
-  int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) {
-    cli_fail("analysis failed: %s", err ? err : sqlite3_errmsg(db));
+  if (sql_prepare(db,
+                  "SELECT decision, risk, baseline_ver, candidate_ver, hardware, baseline_uuid, candidate_uuid,"
+                  " candidate_product, title, result_json, baseline_job_id, candidate_job_id, curves_analyzed,"
+                  " regressions_detected, critical, severe, moderate, high, medium, low, tests_worse, tests_better"
+                  " FROM pt_result WHERE comparison = ?1",
+                  &st, &err) != SQLITE_OK) {
+    cli_fail("analysis failed: %s", err);
     sqlite3_free(err);
     return -1;
   }
-  return 0;
-}
-
-/* result.json in the upstream result_v2.json schema. */
-static char *result_json(sqlite3 *db, sqlite3_int64 cmp) {
-  static const char *sql =
-      "SELECT json_object("
-      " 'detection_method', 'visual_pattern_recognition_v2',"
-      " 'config', json_object('min_window_size', c.min_window_size, 'min_degradation_pct', c.min_degradation_pct,"
-      "   'severe_degradation_pct', c.severe_pct, 'consistency_threshold', c.consistency,"
-      "   'min_visual_separation', c.min_visual_sep),"
-      " 'metadata', json_object("
-      "   'run1', json_object('id', b.job_id, 'product_ver', b.product_ver, 'tests_total', b.tests_total,"
-      "     'tests_errors', b.tests_errors, 'tests_failed', b.tests_failed),"
-      "   'run2', json_object('id', d.job_id, 'product_ver', d.product_ver, 'tests_total', d.tests_total,"
-      "     'tests_errors', d.tests_errors, 'tests_failed', d.tests_failed)),"
-      " 'summary', json_object('curves_analyzed', s.curves_analyzed, 'regressions_detected', s.regressions_detected,"
-      "   'by_severity', json_object('critical', s.critical, 'severe', s.severe, 'moderate', s.moderate),"
-      "   'by_confidence', json_object('high', s.high, 'medium', s.medium, 'low', s.low)),"
-      " 'regressions', (SELECT json_group_array(json(r)) FROM (SELECT json_object("
-      "   'endpoint', endpoint, 'metric_type', metric_type, 'threads', threads, 'scenario', scenario,"
-      "   'severity', severity, 'confidence', confidence, 'data_quality', data_quality,"
-      "   'points_analyzed', points_analyzed,"
-      "   'median_pct_change_overall', pt_round(median_pct_change_overall, 2),"
-      "   'worst_window', json_object('location', location, 'size', size,"
-      "     'median_degradation_pct', pt_round(median_degradation_pct, 2),"
-      "     'mean_degradation_pct', pt_round(mean_degradation_pct, 2),"
-      "     'max_degradation_pct', pt_round(max_degradation_pct, 2),"
-      "     'consistency_score', pt_round(consistency_score, 2),"
-      "     'visual_separation', pt_round(visual_separation, 2)),"
-      "   'all_windows', (SELECT json_group_array(json_object('location', w.value ->> 'location',"
-      "     'median_degradation', pt_round(w.value ->> 'median_degradation', 2),"
-      "     'consistency', pt_round(w.value ->> 'consistency', 2))) FROM json_each(all_windows) AS w)"
-      "   ) AS r FROM temp.ptr_reg ORDER BY rank)))"
-      " FROM pt_comparison AS c JOIN pt_job AS b ON b.id = c.baseline JOIN pt_job AS d ON d.id = c.candidate"
-      " JOIN temp.ptr_sum AS s ON s.comparison = c.id WHERE c.id = ?1";
-  sqlite3_stmt *st = prep(db, sql);
-  if (!st) return NULL;
   sqlite3_bind_int64(st, 1, cmp);
-  char *out = sqlite3_step(st) == SQLITE_ROW ? col_dup(st, 0) : NULL;
-  if (!out) cli_fail("result.json: %s", sqlite3_errmsg(db));
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    char **texts[] = {&s->decision, &s->risk, &s->bver, &s->cver, &s->hardware, &s->buuid, &s->cuuid,
+                      &s->product, &s->title, &s->result};
+    for (int i = 0; i < 10; i++) *texts[i] = col_dup(st, i);
+    s->bid = sqlite3_column_int64(st, 10);
+    s->cid = sqlite3_column_int64(st, 11);
+    int *ints[] = {&s->curves, &s->regressions, &s->critical, &s->severe, &s->moderate,
+                   &s->high, &s->medium, &s->low, &s->worse, &s->better};
+    for (int i = 0; i < 10; i++) *ints[i] = sqlite3_column_int(st, 12 + i);
+  } else {
+    cli_fail("analysis failed: %s", rc == SQLITE_DONE ? "no such comparison" : sqlite3_errmsg(db));
+  }
   sqlite3_finalize(st);
-  return out;
+  return rc == SQLITE_ROW && s->result ? 0 : -1;
 }
-
-/* ---- charts ---------------------------------------------------------------- */
 
 static char *slug(int rank, const char *endpoint, const char *metric, int threads, const char *scenario) {
   char *raw = sqlite3_mprintf("%02d_%s_%s_%dth_%s", rank, endpoint, metric, threads, scenario);
@@ -379,162 +403,108 @@ static char *slug(int rank, const char *endpoint, const char *metric, int thread
   return raw;
 }
 
-/* Writes one PNG per regressed curve; returns how many (or -1 on error). The
-** file names go to names[] (sqlite3_malloc'd, NULL when no chart). */
-static int write_charts(sqlite3 *db, const char *out, char **names, int n, const char *bver, const char *cver) {
-  sqlite3_stmt *reg = prep(db,
-                           "SELECT rank, endpoint, metric_type, threads, scenario, start_x, end_x, location,"
-                           " median_degradation_pct, severity FROM temp.ptr_reg ORDER BY rank");
-  sqlite3_stmt *chart = prep(db,
-                             "SELECT chart_line(x, y, series, ?6) FROM ("
-                             " SELECT x, baseline AS y, 'baseline ' || ?7 AS series, 0 AS o, idx FROM temp.ptr_point"
-                             "  WHERE endpoint = ?1 AND metric_type = ?2 AND threads = ?3 AND scenario = ?4"
-                             " UNION ALL"
-                             " SELECT x, candidate, 'candidate ' || ?8, 1, idx FROM temp.ptr_point"
-                             "  WHERE endpoint = ?1 AND metric_type = ?2 AND threads = ?3 AND scenario = ?4"
-                             " ORDER BY o, idx)");
-  sqlite3_stmt *opts = prep(db,
-                            "SELECT json_object('title', ?1, 'x_label', 'load', 'y_label', ?2,"
-                            " 'bands', json_array(json_object('x0', ?3, 'x1', ?4, 'label', ?5)))");
-  int written = 0;
-  if (!reg || !chart || !opts) written = -1;
-  while (written >= 0 && sqlite3_step(reg) == SQLITE_ROW) {
-    int rank = sqlite3_column_int(reg, 0);
-    const char *ep = (const char *)sqlite3_column_text(reg, 1), *mt = (const char *)sqlite3_column_text(reg, 2);
-    int th = sqlite3_column_int(reg, 3);
-    const char *sc = (const char *)sqlite3_column_text(reg, 4);
-    char *pct = fmt_pct(sqlite3_column_double(reg, 8));
-    char *title = sqlite3_mprintf("%s %s (%d th) %s: %s, %s%% worse at %s", ep, mt, th, sc,
-                                  sqlite3_column_text(reg, 9), pct, sqlite3_column_text(reg, 7));
-    char *band = sqlite3_mprintf("%s%% worse", pct);
-    sqlite3_reset(opts);
-    sqlite3_bind_text(opts, 1, title, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(opts, 2, strcmp(mt, "latency") == 0 ? "latency (avg score)" : "avg score", -1, SQLITE_STATIC);
-    sqlite3_bind_double(opts, 3, sqlite3_column_double(reg, 5));
-    sqlite3_bind_double(opts, 4, sqlite3_column_double(reg, 6));
-    sqlite3_bind_text(opts, 5, band, -1, SQLITE_TRANSIENT);
-    char *optjson = sqlite3_step(opts) == SQLITE_ROW ? col_dup(opts, 0) : NULL;
-    sqlite3_reset(chart);
-    sqlite3_bind_text(chart, 1, ep, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(chart, 2, mt, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(chart, 3, th);
-    sqlite3_bind_text(chart, 4, sc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(chart, 6, optjson, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(chart, 7, bver ? bver : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(chart, 8, cver ? cver : "", -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(chart) == SQLITE_ROW && sqlite3_column_type(chart, 0) == SQLITE_BLOB) {
-      char *name = slug(rank, ep, mt, th, sc);
+/* pt_regression_chart: every regression in rank order, the first `top` with
+** their PNG (top < 0: all), written into out. Returns the count or -1. */
+static int read_regressions(sqlite3 *db, sqlite3_int64 cmp, int top, const char *out, Reg **regs_out) {
+  *regs_out = NULL;
+  sqlite3_stmt *st = NULL;
+  char *err = NULL;
+  if (sql_prepare(db,
+                  "SELECT rank, endpoint, metric_type, threads, scenario, severity, confidence, data_quality,"
+                  " points_analyzed, location, size, median_label, mean_degradation_pct, max_degradation_pct,"
+                  " consistency_score, visual_separation, chart FROM pt_regression_chart(?1, ?2) ORDER BY rank",
+                  &st, &err) != SQLITE_OK) {
+    cli_fail("regressions: %s", err);
+    sqlite3_free(err);
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, cmp);
+  if (top >= 0) sqlite3_bind_int(st, 2, top);
+  Reg *r = NULL;
+  int n = 0, cap = 0, rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      Reg *nr = sqlite3_realloc64(r, (sqlite3_uint64)cap * sizeof *r);
+      if (!nr) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      r = nr;
+    }
+    Reg *g = &r[n++];
+    memset(g, 0, sizeof *g);
+    g->rank = sqlite3_column_int(st, 0);
+    g->endpoint = col_dup(st, 1);
+    g->metric = col_dup(st, 2);
+    g->threads = sqlite3_column_int(st, 3);
+    g->scenario = col_dup(st, 4);
+    g->severity = col_dup(st, 5);
+    g->confidence = col_dup(st, 6);
+    g->quality = col_dup(st, 7);
+    g->points = sqlite3_column_int(st, 8);
+    g->location = col_dup(st, 9);
+    g->size = sqlite3_column_int(st, 10);
+    g->median = col_dup(st, 11);
+    g->mean = sqlite3_column_double(st, 12);
+    g->max = sqlite3_column_double(st, 13);
+    g->consistency = sqlite3_column_double(st, 14);
+    g->visual_sep = sqlite3_column_double(st, 15);
+    if (sqlite3_column_type(st, 16) == SQLITE_BLOB) {
+      char *name = slug(g->rank, g->endpoint, g->metric, g->threads, g->scenario);
       char *png = sqlite3_mprintf("%s.png", name);
       char *file = safe_path_component(png);   /* slug() is already safe: a no-op kept for the rule */
       sqlite3_free(name);
       sqlite3_free(png);
-      char *path = sqlite3_mprintf("%s/%s", out, file);
-      if (write_file_path(path, sqlite3_column_blob(chart, 0), (size_t)sqlite3_column_bytes(chart, 0)) == 0) {
-        if (rank >= 1 && rank <= n) names[rank - 1] = file;
-        else sqlite3_free(file);
-        written++;
-      } else {
+      if (write_text(out, file, sqlite3_column_blob(st, 16), (size_t)sqlite3_column_bytes(st, 16), NULL)) {
         sqlite3_free(file);
-        written = -1;
+        rc = SQLITE_ERROR;
+        break;
       }
-      sqlite3_free(path);
-    } else {
-      fprintf(stderr, "perfsql: warning: chart for %s %s: %s\n", ep, mt, sqlite3_errmsg(db));
+      g->chart = file;
     }
-    sqlite3_free(optjson);
-    sqlite3_free(title);
-    sqlite3_free(band);
-    sqlite3_free(pct);
   }
-  sqlite3_finalize(reg);
-  sqlite3_finalize(chart);
-  sqlite3_finalize(opts);
-  return written;
+  if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_ERROR || sqlite3_errcode(db) != SQLITE_OK) cli_fail("regressions: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    free_regs(r, n);
+    return -1;
+  }
+  sqlite3_finalize(st);
+  *regs_out = r;
+  return n;
 }
 
 /* ---- the Markdown report --------------------------------------------------- */
 
-typedef struct Summary {
-  char *decision, *risk, *bver, *cver, *hardware, *buuid, *cuuid, *product;
-  long long bid, cid;
-  int curves, regressions, critical, severe, moderate, high, medium, low, worse, better;
-} Summary;
+/* A figure rounded like result.json (numpy's rule), trailing zeros dropped. */
+static char *fmt_np2(double v) { return fmt_pct(rint(v * 100.0) / 100.0); }
 
-static int read_summary(sqlite3 *db, sqlite3_int64 cmp, Summary *s) {
-  memset(s, 0, sizeof *s);
-  sqlite3_stmt *st = prep(db,
-                          "SELECT s.decision, s.risk, s.baseline_ver, s.candidate_ver, s.hardware, s.baseline_uuid,"
-                          " s.candidate_uuid, d.product_name, s.baseline_job_id, s.candidate_job_id,"
-                          " s.curves_analyzed, s.regressions_detected, s.critical, s.severe, s.moderate, s.high,"
-                          " s.medium, s.low, s.tests_worse, s.tests_better"
-                          " FROM temp.ptr_sum AS s JOIN pt_comparison AS c ON c.id = s.comparison"
-                          " JOIN pt_job AS d ON d.id = c.candidate WHERE s.comparison = ?1");
-  if (!st) return -1;
-  sqlite3_bind_int64(st, 1, cmp);
-  int rc = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    s->decision = col_dup(st, 0);
-    s->risk = col_dup(st, 1);
-    s->bver = col_dup(st, 2);
-    s->cver = col_dup(st, 3);
-    s->hardware = col_dup(st, 4);
-    s->buuid = col_dup(st, 5);
-    s->cuuid = col_dup(st, 6);
-    s->product = col_dup(st, 7);
-    s->bid = sqlite3_column_int64(st, 8);
-    s->cid = sqlite3_column_int64(st, 9);
-    int *ints[] = {&s->curves, &s->regressions, &s->critical, &s->severe, &s->moderate,
-                   &s->high, &s->medium, &s->low, &s->worse, &s->better};
-    for (int i = 0; i < 10; i++) *ints[i] = sqlite3_column_int(st, 10 + i);
-    rc = 0;
-  }
-  sqlite3_finalize(st);
-  return rc;
-}
-
-static void free_summary(Summary *s) {
-  char *p[] = {s->decision, s->risk, s->bver, s->cver, s->hardware, s->buuid, s->cuuid, s->product};
-  for (int i = 0; i < 8; i++) sqlite3_free(p[i]);
-}
-
-static void md_issue_list(sqlite3 *db, PerfsqlBuf *b, const char *severity, char **charts, int ncharts) {
-  sqlite3_stmt *st = prep(db,
-                          "SELECT rank, endpoint, metric_type, threads, scenario, location, median_degradation_pct,"
-                          " mean_degradation_pct, max_degradation_pct, consistency_score, visual_separation,"
-                          " confidence, data_quality, points_analyzed, size FROM temp.ptr_reg WHERE severity = ?1"
-                          " ORDER BY rank");
-  if (!st) return;
-  sqlite3_bind_text(st, 1, severity, -1, SQLITE_STATIC);
+static void md_issue_list(PerfsqlBuf *b, const Reg *r, int n, const char *severity) {
   int k = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int rank = sqlite3_column_int(st, 0);
-    char *med = fmt_pct(sqlite3_column_double(st, 6)), *mean = fmt_pct(sqlite3_column_double(st, 7));
-    char *mx = fmt_pct(sqlite3_column_double(st, 8));
-    buf_appendf(b, "### %d. %s — %s, %d th %s\n\n", ++k, sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-                sqlite3_column_int(st, 3), sqlite3_column_text(st, 4));
-    buf_appendf(b, "- **Impact**: Degradation of %s%% during load range %s\n", med, sqlite3_column_text(st, 5));
+  for (int i = 0; i < n; i++) {
+    const Reg *g = &r[i];
+    if (strcmp(g->severity, severity) != 0) continue;
+    char *mean = fmt_np2(g->mean), *mx = fmt_np2(g->max);
+    buf_appendf(b, "### %d. %s — %s, %d th %s\n\n", ++k, g->endpoint, g->metric, g->threads, g->scenario);
+    buf_appendf(b, "- **Impact**: Degradation of %s%% during load range %s\n", g->median, g->location);
     buf_appendf(b, "- Worst window: %d points, median %s%%, mean %s%%, max %s%%, consistency %.2f, "
                    "visual separation %.2f\n",
-                sqlite3_column_int(st, 14), med, mean, mx, sqlite3_column_double(st, 9),
-                sqlite3_column_double(st, 10));
-    buf_appendf(b, "- Confidence: **%s** (data quality %s, %d points analysed)\n", sqlite3_column_text(st, 11),
-                sqlite3_column_text(st, 12), sqlite3_column_int(st, 13));
-    if (rank >= 1 && rank <= ncharts && charts[rank - 1])
-      buf_appendf(b, "\n![%s %s](%s)\n", sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), charts[rank - 1]);
+                g->size, g->median, mean, mx, g->consistency, rint(g->visual_sep * 100.0) / 100.0);
+    buf_appendf(b, "- Confidence: **%s** (data quality %s, %d points analysed)\n", g->confidence, g->quality,
+                g->points);
+    if (g->chart) buf_appendf(b, "\n![%s %s](%s)\n", g->endpoint, g->metric, g->chart);
     buf_append(b, "\n", 1);
-    sqlite3_free(med);
     sqlite3_free(mean);
     sqlite3_free(mx);
   }
   if (k == 0) buf_appendf(b, "None.\n\n");
-  sqlite3_finalize(st);
 }
 
-static char *markdown(sqlite3 *db, sqlite3_int64 cmp, const Summary *s, char **charts, int ncharts,
-                      const PtArgs *a, const char *narrative, const char *narrative_warning) {
+static char *markdown(sqlite3 *db, sqlite3_int64 cmp, const Summary *s, const Reg *r, int n, const PtArgs *a,
+                      const char *narrative, const char *narrative_warning) {
   PerfsqlBuf b = {0};
-  buf_appendf(&b, "# Performance regression report: %s %s vs %s\n\n", s->product ? s->product : "",
-              s->bver ? s->bver : "?", s->cver ? s->cver : "?");
+  buf_appendf(&b, "# Performance regression report: %s\n\n", s->title ? s->title : "");
   buf_appendf(&b, "Baseline: job %lld (%s, uuid %s) — candidate: job %lld (%s, uuid %s) — hardware %s.\n\n",
               s->bid, s->bver ? s->bver : "?", s->buuid, s->cid, s->cver ? s->cver : "?", s->cuuid,
               s->hardware ? s->hardware : "?");
@@ -552,67 +522,59 @@ static char *markdown(sqlite3 *db, sqlite3_int64 cmp, const Summary *s, char **c
                   "|---:|---:|---:|---:|---:|---:|---:|---:|\n| %d | %d | %d | %d | %d | %d | %d | %d |\n\n",
               s->curves, s->regressions, s->critical, s->severe, s->moderate, s->high, s->medium, s->low);
   buf_appendf(&b, "## Critical issues\n\n");
-  md_issue_list(db, &b, "critical", charts, ncharts);
+  md_issue_list(&b, r, n, "critical");
   buf_appendf(&b, "## Severe issues\n\n");
-  md_issue_list(db, &b, "severe", charts, ncharts);
+  md_issue_list(&b, r, n, "severe");
   buf_appendf(&b, "## Moderate regressions\n\n");
-  {
-    sqlite3_stmt *st = prep(db,
-                            "SELECT rank, endpoint, metric_type, threads, scenario, location,"
-                            " median_degradation_pct, confidence FROM temp.ptr_reg WHERE severity = 'moderate'"
-                            " ORDER BY rank");
-    int k = 0;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-      if (k++ == 0)
-        buf_appendf(&b, "| curve | load range | median degradation | confidence | chart |\n|---|---|---:|---|---|\n");
-      int rank = sqlite3_column_int(st, 0);
-      char *med = fmt_pct(sqlite3_column_double(st, 6));
-      const char *chart = rank >= 1 && rank <= ncharts && charts[rank - 1] ? charts[rank - 1] : NULL;
-      buf_appendf(&b, "| %s — %s, %d th %s | %s | %s%% | %s | %s%s%s |\n", sqlite3_column_text(st, 1),
-                  sqlite3_column_text(st, 2), sqlite3_column_int(st, 3), sqlite3_column_text(st, 4),
-                  sqlite3_column_text(st, 5), med, sqlite3_column_text(st, 7), chart ? "[png](" : "",
-                  chart ? chart : "", chart ? ")" : "");
-      sqlite3_free(med);
-    }
-    if (k == 0) buf_appendf(&b, "None.\n");
-    buf_append(&b, "\n", 1);
-    sqlite3_finalize(st);
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    const Reg *g = &r[i];
+    if (strcmp(g->severity, "moderate") != 0) continue;
+    if (k++ == 0)
+      buf_appendf(&b, "| curve | load range | median degradation | confidence | chart |\n|---|---|---:|---|---|\n");
+    buf_appendf(&b, "| %s — %s, %d th %s | %s | %s%% | %s | %s%s%s |\n", g->endpoint, g->metric, g->threads,
+                g->scenario, g->location, g->median, g->confidence, g->chart ? "[png](" : "",
+                g->chart ? g->chart : "", g->chart ? ")" : "");
   }
+  if (k == 0) buf_appendf(&b, "None.\n");
+  buf_append(&b, "\n", 1);
   buf_appendf(&b, "## Risk assessment\n\n- Production impact: **%s**\n- Release recommendation: **%s**\n",
               s->risk, s->decision);
   buf_appendf(&b, "- PerfTracker's own comparison (pooled t-test, p < %g): %d tests significantly worse, "
                   "%d significantly better\n\n",
               a->alpha, s->worse, s->better);
   buf_appendf(&b, "## Action items\n\n");
-  {
-    sqlite3_stmt *st = prep(db,
-                            "SELECT endpoint, metric_type, threads, scenario, location, median_degradation_pct,"
-                            " severity FROM temp.ptr_reg WHERE severity IN ('critical', 'severe') ORDER BY rank");
-    int k = 0;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-      char *med = fmt_pct(sqlite3_column_double(st, 5));
-      buf_appendf(&b, "%d. %s: find the cause of the %s regression of %s %s, %d th %s: %s%% worse at load %s; "
-                      "profile the candidate at that load against the baseline.\n",
-                  ++k, strcmp((const char *)sqlite3_column_text(st, 6), "critical") == 0 ? "Immediately" : "Before release",
-                  sqlite3_column_text(st, 6), sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-                  sqlite3_column_int(st, 2), sqlite3_column_text(st, 3), med, sqlite3_column_text(st, 4));
-      sqlite3_free(med);
-    }
-    sqlite3_finalize(st);
-    if (s->moderate)
-      buf_appendf(&b, "%d. Review the %d moderate regression%s and re-run them to confirm.\n", ++k, s->moderate,
-                  s->moderate == 1 ? "" : "s");
-    if (s->low) buf_appendf(&b, "%d. Add samples to low-confidence curves (mean baseline samples < 3).\n", ++k);
-    if (k == 0) buf_appendf(&b, "1. None: no regression needs action.\n");
-    buf_append(&b, "\n", 1);
+  k = 0;
+  for (int i = 0; i < n; i++) {
+    const Reg *g = &r[i];
+    if (strcmp(g->severity, "critical") != 0 && strcmp(g->severity, "severe") != 0) continue;
+    buf_appendf(&b, "%d. %s: find the cause of the %s regression of %s %s, %d th %s: %s%% worse at load %s; "
+                    "profile the candidate at that load against the baseline.\n",
+                ++k, strcmp(g->severity, "critical") == 0 ? "Immediately" : "Before release", g->severity,
+                g->endpoint, g->metric, g->threads, g->scenario, g->median, g->location);
   }
+  if (s->moderate)
+    buf_appendf(&b, "%d. Review the %d moderate regression%s and re-run them to confirm.\n", ++k, s->moderate,
+                s->moderate == 1 ? "" : "s");
+  if (s->low) buf_appendf(&b, "%d. Add samples to low-confidence curves (mean baseline samples < 3).\n", ++k);
+  if (k == 0) buf_appendf(&b, "1. None: no regression needs action.\n");
+  buf_append(&b, "\n", 1);
   buf_appendf(&b, "## PerfTracker's own comparison (worse tests)\n\n");
   {
-    sqlite3_stmt *st = prep(db,
-                            "SELECT tag, category, prev_score, cur_score, diff_pct, p_value, cell FROM temp.ptr_diff"
-                            " WHERE flag = -1 ORDER BY abs(diff_pct) DESC, tag, category LIMIT 20");
-    int k = 0;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    sqlite3_stmt *st = NULL;
+    char *err = NULL;
+    if (sql_prepare(db,
+                    "SELECT tag, category, prev_score, cur_score, diff_pct, p_value, cell FROM pt_test_diff"
+                    " WHERE comparison = ?1 AND flag = -1 ORDER BY abs(diff_pct) DESC, tag, category LIMIT 20",
+                    &st, &err) != SQLITE_OK) {
+      cli_fail("pt_test_diff: %s", err);
+      sqlite3_free(err);
+      buf_free(&b);
+      return NULL;
+    }
+    sqlite3_bind_int64(st, 1, cmp);
+    k = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
       if (k++ == 0)
         buf_appendf(&b, "| test | category | baseline | candidate | change | p | cell |\n"
                         "|---|---|---:|---:|---:|---:|---|\n");
@@ -624,11 +586,15 @@ static char *markdown(sqlite3 *db, sqlite3_int64 cmp, const Summary *s, char **c
     buf_append(&b, "\n", 1);
     sqlite3_finalize(st);
   }
+  int charted = 0;
+  for (int i = 0; i < n; i++) charted += r[i].chart != NULL;
+  if (charted < n)
+    buf_appendf(&b, "Charts: the %d worst of %d regressions (--charts all draws every one).\n\n", charted, n);
   buf_appendf(&b, "## Method\n\nCurves keyed by the test tag (endpoint, latency|rate, threads, scenario), x = the "
                   "first integer of the category, SUCCESS tests only. Windows of %d..%d points; significant when "
                   ">= %g of the points are worse by > %g%%, |median| >= %g%% and visual separation >= %g. "
                   "Severity: critical >= %g%%, severe >= %g%%. Direction: %s. Views: pt_curve_point, "
-                  "pt_curve_window, pt_regression, pt_test_diff, pt_summary (comparison %lld).\n\n",
+                  "pt_curve, pt_regression, pt_result, pt_test_diff (comparison %lld).\n\n",
               a->min_window, a->max_window, a->consistency, a->min_deg, a->min_deg, a->visual_sep, a->critical,
               a->severe,
               a->honour_less_better ? "latency lower is better, rate higher is better, less_better when the tag "
@@ -655,7 +621,7 @@ static char *llm_prompt(const Summary *s, const char *result) {
       "Detection result (JSON):\n%s\n"
       "Sections: Executive Summary, Critical Issues, Severe Issues, Risk Assessment, Action Items, "
       "Technical Deep-Dive (worst 3), Patterns, Recommendations.\n",
-      s->product ? s->product : "", s->bid, s->bver, s->cid, s->cver, s->hardware ? s->hardware : "?", s->critical,
+      s->title ? s->title : "", s->bid, s->bver, s->cid, s->cver, s->hardware ? s->hardware : "?", s->critical,
       s->severe, s->moderate, s->high, s->medium, s->low, s->decision, result);
 }
 
@@ -696,28 +662,31 @@ static int report(Cli *cli, sqlite3_int64 base, sqlite3_int64 cand, const PtArgs
     if (bad) return EXIT_FAIL;
   }
   sqlite3_int64 cmp = make_comparison(db, base, cand, a);
-  if (!cmp || materialise(db, cmp)) return EXIT_FAIL;
+  if (!cmp) return EXIT_FAIL;
   Summary s;
-  if (read_summary(db, cmp, &s)) return cli_fail("comparison %lld: no summary", (long long)cmp);
-  int rc = EXIT_FAIL;
-  char *result = NULL, *md = NULL, *narrative = NULL, *warn = NULL, *md_path = NULL;
-  int ncharts = s.regressions;
-  char **charts = sqlite3_malloc64((sqlite3_uint64)(ncharts + 1) * sizeof *charts);
-  if (!charts) goto done;
-  memset(charts, 0, (size_t)(ncharts + 1) * sizeof *charts);
+  if (read_result(db, cmp, &s)) {
+    free_summary(&s);
+    return EXIT_FAIL;
+  }
+  int rc = EXIT_FAIL, nregs = 0;
+  Reg *regs = NULL;
+  char *md = NULL, *narrative = NULL, *warn = NULL, *md_path = NULL;
   if (make_dirs(a->out)) goto done;
-  result = result_json(db, cmp);
-  if (!result || write_text(a->out, "result.json", result, strlen(result), NULL)) goto done;
-  if (write_charts(db, a->out, charts, ncharts, s.bver, s.cver) < 0) goto done;
+  if (write_text(a->out, "result.json", s.result, strlen(s.result), NULL)) goto done;
+  nregs = read_regressions(db, cmp, a->charts, a->out, &regs);
+  if (nregs < 0) {
+    nregs = 0;
+    goto done;
+  }
   if (a->llm) {
-    char *prompt = llm_prompt(&s, result), *err = NULL;
+    char *prompt = llm_prompt(&s, s.result), *err = NULL;
     if (pt_ollama_generate(db, a->llm, a->model, prompt, a->llm_timeout, &narrative, &err) != 0) {
       fprintf(stderr, "perfsql: warning: LLM narrative skipped: %s\n", err ? err : "unknown error");
       warn = err;
     }
     sqlite3_free(prompt);
   }
-  md = markdown(db, cmp, &s, charts, ncharts, a, narrative, warn);
+  md = markdown(db, cmp, &s, regs, nregs, a, narrative, warn);
   if (!md || write_text(a->out, "report.md", md, strlen(md), &md_path)) goto done;
   if (!cli->quiet) {
     printf("comparison %lld: job %lld (%s) vs job %lld (%s): %d curves, %d regressions (%d critical, %d severe, "
@@ -744,10 +713,7 @@ static int report(Cli *cli, sqlite3_int64 base, sqlite3_int64 cand, const PtArgs
   *critical = s.critical;
   rc = EXIT_OK;
 done:
-  if (charts)
-    for (int i = 0; i < ncharts; i++) sqlite3_free(charts[i]);
-  sqlite3_free(charts);
-  sqlite3_free(result);
+  free_regs(regs, nregs);
   sqlite3_free(md);
   sqlite3_free(md_path);
   sqlite3_free(narrative);

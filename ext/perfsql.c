@@ -67,6 +67,10 @@ void pt_window_scan_step(sqlite3_context *, int, sqlite3_value **);
 void pt_window_scan_final(sqlite3_context *);
 void pt_ttest_p_func(sqlite3_context *, int, sqlite3_value **);
 void pt_round_func(sqlite3_context *, int, sqlite3_value **);
+void pt_repr_func(sqlite3_context *, int, sqlite3_value **);
+void pt_pyjson_func(sqlite3_context *, int, sqlite3_value **);
+void pt_last_step(sqlite3_context *, int, sqlite3_value **);
+void pt_last_final(sqlite3_context *);
 
 /* ---- bench (ext/bench_stats.c, ext/changepoints.c, ext/bench_compare.c) -- */
 void mann_whitney_func(sqlite3_context *, int, sqlite3_value **);
@@ -128,6 +132,10 @@ static const PerfsqlFunction perfsql_functions[] = {
   {"pt_window_scan", 8, PF_PURE, 0, pt_window_scan_step, pt_window_scan_final, 0, 0},
   {"pt_ttest_p", 6, PF_PURE, pt_ttest_p_func, 0, 0, 0, 0},
   {"pt_round", 2, PF_PURE, pt_round_func, 0, 0, 0, 0},
+  {"pt_round", 3, PF_PURE, pt_round_func, 0, 0, 0, 0},
+  {"pt_repr", 1, PF_PURE, pt_repr_func, 0, 0, 0, 0},
+  {"pt_pyjson", 1, PF_PURE, pt_pyjson_func, 0, 0, 0, 0},
+  {"pt_last", 2, PF_PURE, 0, pt_last_step, pt_last_final, 0, 0},
 
   /* bench */
   {"mann_whitney", 2, PF_PURE, mann_whitney_func, 0, 0, 0, 0},

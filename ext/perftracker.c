@@ -31,28 +31,54 @@
 **     visual_sep (median|v| + 0.5*max(0, 20 - popstd|v|)), significant
 **     (consistency >= threshold and |median| >= min_deg and visual_sep >=
 **     min_visual_sep), kept (survives the overlap merge) and merge_order
-**     (1.. in merged order, 0 when not kept). The merge is upstream's: stable
+**     (1.. in merged order, 0 when not kept) and worst (1 for the kept
+**     window with the largest |median|, the first in merged order on ties:
+**     upstream's worst_window). The merge is upstream's: stable
 **     sort of significant windows by start_idx; a window starting at or
 **     before the current one's end replaces it only when its |median| is
 **     strictly larger. Only significant windows are written (a 50-point
-**     curve has ~240 windows; the views need the significant ones). Points
+**     curve has ~240 windows; the views need the significant ones), kept
+**     windows first in merged order, then the others in scan order. Points
 **     are sorted by idx in C (aggregate input order does not matter). No
 **     significant window (or no input) -> '[]'. Memory O(n), time
-**     O(n * max_window * log max_window). Numbers are printed with 17
-**     significant digits, so nothing is rounded here.
+**     O(n * max_window * log max_window). Numbers are printed like Python's
+**     repr() (the shortest text that reads back as the same double), so
+**     nothing is rounded here and `->>` gives back the exact values.
 **  4. pt_ttest_p(mean1, std1, n1, mean2, std2, n2) -> two-sided p-value of
 **     Student's t-test with pooled variance (scipy ttest_ind_from_stats,
 **     equal_var=True). NULL when the p-value is NaN: df <= 0, or equal means
 **     with zero variance. Different means with zero variance -> 0.0 (t is
 **     infinite). Any NULL argument -> NULL.
-**  5. pt_round(x, digits) -> x rounded like Python's round(x, digits):
+**  5. pt_round(x, digits [, mode]) -> x rounded to `digits` decimals.
+**     mode 'python' (default): like Python's round(x, digits) on a float:
 **     correctly rounded from the exact binary value, ties to even (glibc's
-**     printf does exactly that). NULL -> NULL; digits in 0..15.
+**     printf does exactly that). mode 'numpy': like round() on a numpy
+**     float64 (np.round): rint(x * 10**digits) / 10**digits, so the scaling
+**     rounds first (baseline 100, candidate 120.095: 20.095 -> 20.1 where
+**     Python gives 20.09). NULL -> NULL; digits in 0..15; another mode is an
+**     error.
+**  6. pt_repr(x) -> TEXT: Python's repr(float(x)): the shortest of %.15g,
+**     %.16g, %.17g that reads back (strtod) as x, written as Python writes
+**     it: '1.0', '0.0001', '1e-05', '1e+16', '250.00000000000006', '-0.0',
+**     'inf', 'nan'. NULL -> NULL. SQLite's printf('%.17g') gives at most 16
+**     significant digits (3.40), so it cannot be used for this.
+**  8. pt_last(pos, value) -> aggregate: the value of the row with the
+**     largest pos (the first such row on ties); rows with NULL pos are
+**     ignored; NULL when every pos is NULL. "The later test wins" in one
+**     GROUP BY instead of a window sort. O(1) memory per group.
+**  7. pt_pyjson(json) -> TEXT: the JSON document re-written the way Python's
+**     json.dump(obj, f, indent=2) writes it: two-space indentation, ", " and
+**     ": " separators with newlines, "[]"/"{}" when empty, every character
+**     outside ' '..'~' escaped as \uXXXX (ensure_ascii, surrogate pairs above
+**     U+FFFF, \n \r \t \b \f short forms), key order kept, number tokens
+**     copied verbatim (build them with json(pt_repr(x)) to get Python's
+**     digits). NULL -> NULL; malformed JSON -> error. O(length).
 */
 #include "perfsql.h"
 #include "student_t.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,8 +251,82 @@ static double median_sorted(const double *v, int n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+/* Python's repr(float): see 6. out must hold 32 bytes. */
+static void py_repr(double x, char out[32]) {
+  if (isnan(x)) {
+    strcpy(out, "nan");
+    return;
+  }
+  if (isinf(x)) {
+    strcpy(out, x > 0 ? "inf" : "-inf");
+    return;
+  }
+  if (x == 0) {
+    strcpy(out, signbit(x) ? "-0.0" : "0.0");
+    return;
+  }
+  char e[40];
+  /* 15 significant digits always read back uniquely, so a shorter exact text
+  ** is the %.15g text without its trailing zeros; only subnormals (fewer
+  ** significant bits) can need fewer digits than that without being padded. */
+  for (int prec = fabs(x) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+    snprintf(e, sizeof e, "%.*e", prec - 1, x);
+    if (strtod(e, NULL) == x) break;
+  }
+  /* e = [-]d[.ddd]e(+|-)XX */
+  const char *p = e;
+  char *o = out;
+  if (*p == '-') *o++ = *p++;
+  char digits[24];
+  int nd = 0;
+  digits[nd++] = *p++;
+  if (*p == '.')
+    for (p++; isdigit((unsigned char)*p); p++) digits[nd++] = *p;
+  int exp10 = atoi(p + 1);   /* p at 'e' */
+  while (nd > 1 && digits[nd - 1] == '0') nd--;
+  int decpt = exp10 + 1;     /* digits d1d2... = 0.d1d2... * 10^decpt */
+  if (decpt <= -4 || decpt > 16) {
+    *o++ = digits[0];
+    if (nd > 1) {
+      *o++ = '.';
+      memcpy(o, digits + 1, (size_t)(nd - 1));
+      o += nd - 1;
+    }
+    int ae = exp10 < 0 ? -exp10 : exp10;
+    *o++ = 'e';
+    *o++ = exp10 < 0 ? '-' : '+';
+    if (ae >= 100) *o++ = (char)('0' + ae / 100);
+    *o++ = (char)('0' + ae / 10 % 10);
+    *o++ = (char)('0' + ae % 10);
+    *o = 0;
+    return;
+  }
+  if (decpt <= 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = 0; i < -decpt; i++) *o++ = '0';
+    memcpy(o, digits, (size_t)nd);
+    o += nd;
+  } else if (decpt >= nd) {
+    memcpy(o, digits, (size_t)nd);
+    o += nd;
+    for (int i = nd; i < decpt; i++) *o++ = '0';
+    *o++ = '.';
+    *o++ = '0';
+  } else {
+    memcpy(o, digits, (size_t)decpt);
+    o += decpt;
+    *o++ = '.';
+    memcpy(o, digits + decpt, (size_t)(nd - decpt));
+    o += nd - decpt;
+  }
+  *o = 0;
+}
+
 static void put_num(PerfsqlBuf *b, const char *key, double v) {
-  if (isfinite(v)) buf_appendf(b, "\"%s\":%.17g", key, v);
+  char r[32];
+  py_repr(v, r);
+  if (isfinite(v)) buf_appendf(b, "\"%s\":%s", key, r);
   else buf_appendf(b, "\"%s\":null", key);
 }
 
@@ -339,30 +439,43 @@ void pt_window_scan_final(sqlite3_context *ctx) {
   }
   sqlite3_free(order);
 
+  /* the worst kept window: largest |median|, the first in merged order on ties (upstream's max()) */
+  int worst = -1;
+  for (int m = 1; m <= merged; m++)
+    for (int i = 0; i < nw; i++)
+      if (w[i].kept && w[i].merge_order == m && (worst < 0 || fabs(w[i].median) > fabs(w[worst].median))) worst = i;
+
+  /* kept windows first, in merged order; then the other significant ones in scan order */
   PerfsqlBuf b = {0};
   buf_append(&b, "[", 1);
   int first_out = 1;
-  for (int i = 0; i < nw; i++) {
-    ScanWindow *cw = &w[i];
-    if (!cw->significant) continue;
-    if (!first_out) buf_append(&b, ",", 1);
-    first_out = 0;
-    buf_appendf(&b, "{\"start_idx\":%d,\"end_idx\":%d,\"size\":%d,", cw->start_idx, cw->end_idx, cw->size);
-    put_num(&b, "start_x", cw->start_x);
-    buf_append(&b, ",", 1);
-    put_num(&b, "end_x", cw->end_x);
-    buf_append(&b, ",", 1);
-    put_num(&b, "median", cw->median);
-    buf_append(&b, ",", 1);
-    put_num(&b, "mean", cw->mean);
-    buf_append(&b, ",", 1);
-    put_num(&b, "max_abs", cw->max_abs);
-    buf_append(&b, ",", 1);
-    put_num(&b, "consistency", cw->consistency);
-    buf_append(&b, ",", 1);
-    put_num(&b, "visual_sep", cw->visual_sep);
-    buf_appendf(&b, ",\"significant\":%d,\"kept\":%d,\"merge_order\":%d}", cw->significant, cw->kept,
-                cw->merge_order);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int m = 1; m <= (pass == 0 ? merged : 1); m++) {
+      for (int i = 0; i < nw; i++) {
+        ScanWindow *cw = &w[i];
+        if (!cw->significant) continue;
+        if (pass == 0 && !(cw->kept && cw->merge_order == m)) continue;
+        if (pass == 1 && cw->kept) continue;
+        if (!first_out) buf_append(&b, ",", 1);
+        first_out = 0;
+        buf_appendf(&b, "{\"start_idx\":%d,\"end_idx\":%d,\"size\":%d,", cw->start_idx, cw->end_idx, cw->size);
+        put_num(&b, "start_x", cw->start_x);
+        buf_append(&b, ",", 1);
+        put_num(&b, "end_x", cw->end_x);
+        buf_append(&b, ",", 1);
+        put_num(&b, "median", cw->median);
+        buf_append(&b, ",", 1);
+        put_num(&b, "mean", cw->mean);
+        buf_append(&b, ",", 1);
+        put_num(&b, "max_abs", cw->max_abs);
+        buf_append(&b, ",", 1);
+        put_num(&b, "consistency", cw->consistency);
+        buf_append(&b, ",", 1);
+        put_num(&b, "visual_sep", cw->visual_sep);
+        buf_appendf(&b, ",\"significant\":%d,\"kept\":%d,\"merge_order\":%d,\"worst\":%d}", cw->significant,
+                    cw->kept, cw->merge_order, i == worst);
+      }
+    }
   }
   buf_append(&b, "]", 1);
   sqlite3_free(w);
@@ -406,10 +519,18 @@ void pt_ttest_p_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 /* ---- 5. pt_round --------------------------------------------------------- */
 
 void pt_round_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  (void)argc;
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
   double x = sqlite3_value_double(argv[0]);
   int digits = sqlite3_value_int(argv[1]);
+  int numpy = 0;
+  if (argc > 2) {
+    const char *mode = (const char *)sqlite3_value_text(argv[2]);
+    if (mode && strcmp(mode, "numpy") == 0) numpy = 1;
+    else if (!mode || strcmp(mode, "python") != 0) {
+      sqlite3_result_error(ctx, "pt_round: mode must be 'python' or 'numpy'", -1);
+      return;
+    }
+  }
   if (digits < 0 || digits > 15) {
     sqlite3_result_error(ctx, "pt_round: digits must be 0..15", -1);
     return;
@@ -418,7 +539,252 @@ void pt_round_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_double(ctx, x);
     return;
   }
+  if (numpy) {   /* numpy's round: multiply, rint (ties to even), divide */
+    double f = 1.0;
+    for (int i = 0; i < digits; i++) f *= 10.0;
+    sqlite3_result_double(ctx, rint(x * f) / f);
+    return;
+  }
   char tmp[400];
   snprintf(tmp, sizeof tmp, "%.*f", digits, x);
   sqlite3_result_double(ctx, strtod(tmp, NULL));
+}
+
+/* ---- 6. pt_repr ---------------------------------------------------------- */
+
+void pt_repr_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  char r[32];
+  py_repr(sqlite3_value_double(argv[0]), r);
+  sqlite3_result_text(ctx, r, -1, SQLITE_TRANSIENT);
+}
+
+/* ---- 7. pt_pyjson -------------------------------------------------------- */
+
+typedef struct PyJson {
+  const char *s, *e;
+  PerfsqlBuf *out;
+  int bad;
+} PyJson;
+
+static void pj_ws(PyJson *j) {
+  while (j->s < j->e && (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r')) j->s++;
+}
+
+static void pj_indent(PyJson *j, int level) {
+  buf_append(j->out, "\n", 1);
+  for (int i = 0; i < level; i++) buf_append(j->out, "  ", 2);
+}
+
+static int pj_hex4(const char *p, const char *e, unsigned *v) {
+  if (e - p < 4) return -1;
+  *v = 0;
+  for (int i = 0; i < 4; i++) {
+    int c = (unsigned char)p[i];
+    int d = isdigit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    *v = *v * 16 + (unsigned)d;
+  }
+  return 0;
+}
+
+static void pj_emit_cp(PyJson *j, unsigned cp) {
+  static const char *shorts[] = {[8] = "\\b", [9] = "\\t", [10] = "\\n", [12] = "\\f", [13] = "\\r"};
+  char tmp[16];
+  if (cp == '"') buf_append(j->out, "\\\"", 2);
+  else if (cp == '\\') buf_append(j->out, "\\\\", 2);
+  else if (cp < 14 && shorts[cp]) buf_append(j->out, shorts[cp], 2);
+  else if (cp >= 0x20 && cp <= 0x7e) {
+    tmp[0] = (char)cp;
+    buf_append(j->out, tmp, 1);
+  } else if (cp < 0x10000) {
+    snprintf(tmp, sizeof tmp, "\\u%04x", cp);
+    buf_append(j->out, tmp, 6);
+  } else {
+    unsigned v = cp - 0x10000;
+    snprintf(tmp, sizeof tmp, "\\u%04x\\u%04x", 0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
+    buf_append(j->out, tmp, 12);
+  }
+}
+
+static void pj_string(PyJson *j) {
+  j->s++;   /* opening quote */
+  buf_append(j->out, "\"", 1);
+  while (j->s < j->e && *j->s != '"') {
+    unsigned char c = (unsigned char)*j->s;
+    unsigned cp;
+    if (c == '\\') {
+      if (j->e - j->s < 2) break;
+      char k = j->s[1];
+      j->s += 2;
+      switch (k) {
+        case 'b': cp = 8; break;
+        case 'f': cp = 12; break;
+        case 'n': cp = 10; break;
+        case 'r': cp = 13; break;
+        case 't': cp = 9; break;
+        case 'u':
+          if (pj_hex4(j->s, j->e, &cp)) {
+            j->bad = 1;
+            return;
+          }
+          j->s += 4;
+          if (cp >= 0xd800 && cp < 0xdc00 && j->e - j->s >= 6 && j->s[0] == '\\' && j->s[1] == 'u') {
+            unsigned lo;
+            if (pj_hex4(j->s + 2, j->e, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+              cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+              j->s += 6;
+            }
+          }
+          break;
+        default: cp = (unsigned char)k; break;   /* \" \\ \/ */
+      }
+    } else if (c < 0x80) {
+      cp = c;
+      j->s++;
+    } else {   /* UTF-8 sequence */
+      int n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+      cp = n == 3 ? c & 0x07 : n == 2 ? c & 0x0f : n == 1 ? c & 0x1f : 0xfffd;
+      j->s++;
+      for (int i = 0; i < n && j->s < j->e && ((unsigned char)*j->s & 0xc0) == 0x80; i++, j->s++)
+        cp = (cp << 6) | ((unsigned char)*j->s & 0x3f);
+    }
+    pj_emit_cp(j, cp);
+  }
+  if (j->s >= j->e) {
+    j->bad = 1;
+    return;
+  }
+  j->s++;
+  buf_append(j->out, "\"", 1);
+}
+
+static void pj_value(PyJson *j, int level) {
+  pj_ws(j);
+  if (j->bad || j->s >= j->e) {
+    j->bad = 1;
+    return;
+  }
+  char c = *j->s;
+  if (c == '{' || c == '[') {
+    char close = c == '{' ? '}' : ']';
+    j->s++;
+    pj_ws(j);
+    if (j->s < j->e && *j->s == close) {
+      j->s++;
+      buf_append(j->out, c == '{' ? "{}" : "[]", 2);
+      return;
+    }
+    buf_append(j->out, &c, 1);
+    for (int first = 1;; first = 0) {
+      if (!first) buf_append(j->out, ",", 1);
+      pj_indent(j, level + 1);
+      if (c == '{') {
+        pj_ws(j);
+        if (j->s >= j->e || *j->s != '"') {
+          j->bad = 1;
+          return;
+        }
+        pj_string(j);
+        pj_ws(j);
+        if (j->bad || j->s >= j->e || *j->s != ':') {
+          j->bad = 1;
+          return;
+        }
+        j->s++;
+        buf_append(j->out, ": ", 2);
+      }
+      pj_value(j, level + 1);
+      pj_ws(j);
+      if (j->bad || j->s >= j->e) {
+        j->bad = 1;
+        return;
+      }
+      if (*j->s == ',') {
+        j->s++;
+        continue;
+      }
+      if (*j->s != close) {
+        j->bad = 1;
+        return;
+      }
+      j->s++;
+      break;
+    }
+    pj_indent(j, level);
+    buf_append(j->out, &close, 1);
+  } else if (c == '"') {
+    pj_string(j);
+  } else {   /* number or literal: copied as it is */
+    const char *t = j->s;
+    while (j->s < j->e && (isalnum((unsigned char)*j->s) || *j->s == '-' || *j->s == '+' || *j->s == '.')) j->s++;
+    if (j->s == t) {
+      j->bad = 1;
+      return;
+    }
+    buf_append(j->out, t, (size_t)(j->s - t));
+  }
+}
+
+void pt_pyjson_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  const char *s = (const char *)sqlite3_value_text(argv[0]);
+  int n = sqlite3_value_bytes(argv[0]);
+  PerfsqlBuf b = {0};
+  PyJson j = {s, s + n, &b, 0};
+  pj_value(&j, 0);
+  pj_ws(&j);
+  if (j.bad || j.s != j.e) {
+    buf_free(&b);
+    sqlite3_result_error(ctx, "pt_pyjson: malformed JSON", -1);
+    return;
+  }
+  if (b.oom) {
+    buf_free(&b);
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if (!b.data) {
+    sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+    return;
+  }
+  sqlite3_result_text64(ctx, b.data, b.len, sqlite3_free, SQLITE_UTF8);
+}
+
+/* ---- 8. pt_last ---------------------------------------------------------- */
+
+typedef struct LastAgg {
+  sqlite3_value *value;
+  double pos;
+  int have;
+} LastAgg;
+
+void pt_last_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  LastAgg *a = sqlite3_aggregate_context(ctx, sizeof(LastAgg));
+  if (!a) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  double pos = sqlite3_value_double(argv[0]);
+  if (a->have && !(pos > a->pos)) return;
+  sqlite3_value *v = sqlite3_value_dup(argv[1]);
+  if (!v) {
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  sqlite3_value_free(a->value);
+  a->value = v;
+  a->pos = pos;
+  a->have = 1;
+}
+
+void pt_last_final(sqlite3_context *ctx) {
+  LastAgg *a = sqlite3_aggregate_context(ctx, 0);
+  if (!a || !a->have) return;
+  sqlite3_result_value(ctx, a->value);
+  sqlite3_value_free(a->value);
 }

@@ -27,6 +27,7 @@
 **     per test field; ~10,000 tests load in well under a second.
 */
 #include "perftracker.h"
+#include "sql_stmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,35 +36,29 @@
 static int run_bound(sqlite3 *db, const char *sql, const char *text, size_t len, sqlite3_int64 source_id,
                      sqlite3_int64 job, const char *server, sqlite3_int64 *changes, char **pzErr) {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-  if (rc == SQLITE_OK) {
-    int n = sqlite3_bind_parameter_count(st);
-    if (n >= 1) sqlite3_bind_text64(st, 1, text, len, SQLITE_STATIC, SQLITE_UTF8);
-    if (n >= 2) sqlite3_bind_int64(st, 2, source_id);
-    if (n >= 3) sqlite3_bind_int64(st, 3, job);
-    if (n >= 4) {
-      if (server) sqlite3_bind_text(st, 4, server, -1, SQLITE_STATIC);
-      else sqlite3_bind_null(st, 4);
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    }
-    if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  }
-  if (rc != SQLITE_OK) *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
-  else if (changes) *changes = sqlite3_changes64(db);
+  int rc = sql_prepare(db, sql, &st, pzErr);
+  if (rc != SQLITE_OK) return rc;
+  int n = sqlite3_bind_parameter_count(st);
+  if (n >= 1) sqlite3_bind_text64(st, 1, text, len, SQLITE_STATIC, SQLITE_UTF8);   /* documents may pass 2 GB */
+  if (n >= 2) sqlite3_bind_int64(st, 2, source_id);
+  if (n >= 3) sqlite3_bind_int64(st, 3, job);
+  if (n >= 4) sql_bind_text(st, 4, server);
+  rc = sql_step_done(st, pzErr);
+  if (rc == SQLITE_OK && changes) *changes = sqlite3_changes64(db);
   sqlite3_finalize(st);
   return rc;
 }
 
 char *pt_query_text(sqlite3 *db, const char *sql, const char *text, size_t len) {
   sqlite3_stmt *st = NULL;
-  char *out = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+  char *out = NULL, *err = NULL;
+  if (sql_prepare(db, sql, &st, &err) == SQLITE_OK) {
     sqlite3_bind_text64(st, 1, text, len, SQLITE_STATIC, SQLITE_UTF8);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
       out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
   }
   sqlite3_finalize(st);
+  sqlite3_free(err);
   return out;
 }
 
@@ -123,9 +118,12 @@ static const char *SQL_STAGE_PROBLEM =
 static char *check_shape(sqlite3 *db, const char *text, size_t len, int *is_client, char **header) {
   *header = NULL;
   sqlite3_stmt *st = NULL;
-  char *problem = NULL;
-  if (sqlite3_prepare_v2(db, SQL_HEADER, -1, &st, NULL) != SQLITE_OK)
-    return sqlite3_mprintf(": %s", sqlite3_errmsg(db));
+  char *problem = NULL, *perr = NULL;
+  if (sql_prepare(db, SQL_HEADER, &st, &perr) != SQLITE_OK) {
+    problem = sqlite3_mprintf(": %s", perr);
+    sqlite3_free(perr);
+    return problem;
+  }
   sqlite3_bind_text64(st, 1, text, len, SQLITE_STATIC, SQLITE_UTF8);
   if (sqlite3_step(st) != SQLITE_ROW) {
     problem = sqlite3_mprintf(": %s", sqlite3_errmsg(db));
@@ -296,11 +294,13 @@ static const char *SQL_CLIENT_COUNTS =
 static sqlite3_int64 job_of_source(sqlite3 *db, sqlite3_int64 source_id) {
   sqlite3_stmt *st = NULL;
   sqlite3_int64 id = 0;
-  if (sqlite3_prepare_v2(db, "SELECT max(id) FROM pt_job WHERE source_id = ?1", -1, &st, NULL) == SQLITE_OK) {
+  char *err = NULL;
+  if (sql_prepare(db, "SELECT max(id) FROM pt_job WHERE source_id = ?1", &st, &err) == SQLITE_OK) {
     sqlite3_bind_int64(st, 1, source_id);
     if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
   }
   sqlite3_finalize(st);
+  sqlite3_free(err);
   return id;
 }
 
@@ -382,16 +382,14 @@ int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const cha
   if (rc == SQLITE_OK) {
     /* ?4 = is_client for the tests statement */
     sqlite3_stmt *stt = NULL;
-    rc = sqlite3_prepare_v2(db, SQL_TESTS, -1, &stt, NULL);
+    rc = sql_prepare(db, SQL_TESTS, &stt, &err);
     if (rc == SQLITE_OK) {
       sqlite3_bind_int64(stt, 2, ld.source_id);
       sqlite3_bind_int64(stt, 3, job);
       sqlite3_bind_int(stt, 4, is_client);
-      rc = sqlite3_step(stt);
-      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+      rc = sql_step_done(stt, &err);
       if (rc == SQLITE_OK) n_tests = sqlite3_changes64(db);
     }
-    if (rc != SQLITE_OK) err = sqlite3_mprintf("%s", sqlite3_errmsg(db));
     sqlite3_finalize(stt);
   }
   if (rc == SQLITE_OK && is_client)

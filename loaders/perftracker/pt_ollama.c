@@ -17,6 +17,7 @@
 **  4. Timeout: timeout_s for the whole generation (models take minutes).
 */
 #include "perftracker.h"
+#include "sql_stmt.h"
 
 #include <string.h>
 
@@ -80,19 +81,21 @@ int pt_ollama_generate(sqlite3 *db, const char *base, const char *model, const c
   int rc = -1;
   char *body = NULL, *url = NULL, *err = NULL;
   sqlite3_stmt *mk = NULL;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT json_object('model', ?1, 'prompt', ?2, 'stream', json('true'),"
-                         " 'options', json_object('temperature', 0.2, 'top_p', 0.9, 'num_predict', 4000))",
-                         -1, &mk, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "SELECT json_valid(?1), ?1 ->> '$.error', ?1 ->> '$.response',"
-                         " coalesce(?1 ->> '$.done', 0)",
-                         -1, &s.line_st, NULL) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("ollama: %s", sqlite3_errmsg(db));
+  if (sql_prepare(db,
+                  "SELECT json_object('model', ?1, 'prompt', ?2, 'stream', json('true'),"
+                  " 'options', json_object('temperature', 0.2, 'top_p', 0.9, 'num_predict', 4000))",
+                  &mk, &err) != SQLITE_OK ||
+      sql_prepare(db,
+                  "SELECT json_valid(?1), ?1 ->> '$.error', ?1 ->> '$.response',"
+                  " coalesce(?1 ->> '$.done', 0)",
+                  &s.line_st, &err) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("ollama: %s", err);
+    sqlite3_free(err);
+    err = NULL;
     goto done;
   }
-  sqlite3_bind_text(mk, 1, model, -1, SQLITE_STATIC);
-  sqlite3_bind_text(mk, 2, prompt, -1, SQLITE_STATIC);
+  sql_bind_text(mk, 1, model);
+  sql_bind_text(mk, 2, prompt);
   if (sqlite3_step(mk) != SQLITE_ROW) {
     *pzErr = sqlite3_mprintf("ollama: %s", sqlite3_errmsg(db));
     goto done;

@@ -267,5 +267,112 @@ class Detector(harness.TempDirTest):
             self.check_oracle(base, cand, rc=1 if crit else 0)
 
 
+
+class Upstream(harness.TempDirTest):
+    """result.json equals the real upstream perfreg_v2 output byte for byte (tests/perftracker/upstream/,
+    provenance there): Python's repr of every number, numpy's rounding where upstream's figures are numpy
+    scalars, Python's round() for consistency, the order of regressions[] on exact ties."""
+
+    def result_of(self, base, cand):
+        paths = []
+        for job in (base, cand):
+            p = os.path.join(self.tmp, f"job-{job['id']}.json")
+            with open(p, "w") as f:
+                json.dump(job, f)
+            paths.append(p)
+        self.ok(["load", "perftracker"] + paths)
+        out = os.path.join(self.tmp, f"out-{base['id']}")
+        r = harness.run(["perftracker", str(base["id"]), str(cand["id"]), "--out", out, "--upstream-direction",
+                         "--charts", "none"], db=self.db)
+        self.assertIn(r.rc, (0, 1), repr(r))
+        with open(os.path.join(out, "result.json"), encoding="utf-8") as f:
+            return f.read()
+
+    def oracle(self, name):
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "upstream", f"{name}.result_v2.json"),
+                  encoding="utf-8") as f:
+            return f.read()
+
+    def test_rounding_pair_byte_for_byte(self):
+        got = self.result_of(*pt_jobs.rounding_pair())
+        self.assertEqual(got, self.oracle("rounding_pair"))
+        doc = json.loads(got)
+        self.assertEqual([r["endpoint"] for r in doc["regressions"][:2]], ["GET /api/b", "GET /api/a"])
+        self.assertEqual(doc["regressions"][-1]["worst_window"]["median_degradation_pct"], 20.1)   # numpy
+        self.assertIn('"GET /api/caf\\u00e9"', got)
+
+    def test_long_curve_pair_byte_for_byte(self):
+        self.assertEqual(self.result_of(*pt_jobs.long_curve_pair(2000)), self.oracle("long_curve_pair"))
+
+    def test_big_pair_byte_for_byte(self):
+        got = self.result_of(*pt_jobs.big_pair(10000))
+        self.assertEqual(got, self.oracle("big_pair"))
+        self.assertEqual(json.loads(got)["summary"]["regressions_detected"], 453)
+
+    def test_fixture_byte_for_byte(self):
+        with open(os.path.join(DATA, "html_job_as_json_baseline.json")) as f:
+            base = json.load(f)
+        with open(os.path.join(DATA, "html_job_as_json_candidate.json")) as f:
+            cand = json.load(f)
+        with open(os.path.join(DATA, "result_v2.json"), encoding="utf-8") as f:
+            want = f.read()
+        self.assertEqual(self.result_of(base, cand), want)
+
+
+class Report(harness.TempDirTest):
+    """--charts N|all|none and the report title."""
+
+    def load(self, base, cand):
+        paths = []
+        for job in (base, cand):
+            p = os.path.join(self.tmp, f"job-{job['id']}.json")
+            with open(p, "w") as f:
+                json.dump(job, f)
+            paths.append(p)
+        self.ok(["load", "perftracker"] + paths)
+
+    def report(self, extra, out="out"):
+        out = os.path.join(self.tmp, out)
+        r = harness.run(["perftracker", "11", "12", "--out", out] + extra, db=self.db)
+        return r, out
+
+    def test_charts_top_all_none(self):
+        self.load(*pt_jobs.rounding_pair())   # 6 regressions
+        for flag, want in (([], 6), (["--charts", "2"], 2), (["--charts", "all"], 6), (["--charts", "none"], 0)):
+            r, out = self.report(flag, out="o" + "".join(flag))
+            self.assertEqual(r.rc, 1, repr(r))   # critical regressions found
+            pngs = sorted(f for f in os.listdir(out) if f.endswith(".png"))
+            self.assertEqual(len(pngs), want, flag)
+            with open(os.path.join(out, "report.md")) as f:
+                md = f.read()
+            for name in pngs:
+                self.assertIn(f"({name})", md)
+            if want < 6:
+                self.assertIn(f"Charts: the {want} worst of 6 regressions (--charts all draws every one).", md)
+        self.assertEqual(sorted(f[:3] for f in os.listdir(os.path.join(self.tmp, "o--charts2")) if f.endswith(".png")),
+                         ["01_", "02_"])
+        r, _ = self.report(["--charts", "many"])
+        self.assertEqual(r.rc, 2, repr(r))
+        self.assertIn("--charts", r.err)
+
+    def test_title_pairs_each_product_with_its_version(self):
+        base, cand = pt_jobs.rounding_pair()
+        cand["product_name"] = "GRPM-NG"
+        self.load(base, cand)
+        r, out = self.report(["--charts", "none"])
+        if r.rc not in (0, 1) or not os.path.exists(os.path.join(out, "report.md")):
+            r, out = self.report(["--charts", "none", "--force"])   # issue 12: mismatched products need --force
+        with open(os.path.join(out, "report.md")) as f:
+            first = f.readline()
+        self.assertEqual(first, "# Performance regression report: GRPM 2.0-1 vs GRPM-NG 2.1-7\n")
+        r = harness.sqlite3_shell(self.db, "SELECT title FROM pt_result;")
+        self.assertEqual(r.out.strip(), "GRPM 2.0-1 vs GRPM-NG 2.1-7")
+
+    def test_title_same_product(self):
+        self.load(*pt_jobs.rounding_pair())
+        r, out = self.report(["--charts", "none"])
+        with open(os.path.join(out, "report.md")) as f:
+            self.assertEqual(f.readline(), "# Performance regression report: GRPM 2.0-1 vs 2.1-7\n")
+
 if __name__ == "__main__":
     harness.main()

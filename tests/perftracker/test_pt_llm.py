@@ -58,7 +58,7 @@ class Llm(harness.TempDirTest):
         self.assertIs(body["stream"], True)
         self.assertEqual(body["options"], {"temperature": 0.2, "top_p": 0.9, "num_predict": 4000})
         self.assertIn("The deterministic recommendation is BLOCK", body["prompt"])
-        self.assertIn('"median_degradation_pct":60.0', body["prompt"])
+        self.assertIn('"median_degradation_pct": 60.0', body["prompt"])
 
     def test_error_line_mid_stream(self):
         r, md = self.run_llm(self.server("error"))

@@ -39,4 +39,21 @@ SELECT 'scan.only_significant', (SELECT json_array_length(pt_window_scan(i, i * 
 SELECT 'scan.nulls_skip', (SELECT json_array_length(pt_window_scan(i, i, CASE WHEN i % 2 THEN NULL ELSE 20 END, 3, 7, 15, 0.7, 20)) FROM (SELECT value AS i FROM generate_series(0, 5))) = 2;
 SELECT 'scan.empty', (SELECT pt_window_scan(i, i, i, 3, 7, 15, 0.7, 20) FROM (SELECT 1 AS i WHERE 0)) = '[]';
 SELECT 'scan.visual_sep', (SELECT round(json_extract(pt_window_scan(i, i, v, 3, 3, 15, 0.7, 20), '$[0].visual_sep'), 6) FROM (SELECT 0 i, 30.0 v UNION ALL SELECT 1, 40.0 UNION ALL SELECT 2, 50.0)) = round(40 + 0.5 * max(0, 20 - sqrt(((30 - 40) * (30 - 40) + 0 + (50 - 40) * (50 - 40)) / 3.0)), 6);
+-- pt_repr: Python 3.11's repr(float) of each value (printed by /usr/bin/python3)
+SELECT 'repr.short', pt_repr(1.0) = '1.0' AND pt_repr(0.1) = '0.1' AND pt_repr(-0.0) = '-0.0' AND pt_repr(0) = '0.0';
+SELECT 'repr.17', pt_repr(250.00000000000006) = '250.00000000000006' AND pt_repr(0.1 + 0.2) = '0.30000000000000004';
+SELECT 'repr.16', pt_repr(59.84126984126984) = '59.84126984126984';
+SELECT 'repr.exp', pt_repr(1e-05) = '1e-05' AND pt_repr(0.0001) = '0.0001' AND pt_repr(1e16) = '1e+16' AND pt_repr(1234567890123456.0) = '1234567890123456.0' AND pt_repr(-1.5e300) = '-1.5e+300';
+SELECT 'repr.subnormal', pt_repr(5e-324) = '5e-324' AND pt_repr(6.1285784757982e-310) = '6.1285784757982e-310';
+SELECT 'repr.inf', pt_repr(9e999) = 'inf' AND pt_repr(-9e999) = '-inf' AND pt_repr(NULL) IS NULL;
+-- pt_round numpy mode: round(np.float64(x), 2) with numpy 1.24 (scale, rint, divide)
+SELECT 'round.numpy', pt_round((120.095 - 100) / 100 * 100, 2, 'numpy') = 20.1 AND pt_round((120.095 - 100) / 100 * 100, 2) = 20.09;
+SELECT 'round.numpy_vs_python', pt_round(2.675, 2, 'numpy') = 2.68 AND pt_round(2.675, 2, 'python') = 2.67 AND pt_round(0.125, 2, 'numpy') = 0.12;
+-- pt_pyjson: json.dumps(obj, indent=2) of {"a": [], "b": {}, "c": [1, 2.5, {"d": "xé😀\n"}], "e": null}
+SELECT 'pyjson', pt_pyjson('{"a":[],"b":{},"c":[1,2.5,{"d":"xé😀\n"}],"e":null}') = '{' || char(10) || '  "a": [],' || char(10) || '  "b": {},' || char(10) || '  "c": [' || char(10) || '    1,' || char(10) || '    2.5,' || char(10) || '    {' || char(10) || '      "d": "x\u00e9\ud83d\ude00\n"' || char(10) || '    }' || char(10) || '  ],' || char(10) || '  "e": null' || char(10) || '}';
+SELECT 'pyjson.numbers_verbatim', pt_pyjson(json_object('k', json(pt_repr(0.1 + 0.2)))) = '{' || char(10) || '  "k": 0.30000000000000004' || char(10) || '}';
+-- pt_last: the value at the largest pos, NULL pos ignored
+SELECT 'last', (SELECT pt_last(p, v) FROM (SELECT 2 p, 'b' v UNION ALL SELECT 3, 'c' UNION ALL SELECT NULL, 'z' UNION ALL SELECT 1, 'a')) = 'c' AND (SELECT pt_last(p, 1) FROM (SELECT NULL AS p)) IS NULL;
+-- the worst kept window: 40 at 0..2, 0 at 3..5, 90 at 6..8: two kept windows, the second is the worst
+SELECT 'scan.worst', (SELECT json_group_array(w.value ->> 'start_idx' || ':' || (w.value ->> 'merge_order') || ':' || (w.value ->> 'worst')) FROM json_each((SELECT pt_window_scan(i, i, CASE WHEN i < 3 THEN 40 WHEN i < 6 THEN 0 ELSE 90 END, 3, 3, 15, 0.7, 20) FROM (SELECT value AS i FROM generate_series(0, 8)))) AS w WHERE w.value ->> 'kept') = '["0:1:0","6:2:1"]';
 SELECT 'tag.bad_part', pt_tag_part('x', 'nope');

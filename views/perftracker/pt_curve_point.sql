@@ -36,26 +36,20 @@ WITH keyed AS MATERIALIZED (
   WHERE t.status = 'SUCCESS'
     AND t.job IN (SELECT baseline FROM pt_comparison UNION SELECT candidate FROM pt_comparison)
 ),
-last AS MATERIALIZED (
-  SELECT *, row_number() OVER (PARTITION BY job, endpoint, metric_type, threads, scenario, category
-                               ORDER BY pos DESC) AS dup,
-         min(pos) OVER (PARTITION BY job, endpoint, metric_type, threads, scenario, category) AS first_pos
-  FROM keyed
-),
-pair AS (   -- one GROUP BY instead of a self-join: both jobs' rows of a (curve, category) meet here
+pair AS (   -- one GROUP BY: both jobs' rows of a (curve, category) meet here, the later test of each job wins
   SELECT c.id AS comparison, l.endpoint, l.metric_type, l.threads, l.scenario, l.category,
-         max(CASE WHEN l.job = c.baseline THEN l.x END) AS x,
-         max(CASE WHEN l.job = c.baseline THEN l.avg_score END) AS baseline,
-         max(CASE WHEN l.job = c.candidate THEN coalesce(l.avg_score, 0) END) AS candidate,
-         max(CASE WHEN l.job = c.baseline THEN l.samples END) AS samples,
-         max(CASE WHEN l.job = c.baseline THEN l.first_pos END) AS first_pos,
-         max(CASE WHEN l.job = c.baseline THEN
-               CASE WHEN c.honour_less_better AND l.direction IS NULL THEN l.less_better
-                    ELSE l.metric_type <> 'rate' END END) AS lower_is_better,
+         pt_last(CASE WHEN l.job = c.baseline THEN l.pos END, l.x) AS x,
+         pt_last(CASE WHEN l.job = c.baseline THEN l.pos END, l.avg_score) AS baseline,
+         pt_last(CASE WHEN l.job = c.candidate THEN l.pos END, coalesce(l.avg_score, 0)) AS candidate,
+         pt_last(CASE WHEN l.job = c.baseline THEN l.pos END, l.samples) AS samples,
+         min(CASE WHEN l.job = c.baseline THEN l.pos END) AS first_pos,
+         pt_last(CASE WHEN l.job = c.baseline THEN l.pos END,
+                 CASE WHEN c.honour_less_better AND l.direction IS NULL THEN l.less_better
+                      ELSE l.metric_type <> 'rate' END) AS lower_is_better,
          max(l.job = c.baseline) AS in_baseline, max(l.job = c.candidate) AS in_candidate,
          min(c.min_baseline) AS min_baseline
   FROM pt_comparison AS c
-  JOIN last AS l ON l.job IN (c.baseline, c.candidate) AND l.dup = 1
+  JOIN keyed AS l ON l.job IN (c.baseline, c.candidate)
   GROUP BY c.id, l.endpoint, l.metric_type, l.threads, l.scenario, l.category
 ),
 pts AS (

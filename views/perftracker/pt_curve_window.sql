@@ -8,6 +8,7 @@
 -- least min_visual_sep. Overlapping significant windows are merged the
 -- upstream way (ordered by start; an overlapping window replaces the current
 -- one only when its |median| is strictly larger): kept = 1 for the survivors.
+-- Figures are exact doubles (pt_window_scan writes them like Python's repr).
 -- Columns:
 --   comparison, endpoint, metric_type, threads, scenario   the curve
 --   start_idx, end_idx      first/last point index with a valid change
@@ -22,6 +23,7 @@
 --   severity                regress_severity(|median|, min_degradation, severe, critical)
 --   kept                    1 when the window survives the overlap merge
 --   merge_order             1.. in merged order (0 when not kept)
+--   worst                   1 for the curve's worst window (see pt_curve)
 --   points, median_pct_change, avg_samples, data_quality   the curve's (from pt_curve)
 CREATE VIEW pt_curve_window AS
 SELECT cu.comparison, cu.endpoint, cu.metric_type, cu.threads, cu.scenario,
@@ -34,7 +36,7 @@ SELECT cu.comparison, cu.endpoint, cu.metric_type, cu.threads, cu.scenario,
        w.value ->> 'visual_sep' AS visual_separation,
        regress_severity(abs(w.value ->> 'median'), c.min_degradation_pct, c.severe_pct, c.critical_pct)
          AS severity,
-       w.value ->> 'kept' AS kept, w.value ->> 'merge_order' AS merge_order,
+       w.value ->> 'kept' AS kept, w.value ->> 'merge_order' AS merge_order, w.value ->> 'worst' AS worst,
        cu.points, cu.median_pct_change, cu.avg_samples, cu.data_quality
 FROM pt_curve AS cu
 JOIN pt_comparison AS c ON c.id = cu.comparison

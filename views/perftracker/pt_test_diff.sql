@@ -24,30 +24,19 @@
 --   flag            +1 better, -1 worse, 0 neither
 --   cell            '<round(diff_pct)> <flag>' as PerfTracker prints it
 CREATE VIEW pt_test_diff AS
-WITH t AS MATERIALIZED (
-  SELECT *, row_number() OVER (PARTITION BY job, group_tag, tag, category ORDER BY pos DESC) AS dup
-  FROM pt_test
-  WHERE job IN (SELECT baseline FROM pt_comparison UNION SELECT candidate FROM pt_comparison)
-),
-pair AS (   -- one GROUP BY instead of a self-join
-  SELECT c.id AS comparison, min(c.ttest_alpha) AS ttest_alpha, t.group_tag, t.tag, t.category,
-         max(CASE WHEN t.job = c.baseline THEN t.metrics END) AS metrics,
-         max(CASE WHEN t.job = c.baseline THEN t.less_better END) AS less_better,
-         max(CASE WHEN t.job = c.baseline THEN t.avg_score END) AS prev_score,
-         max(CASE WHEN t.job = c.baseline THEN t.avg_dev END) AS prev_dev,
-         max(CASE WHEN t.job = c.baseline THEN t.samples END) AS prev_samples,
-         max(CASE WHEN t.job = c.baseline THEN t.status END) AS prev_status,
-         max(CASE WHEN t.job = c.candidate THEN t.avg_score END) AS cur_score,
-         max(CASE WHEN t.job = c.candidate THEN t.avg_dev END) AS cur_dev,
-         max(CASE WHEN t.job = c.candidate THEN t.samples END) AS cur_samples,
-         max(CASE WHEN t.job = c.candidate THEN t.status END) AS cur_status,
-         max(CASE WHEN t.job = c.candidate THEN t.errors END) AS cur_errors,
-         max(CASE WHEN t.job = c.baseline THEN t.pos END) AS pos,
-         max(t.job = c.baseline) AS in_baseline, max(t.job = c.candidate) AS in_candidate
+WITH pair AS (   -- index lookups (pt_test(job, tag, category)): the later test of each job wins
+  SELECT c.id AS comparison, c.ttest_alpha, p.group_tag, p.tag, p.category, p.metrics, p.less_better,
+         p.avg_score AS prev_score, p.avg_dev AS prev_dev, p.samples AS prev_samples, p.status AS prev_status,
+         d.avg_score AS cur_score, d.avg_dev AS cur_dev, d.samples AS cur_samples, d.status AS cur_status,
+         d.errors AS cur_errors, p.pos
   FROM pt_comparison AS c
-  JOIN t ON t.job IN (c.baseline, c.candidate) AND t.dup = 1
-  GROUP BY c.id, t.group_tag, t.tag, t.category
-  HAVING in_baseline AND in_candidate
+  JOIN pt_test AS p ON p.job = c.baseline
+  JOIN pt_test AS d ON d.job = c.candidate AND d.tag = p.tag AND d.category = p.category
+                   AND d.group_tag IS p.group_tag
+  WHERE NOT EXISTS (SELECT 1 FROM pt_test AS x WHERE x.job = p.job AND x.tag = p.tag AND x.category = p.category
+                      AND x.group_tag IS p.group_tag AND x.pos > p.pos)
+    AND NOT EXISTS (SELECT 1 FROM pt_test AS y WHERE y.job = d.job AND y.tag = d.tag AND y.category = d.category
+                      AND y.group_tag IS d.group_tag AND y.pos > d.pos)
 ),
 tested AS (
   SELECT *,
