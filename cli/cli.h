@@ -21,7 +21,14 @@ typedef struct Cli {
   const char *db_path;    /* -d DB, default "perf.db" (or $PERFSQL_DB) */
   sqlite3 *db;            /* opened (extension registered, schema installed) lazily */
   int quiet;              /* --quiet */
+  int created;            /* cli_open() created the database file (removed again if the command fails) */
+  int schema_objects;     /* sqlite_schema rows right after the schema was installed */
 } Cli;
+
+/* How long a command waits for another connection's write lock: 10 s, or
+** $PERFSQL_BUSY_TIMEOUT milliseconds (cli_busy_timeout_ms()). */
+#define CLI_BUSY_TIMEOUT_MS 10000
+int cli_busy_timeout_ms(void);
 
 /* Opens cli->db if not yet open: registers the extension, enables foreign
 ** keys, installs/migrates the schema. Returns 0 or prints the error and returns -1. */
@@ -79,8 +86,20 @@ int format_stmt(sqlite3_stmt *st, OutFormat f, FILE *out);
 int arg_value(int argc, char **argv, int *i, const char *name, const char **value);
 int arg_flag(char **argv, int i, const char *name);
 
-/* Writes a file (creating parent directories). 0 ok, -1 with message printed. */
+/* Writes a file (creating parent directories) atomically: a temporary file in the
+** same directory renamed over path, so a failure never leaves a partial file.
+** 0 ok, -1 with message printed. */
 int write_file_path(const char *path, const void *data, size_t n);
 int make_dirs(const char *dir);
+
+/* A safe single path component (file or directory name) made from any name taken
+** from loaded data (job, metric, topic, capture...): never empty, no '/', no
+** leading '.', no control characters or shell specials (each becomes '_'), valid
+** UTF-8 kept, at most 96 bytes + suffix. A name that is already safe comes back
+** unchanged; any other gets "-<10 hex digits of a hash of the original>" (before
+** a short extension such as ".png"), so two names that clean up alike stay
+** distinct and the result is the same on every run. sqlite3_malloc'd (NULL only
+** when out of memory). Every command that builds a path from data uses it. */
+char *safe_path_component(const char *name);
 
 #endif

@@ -655,9 +655,11 @@ static int history_charts(Cli *cli, const char *label, const char *out_dir, Html
     }
     if (rc == 0 && png) {
       if (out_dir) {
-        char *path = sqlite3_mprintf("%s/history_%s.png", out_dir, metric);
-        for (char *p = path + strlen(out_dir) + 1; *p; p++)
-          if (*p == '/' || *p == ':' || *p == ' ') *p = '_';
+        char *file = sqlite3_mprintf("history_%s.png", metric);
+        char *safe = file ? safe_path_component(file) : 0;
+        char *path = sqlite3_mprintf("%s/%s", out_dir, safe ? safe : "_");
+        sqlite3_free(file);
+        sqlite3_free(safe);
         rc = write_file_path(path, png, (size_t)len);
         sqlite3_free(path);
       }

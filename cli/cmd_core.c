@@ -35,9 +35,11 @@ const char usage_sources[] =
     "example: perfsql sources\n";
 const char usage_load[] =
     "usage: perfsql [-d DB] load KIND [--replace] ARGS...\n"
-    "Loads a source in one transaction. The same content loaded twice is a no-op;\n"
-    "--replace deletes the earlier load and loads again. `perfsql help load KIND` (or\n"
-    "`perfsql load KIND --help`) shows a kind's arguments and an example.\n"
+    "Loads a source in one transaction. The same content loaded twice is a no-op; a new\n"
+    "file at an already-loaded path is a new load (nothing is ever deleted unasked);\n"
+    "--replace drops the earlier load of that content and path (load perf: of that --name)\n"
+    "and loads again. `perfsql help load KIND` (or `perfsql load KIND --help`) shows a\n"
+    "kind's arguments and an example.\n"
     "example: perfsql load bench results.json --label main\n";
 const char usage_export[] =
     "usage: perfsql [-d DB] export TARGET ARGS...\n"
@@ -155,6 +157,7 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
     }
   }
   int rc = sql_exec(db, "BEGIN IMMEDIATE", 0);
+  if (rc != SQLITE_OK) cli_fail("%s: refresh: %s", cli->db_path, sqlite3_errmsg(db));
   for (int k = 0; rc == SQLITE_OK && k < n; k++) {
     char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"report_%w\"; "
                                 "CREATE TABLE \"report_%w\" AS SELECT * FROM \"%w\";",
@@ -174,8 +177,11 @@ int cmd_refresh(Cli *cli, int argc, char **argv) {
       sqlite3_free(q);
     }
   }
-  if (rc == SQLITE_OK) rc = sql_exec(db, "COMMIT", 0);
-  else sql_exec(db, "ROLLBACK", 0);
+  if (rc == SQLITE_OK) {
+    rc = sql_exec(db, "COMMIT", 0);
+    if (rc != SQLITE_OK) cli_fail("%s: refresh: %s", cli->db_path, sqlite3_errmsg(db));
+  }
+  if (rc != SQLITE_OK) sql_exec(db, "ROLLBACK", 0);
   for (int k = 0; k < n; k++) free(names[k]);
   free(names);
   return rc == SQLITE_OK ? EXIT_OK : EXIT_FAIL;

@@ -52,6 +52,7 @@ const char usage_perftracker[] =
     "  --cacert FILE        CA bundle for TLS verification\n"
     "  --page-size N        job-list page size (default 500); --max-jobs N (default 20000)\n"
     "  --replace            reload jobs already loaded\n"
+    "  --force              compare even a job without tests, or jobs of two different products\n"
     "  --llm URL --model M  optional narrative from a local Ollama server (failure = warning)\n"
     "  --llm-timeout S      generation timeout (default 600)\n"
     "detector (defaults = upstream perfreg_v2): --min-window 3 --max-window 7 --min-degradation 15\n"
@@ -99,7 +100,7 @@ static int write_text(const char *dir, const char *name, const char *text, size_
 typedef struct PtArgs {
   const char *url, *product, *out, *llm, *model, *cacert;
   const char *refs[2];
-  int nrefs, project, upload, ttl_days, insecure, replace, page_size, max_jobs;
+  int nrefs, project, upload, ttl_days, insecure, replace, page_size, max_jobs, force;
   long timeout, llm_timeout;
   int retries;
   int charts;   /* charts for ranks 1..charts; -1 = all */
@@ -162,6 +163,7 @@ static int parse_args(int argc, char **argv, PtArgs *a) {
     else if (arg_flag(argv, i, "--upload")) a->upload = 1;
     else if (arg_flag(argv, i, "--insecure")) a->insecure = 1;
     else if (arg_flag(argv, i, "--replace")) a->replace = 1;
+    else if (arg_flag(argv, i, "--force")) a->force = 1;
     else if (arg_flag(argv, i, "--upstream-direction")) a->honour_less_better = 0;
     else if (arg_value(argc, argv, &i, "--charts", &v)) {
       if (strcmp(v, "all") == 0) a->charts = -1;
@@ -450,8 +452,10 @@ static int read_regressions(sqlite3 *db, sqlite3_int64 cmp, int top, const char 
     g->visual_sep = sqlite3_column_double(st, 15);
     if (sqlite3_column_type(st, 16) == SQLITE_BLOB) {
       char *name = slug(g->rank, g->endpoint, g->metric, g->threads, g->scenario);
-      char *file = sqlite3_mprintf("%s.png", name);
+      char *png = sqlite3_mprintf("%s.png", name);
+      char *file = safe_path_component(png);   /* slug() is already safe: a no-op kept for the rule */
       sqlite3_free(name);
+      sqlite3_free(png);
       if (write_text(out, file, sqlite3_column_blob(st, 16), (size_t)sqlite3_column_bytes(st, 16), NULL)) {
         sqlite3_free(file);
         rc = SQLITE_ERROR;
@@ -627,6 +631,36 @@ static int report(Cli *cli, sqlite3_int64 base, sqlite3_int64 cand, const PtArgs
                   int *critical) {
   *critical = 0;
   sqlite3 *db = cli->db;
+  /* an empty job compares as "APPROVE", two products' jobs compare as anything:
+  ** both are errors unless --force */
+  if (!a->force) {
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT j.id, coalesce(j.job_id, j.uuid), j.product_name,"
+                           " (SELECT count(*) FROM pt_test AS t WHERE t.job = j.id)"
+                           " FROM pt_job AS j WHERE j.id IN (?1, ?2) ORDER BY j.id = ?2",
+                           -1, &q, NULL) != SQLITE_OK)
+      return cli_fail("perftracker: %s", sqlite3_errmsg(db));
+    sqlite3_bind_int64(q, 1, base);
+    sqlite3_bind_int64(q, 2, cand);
+    char *prod[2] = {NULL, NULL}, *name[2] = {NULL, NULL};
+    int n = 0, bad = 0;
+    while (n < 2 && sqlite3_step(q) == SQLITE_ROW) {
+      name[n] = sqlite3_mprintf("%s", sqlite3_column_text(q, 1));
+      prod[n] = sqlite3_column_type(q, 2) == SQLITE_NULL ? NULL : sqlite3_mprintf("%s", sqlite3_column_text(q, 2));
+      if (!bad && sqlite3_column_int64(q, 3) == 0) {
+        bad = cli_fail("perftracker: job %s has no tests: nothing to compare (--force compares it anyway)", name[n]);
+      }
+      n++;
+    }
+    sqlite3_finalize(q);
+    if (!bad && n == 2 && (prod[0] || prod[1]) && (!prod[0] || !prod[1] || strcmp(prod[0], prod[1])))
+      bad = cli_fail("perftracker: job %s is product '%s' but job %s is product '%s': not comparable "
+                     "(--force compares them anyway)", name[0], prod[0] ? prod[0] : "", name[1],
+                     prod[1] ? prod[1] : "");
+    for (int k = 0; k < 2; k++) { sqlite3_free(prod[k]); sqlite3_free(name[k]); }
+    if (bad) return EXIT_FAIL;
+  }
   sqlite3_int64 cmp = make_comparison(db, base, cand, a);
   if (!cmp) return EXIT_FAIL;
   Summary s;
@@ -786,7 +820,7 @@ int load_perftracker(Cli *cli, int argc, char **argv) {
     if (argv[i][0] == '-' && argv[i][1]) continue;
     char *text = NULL, *err = NULL;
     size_t len = 0;
-    if (read_file_all(argv[i], (size_t)1 << 31, &text, &len, &err)) {
+    if (read_file_all(argv[i], LOAD_MAX_DOCUMENT, &text, &len, &err)) {
       cli_fail("%s", err);
       sqlite3_free(err);
       return EXIT_FAIL;
@@ -812,7 +846,7 @@ int demo_perftracker(Cli *cli, const char *data_dir, const char *out_dir) {
     char *text = NULL, *err = NULL;
     size_t len = 0;
     int st = LOAD_ERROR;
-    if (read_file_all(path, (size_t)1 << 31, &text, &len, &err) == 0)
+    if (read_file_all(path, LOAD_MAX_DOCUMENT, &text, &len, &err) == 0)
       st = pt_load_job_text(cli->db, path, NULL, text, len, 0, cli->quiet, &jobs[i], &err);
     sqlite3_free(text);
     sqlite3_free(path);

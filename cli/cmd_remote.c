@@ -212,11 +212,20 @@ typedef struct ReportPath { const char *dir, *type; } ReportPath;
 static char *report_path(sqlite3_stmt *st, void *ctx) {
   const ReportPath *r = ctx;
   int it = sqlite3_column_int(st, 0);
-  return sqlite3_mprintf("%s/iteration_%03d/%s_%s_iteration_%03d.csv", r->dir, it,
-                         sqlite3_column_text(st, 1), r->type, it);
+  char *file = sqlite3_mprintf("%s_%s_iteration_%03d.csv", sqlite3_column_text(st, 1), r->type, it);
+  char *safe = file ? safe_path_component(file) : 0;
+  char *path = safe ? sqlite3_mprintf("%s/iteration_%03d/%s", r->dir, it, safe) : 0;
+  sqlite3_free(file);
+  sqlite3_free(safe);
+  return path;
 }
 static char *stats_path(sqlite3_stmt *st, void *ctx) {
-  return sqlite3_mprintf("%s/aggregated/%s_stats.csv", (const char *)ctx, sqlite3_column_text(st, 0));
+  char *file = sqlite3_mprintf("%s_stats.csv", sqlite3_column_text(st, 0));
+  char *safe = file ? safe_path_component(file) : 0;
+  char *path = safe ? sqlite3_mprintf("%s/aggregated/%s", (const char *)ctx, safe) : 0;
+  sqlite3_free(file);
+  sqlite3_free(safe);
+  return path;
 }
 
 static const char resources_header[] =
@@ -299,7 +308,11 @@ static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteratio
                 "3. **PPS Report**: `%s_pps_%s.csv`\n"
                 "4. **Resources Report**: `%s_resources_%s.csv`\n",
                 topic, iter, topic, iter, topic, iter, topic, iter);
-    char *path = sqlite3_mprintf("%s/%s/%s_overview_%s.md", dir, iter, topic, iter);
+    char *file = sqlite3_mprintf("%s_overview_%s.md", topic, iter);
+    char *safe = file ? safe_path_component(file) : 0;
+    char *path = sqlite3_mprintf("%s/%s/%s", dir, iter, safe ? safe : "_");
+    sqlite3_free(file);
+    sqlite3_free(safe);
     rc = write_buf(path, &b);
     sqlite3_free(path);
     if (rc == 0) (*files)++;
@@ -318,7 +331,9 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
-    char *path = sqlite3_mprintf("%s/%s", dir, sqlite3_column_text(st, 0));
+    char *safe = safe_path_component((const char *)sqlite3_column_text(st, 0));
+    char *path = sqlite3_mprintf("%s/%s", dir, safe ? safe : "_");
+    sqlite3_free(safe);
     int w = write_file_path(path, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
     sqlite3_free(path);
     if (w) { sqlite3_finalize(st); return -1; }
@@ -416,8 +431,14 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
     buf_appendf(&b, "\n## Charts\n\n");
     sqlite3_stmt *q = 0;
     if (sql_prepare(db, "SELECT DISTINCT topic FROM remote_case ORDER BY topic", &q, 0) == SQLITE_OK) {
-      while (sqlite3_step(q) == SQLITE_ROW)
-        buf_appendf(&b, "![overhead of %s](charts/overhead_%s.png)\n\n", sqlite3_column_text(q, 0), sqlite3_column_text(q, 0));
+      while (sqlite3_step(q) == SQLITE_ROW) {
+        /* the file name remote_write_charts() gave the chart */
+        char *file = sqlite3_mprintf("overhead_%s.png", sqlite3_column_text(q, 0));
+        char *safe = file ? safe_path_component(file) : 0;
+        buf_appendf(&b, "![overhead of %s](charts/%s)\n\n", sqlite3_column_text(q, 0), safe ? safe : "_");
+        sqlite3_free(file);
+        sqlite3_free(safe);
+      }
     }
     sqlite3_finalize(q);
     buf_appendf(&b, "Resource use over time of each tool: `charts/resources_<case>.png`.\n");

@@ -196,7 +196,7 @@ int format_query(sqlite3 *db, const char *sql, OutFormat f, FILE *out) {
     if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK) {
       int line = 1;
       for (const char *p = sql; p < start; p++) line += *p == '\n';
-      fprintf(stderr, "perfsql: SQL statement at line %d: %s\n", line, sqlite3_errmsg(db));
+      cli_fail("SQL statement at line %d: %s", line, sqlite3_errmsg(db));
       return -1;
     }
     if (!st) continue; /* whitespace or comment */
@@ -204,7 +204,7 @@ int format_query(sqlite3 *db, const char *sql, OutFormat f, FILE *out) {
     if (rc) {
       int line = 1;
       for (const char *p = sql; p < start; p++) line += *p == '\n';
-      fprintf(stderr, "perfsql: SQL statement at line %d: %s\n", line, sqlite3_errmsg(db));
+      cli_fail("SQL statement at line %d: %s", line, sqlite3_errmsg(db));
     }
     sqlite3_finalize(st);
     if (rc) return -1;

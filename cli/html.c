@@ -385,3 +385,10 @@ int html_close(HtmlDoc *h) {
   sqlite3_free(h);
   return rc;
 }
+
+void html_abandon(HtmlDoc *h) {
+  if (!h) return;
+  sqlite3_free(h->data);
+  sqlite3_free(h->path);
+  sqlite3_free(h);
+}

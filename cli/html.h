@@ -51,6 +51,8 @@ void html_text(HtmlDoc *h, const char *text);
 /* Writes the file and frees h. 0, or -1 with the error printed
 ** ("perfsql: <path>: <reason>"). */
 int html_close(HtmlDoc *h);
+/* Frees the page without writing anything (the command failed: no partial file). */
+void html_abandon(HtmlDoc *h);
 
 /* Helpers, exposed for tests: base64 of n bytes into a malloc'd string. */
 char *html_base64(const void *data, size_t n);

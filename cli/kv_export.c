@@ -25,6 +25,8 @@
 **  4. Errors: the file that could not be written; SQLite errors. O(rows).
 **  5. The rows come from the views kubevirt_export_results and
 **     kubevirt_export_weekly (views/kubevirt/); this file only formats them.
+**  6. Job, resource and metric names come from loaded data: each directory name
+**     is safe_path_component() of it, so nothing is written outside DIR.
 */
 #include "cli.h"
 #include "kv_export.h"
@@ -128,8 +130,10 @@ static int export_results(sqlite3 *db, const char *dir, const KvExportOptions *o
       o.run = run;
       o.have_vmi = o.have_vm = 0;
       o.open_res = 0;
-      snprintf(o.path, sizeof o.path, "%s/results/%s/%lld/results.json", dir,
-               (const char *)sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2));
+      char *job = safe_path_component((const char *)sqlite3_column_text(st, 1));
+      snprintf(o.path, sizeof o.path, "%s/results/%s/%lld/results.json", dir, job ? job : "_",
+               (long long)sqlite3_column_int64(st, 2));
+      sqlite3_free(job);
       char t[64];
       go_time((const char *)sqlite3_column_text(st, 3), t);
       buf_appendf(&o.b, "{\n  \"JobDirCreationTime\": ");
@@ -234,8 +238,14 @@ static int export_weekly(sqlite3 *db, const char *dir, const KvExportOptions *op
     if (opt->iso_weeks) snprintf(label, sizeof label, "%.10s", week);
     else kv_upstream_week_label(week, label);
     char key[1024];
-    snprintf(key, sizeof key, "%s/%s/%s/%s", (const char *)sqlite3_column_text(st, 0),
-             (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2), label);
+    /* job, resource and metric come from loaded data: one safe component each */
+    char *job = safe_path_component((const char *)sqlite3_column_text(st, 0));
+    char *res = safe_path_component((const char *)sqlite3_column_text(st, 1));
+    char *met = safe_path_component((const char *)sqlite3_column_text(st, 2));
+    snprintf(key, sizeof key, "%s/%s/%s/%s", job ? job : "_", res ? res : "_", met ? met : "_", label);
+    sqlite3_free(job);
+    sqlite3_free(res);
+    sqlite3_free(met);
     if (strcmp(key, w.key)) {
       if ((rc = finish_week(&w, dir, pzErr)) != 0) break;
       snprintf(w.key, sizeof w.key, "%s", key);

@@ -114,10 +114,16 @@ static int draw_pages(Cli *cli, const GraphArgs *a, const char *ver, const char 
       pg.resource = sqlite3_mprintf("%s", res);
       char *title;
       if (release) {
-        pg.dir = sqlite3_mprintf("%s/release-%s/%s", a->out, ver, res);
+        char *sver = safe_path_component(ver), *sres = safe_path_component(res);
+        pg.dir = sqlite3_mprintf("%s/release-%s/%s", a->out, sver ? sver : "_", sres ? sres : "_");
+        sqlite3_free(sver);
+        sqlite3_free(sres);
         title = sqlite3_mprintf("Release %s — %s performance since %s", ver, res, since);
       } else {
-        pg.dir = sqlite3_mprintf("%s/%s/%s", a->out, job, res);
+        char *sjob = safe_path_component(job), *sres = safe_path_component(res);
+        pg.dir = sqlite3_mprintf("%s/%s/%s", a->out, sjob ? sjob : "_", sres ? sres : "_");
+        sqlite3_free(sjob);
+        sqlite3_free(sres);
         title = sqlite3_mprintf("%s — %s weekly performance", job, res);
       }
       char *path = sqlite3_mprintf("%s/%s", pg.dir, release ? "release-index.html" : "index.html");
@@ -131,7 +137,9 @@ static int draw_pages(Cli *cli, const GraphArgs *a, const char *ver, const char 
     const void *png = sqlite3_column_blob(chart, 0);
     int n = sqlite3_column_bytes(chart, 0);
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s/plot.png", pg.dir, metric);
+    char *smetric = safe_path_component(metric);   /* names from loaded data are hostile */
+    snprintf(path, sizeof path, "%s/%s/plot.png", pg.dir, smetric ? smetric : "_");
+    sqlite3_free(smetric);
     if (write_file_path(path, png, (size_t)n)) { rc = EXIT_FAIL; break; }
     html_heading(pg.h, 2, metric);
     html_image_png(pg.h, png, (size_t)n, metric);

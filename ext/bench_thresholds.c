@@ -32,6 +32,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -89,7 +90,7 @@ static int parse_number(const char *s, double *out) {
   char *end;
   double v = strtod(s, &end);
   while (*end == ' ') end++;
-  if (*end) return -1;
+  if (*end || !isfinite(v)) return -1;   /* "nan", "inf", 1e999: not a threshold */
   *out = v;
   return 0;
 }

@@ -3,8 +3,9 @@
 ** perfsql_version() for SQL users.
 **
 **  1. Migrations are the embedded files sql/NNN_<name>.sql, applied in NNN
-**     order when NNN > PRAGMA user_version, all in one transaction; then
-**     user_version = the last NNN. A failing migration rolls everything back
+**     order when NNN > PRAGMA user_version, all in one write transaction
+**     (BEGIN IMMEDIATE; user_version is read again inside it, so concurrent
+**     creators of one new database run them once); then user_version = the last NNN. A failing migration rolls everything back
 **     and names the file.
 **  2. Views are code, not data: every run drops every view listed in
 **     perfsql_view and re-creates each views/<domain>/<file>.sql, then
@@ -174,22 +175,27 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
     if (rc == SQLITE_OK) sqlite3_step(st);
     sqlite3_finalize(st);
   }
+  /* One write transaction, and the version read again inside it: two processes
+  ** creating the same new database at once must not both run the migrations (the
+  ** second waits for the lock, then finds the schema current). Inside a caller's
+  ** transaction a savepoint is used instead. */
+  int outer = sqlite3_get_autocommit(db);
+  rc = exec_err(db, outer ? "BEGIN IMMEDIATE" : "SAVEPOINT perfsql_install", "schema", pzErr);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(fingerprint);
+    return rc;
+  }
+  if (schema_current(db, fingerprint)) {
+    sqlite3_free(fingerprint);
+    return exec_err(db, outer ? "COMMIT" : "RELEASE perfsql_install", "schema", pzErr);
+  }
   int version = 0;
   {
     sqlite3_stmt *st = 0;
     rc = sql_prepare(db, "PRAGMA user_version", &st, 0);
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    if (rc != SQLITE_OK) {
-      *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
-      sqlite3_free(fingerprint);
-      return rc;
-    }
-  }
-  rc = exec_err(db, "SAVEPOINT perfsql_install", "schema", pzErr);
-  if (rc != SQLITE_OK) {
-    sqlite3_free(fingerprint);
-    return rc;
+    if (rc != SQLITE_OK) *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
   }
   int last = version;
   /* Embedded files are sorted by path, so migrations come in NNN order. */
@@ -212,8 +218,9 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
     sqlite3_free(sql);
   }
   sqlite3_free(fingerprint);
-  if (rc == SQLITE_OK) return exec_err(db, "RELEASE perfsql_install", "schema", pzErr);
-  sqlite3_exec(db, "ROLLBACK TO perfsql_install; RELEASE perfsql_install", 0, 0, 0);
+  if (rc == SQLITE_OK) rc = exec_err(db, outer ? "COMMIT" : "RELEASE perfsql_install", "schema", pzErr);
+  if (rc == SQLITE_OK) return rc;
+  sqlite3_exec(db, outer ? "ROLLBACK" : "ROLLBACK TO perfsql_install; RELEASE perfsql_install", 0, 0, 0);
   return rc;
 }
 

@@ -109,7 +109,7 @@ int http_perform(const HttpOptions *o, const HttpRequest *rq, HttpResponse *rs, 
   long total_to = o->timeout_s > 0 ? o->timeout_s : 60;
   int retries = o->retries < 0 ? 3 : o->retries;
   long backoff = o->backoff_ms > 0 ? o->backoff_ms : 500;
-  size_t max = o->max_bytes ? o->max_bytes : ((size_t)1 << 30);
+  size_t max = o->max_bytes ? o->max_bytes : LOAD_MAX_DOCUMENT;
   memset(rs, 0, sizeof *rs);
   char *shown = url_redact(rq->url);
   static int global_init = 0;

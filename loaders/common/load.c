@@ -56,9 +56,11 @@ int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
     if (delete_source(db, same, pzErr) != SQLITE_OK) goto fail;
     ld->replaced = 1;
   }
-  /* The same uri with other content: this load supersedes it. */
+  /* The same uri with other content is a new load beside the earlier one (a new
+  ** perf.data at perf's default path is a new capture, not a new version of the
+  ** old one); only --replace drops the earlier load of the uri the user named. */
   sqlite3_int64 old;
-  while ((old = load_find_uri(db, kind, uri)) != 0) {
+  while (replace == LOAD_REPLACE && (old = load_find_uri(db, kind, uri)) != 0) {
     if (delete_source(db, old, pzErr) != SQLITE_OK) goto fail;
     ld->replaced = 1;
   }
@@ -76,6 +78,14 @@ int load_begin(sqlite3 *db, const char *kind, const char *uri, const char *hash,
 fail:
   load_rollback(ld);
   return LOAD_ERROR;
+}
+
+void load_identity_hash(const char *content_hex, const char *name, char out[65]) {
+  Sha256 h;
+  sha256_init(&h);
+  sha256_update(&h, content_hex, strlen(content_hex) + 1);
+  sha256_update(&h, name ? name : "", name ? strlen(name) : 0);
+  sha256_hex(&h, out);
 }
 
 void load_count(PerfsqlLoad *ld, const char *table, sqlite3_int64 n) {
@@ -177,12 +187,26 @@ int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, c
     return -1;
   }
   struct stat stt;
-  if (fstat(fileno(f), &stt) == 0 && S_ISDIR(stt.st_mode)) {
+  int have_stat = fstat(fileno(f), &stt) == 0;
+  if (have_stat && S_ISDIR(stt.st_mode)) {
     fclose(f);
     *pzErr = sqlite3_mprintf("%s: is a directory", path);
     return -1;
   }
+  /* The limit is checked before anything is allocated (a 2 GB file costs no
+  ** memory), and a regular file's buffer is allocated once at its size, so the
+  ** peak is the file's size, never twice the limit. */
+  if (have_stat && S_ISREG(stt.st_mode) && (unsigned long long)stt.st_size > (unsigned long long)max_bytes) {
+    fclose(f);
+    *pzErr = sqlite3_mprintf("%s: %lld bytes, larger than the %llu-byte limit for this kind of file", path,
+                             (long long)stt.st_size, (unsigned long long)max_bytes);
+    return -1;
+  }
   PerfsqlBuf b = {0};
+  if (have_stat && S_ISREG(stt.st_mode) && stt.st_size > 0) {
+    b.data = sqlite3_malloc64((sqlite3_uint64)stt.st_size + 1);
+    if (b.data) b.cap = (size_t)stt.st_size + 1;
+  }
   char chunk[65536];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {

@@ -7,11 +7,15 @@
 **     loaded_at, row_counts JSON). Every table that holds loaded rows has a
 **     column `source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE
 **     CASCADE` and an index on it, so that replacing a load is one DELETE.
-**  3. The same content (same kind + SHA-256) loaded twice is a no-op reported
-**     as "already loaded"; with replace=1 the old rows are deleted and the
-**     content is loaded again. The same kind + uri with *different* content
-**     replaces the earlier load (a file that changed is a new version of the
-**     same source, not a second copy).
+**  3. A load's identity is its kind + content hash (for captures the hash
+**     covers the capture name too: load_identity_hash()). The same identity
+**     loaded twice is a no-op reported as "already loaded". Nothing the user did
+**     not name is ever deleted: a file with *new* content at an already-loaded
+**     path is a new load beside the earlier one. Only --replace drops loads:
+**     LOAD_REPLACE drops the same identity and every earlier load of the same
+**     kind + uri (the path the user named); LOAD_REPLACE_SAME drops the same
+**     identity only (the loader then drops what else the user named, e.g. the
+**     capture called --name).
 **  4. Errors are one line: "<file or url>:<position>: <what>", where position
 **     is "line N", "line N, column M" or "byte offset N". No credentials are
 **     ever written to the database or to messages (see url_redact()).
@@ -33,6 +37,8 @@ typedef struct PerfsqlLoad {
 } PerfsqlLoad;
 
 enum { LOAD_NEW = 0, LOAD_DUPLICATE = 1, LOAD_ERROR = -1 };
+/* the replace argument of load_begin(): 0 = keep every earlier load */
+enum { LOAD_KEEP = 0, LOAD_REPLACE = 1, LOAD_REPLACE_SAME = 2 };
 
 /* Begins a load. hash is the hex SHA-256 of the content (see sha256_*).
 ** Returns LOAD_NEW (transaction open, ld->source_id set), LOAD_DUPLICATE
@@ -64,6 +70,10 @@ int load_index_defer(sqlite3 *db, const char *const *tables, int ntables, LoadDe
 int load_index_restore(sqlite3 *db, LoadDeferred *d, char **pzErr);
 void load_index_free(LoadDeferred *d);
 
+/* The identity hash of content that is loaded under a name (a capture): the
+** hex SHA-256 of content_hex, a NUL and name. */
+void load_identity_hash(const char *content_hex, const char *name, char out[65]);
+
 /* ---- SHA-256 (loaders/common/sha256.c) -------------------------------- */
 /* libcrypto's SHA256_CTX, held inline (nothing to free). */
 typedef struct Sha256 { _Alignas(8) unsigned char ctx[128]; } Sha256;
@@ -88,5 +98,17 @@ void progress_done(void);
 /* Reads a file (at most max_bytes; larger -> error naming the size limit).
 ** *out is sqlite3_malloc'd and NUL-terminated. */
 int read_file_all(const char *path, size_t max_bytes, char **out, size_t *len, char **pzErr);
+
+/* Strict JSON (loaders/common/json_strict.c): duplicate keys, embedded NUL (raw or
+** \u0000), numbers beyond a double, nesting deeper than 200 -> one line
+** "<file>:<JSON path>: <what>" (or "<file>:byte offset N: ..."). Syntax errors are
+** left to the caller's parser. file NULL: the message starts at the position.
+** 0 ok, -1 with *pzErr set. */
+int json_strict_check(const char *file, const char *text, size_t len, char **pzErr);
+
+/* The size limit of a whole-file (or whole-download) input: JSON results, jobs,
+** audit files, CSV, YAML. Checked before anything is allocated, so that memory
+** stays bounded (about 3 x this, with SQLite's JSON parse) whatever the input. */
+#define LOAD_MAX_DOCUMENT ((size_t)64 << 20)
 
 #endif

@@ -86,7 +86,25 @@ int kv_load_buildlog(KvDocCtx *c, const char *text, size_t n, char **pzErr) {
   c->run_id = 0;
   c->skipped = 0;
   if (nb == 0) {
-    /* a run without results (the test failed before the audit) */
+    /* a run without results (the test failed before the audit) — but only if the
+    ** file is a text log at all: not empty, no NUL, valid UTF-8 */
+    const char *why = n == 0 ? "empty file" : 0;
+    size_t at = 0;
+    for (size_t k = 0; !why && k < n;) {
+      unsigned char ch = (unsigned char)text[k];
+      int m = ch < 0x80 ? 1 : ch >= 0xC2 && ch < 0xE0 ? 2 : ch >= 0xE0 && ch < 0xF0 ? 3 : ch >= 0xF0 && ch < 0xF5 ? 4 : 0;
+      if (ch == 0) m = 0;
+      for (int q = 1; m && q < m; q++)
+        if (k + (size_t)q >= n || ((unsigned char)text[k + q] & 0xC0) != 0x80) m = 0;
+      if (!m) { why = ch == 0 ? "NUL byte" : "not UTF-8 text"; at = k; break; }
+      k += (size_t)m;
+    }
+    if (why) {
+      sqlite3_free(b);
+      *pzErr = n == 0 ? sqlite3_mprintf("%s: empty file: not a build log", c->file)
+                      : err_at_offset(c->file, (long long)at, "%s: not a build log (and no \"Values\" block)", why);
+      return -1;
+    }
     rc = kv_run(c->w, c->job, c->build_id, c->job_dir_created, c->origin, &c->run_id, pzErr);
     if (!rc && !c->run_id) c->skipped = 1;
   }

@@ -21,7 +21,8 @@
 **     build-log.txt (fallback only, like upstream since 2024-11).
 **  3. Runs already loaded by another source are skipped (counted, not
 **     duplicated). The same content loaded twice is "already loaded"; a
-**     changed tree at the same PATH replaces the earlier load (load.h).
+**     changed tree at the same PATH is a new load holding the new runs (the
+**     earlier load stays; --replace drops it first) (load.h).
 **  4. Errors: "<file>:<position>: <what>" from the readers; the whole load is
 **     rolled back. O(total size) time; one file in memory at a time.
 */
@@ -33,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define KV_MAX_FILE ((size_t)1 << 30)
+#define KV_MAX_FILE LOAD_MAX_DOCUMENT
 
 enum { F_RESULTS = 0, F_AUDIT = 1, F_BUILDLOG = 2 };
 

@@ -196,6 +196,7 @@ static int list_all(GcsJob *j, sqlite3 *db, const char *prefix, int prefixes, co
                     char **pzErr) {
   char *token = 0;
   int rc = 0;
+  Names seen = {0};    /* every token followed so far: a repeated one means a loop */
   for (int page = 0; rc == 0; page++) {
     char *url = list_url(j, prefix, prefixes ? "/" : 0, glob, token);
     sqlite3_free(token);
@@ -219,9 +220,21 @@ static int list_all(GcsJob *j, sqlite3 *db, const char *prefix, int prefixes, co
     sqlite3_free(url);
     sqlite3_free(shown);
     if (rc || !token || !*token) break;
-    if (page > 100000) { *pzErr = sqlite3_mprintf("kubevirt-gcs: listing %s does not end", prefix); rc = -1; }
+    for (int k = 0; k < seen.n; k++)
+      if (!strcmp(seen.v[k], token)) {
+        *pzErr = sqlite3_mprintf("kubevirt-gcs: listing %s: page %d repeats the nextPageToken of page %d "
+                                 "(the server's paging loops; stopped)", prefix, page + 1, k + 1);
+        rc = -1;
+        break;
+      }
+    if (rc == 0 && names_add(token, &seen) != 0) {
+      *pzErr = sqlite3_mprintf("kubevirt-gcs: out of memory");
+      rc = -1;
+    }
+    if (rc == 0 && page > 100000) { *pzErr = sqlite3_mprintf("kubevirt-gcs: listing %s does not end", prefix); rc = -1; }
   }
   sqlite3_free(token);
+  names_free(&seen);
   return rc;
 }
 

@@ -11,11 +11,13 @@
 **  2. Errors: "<file>:line L, column C: <what>" for YAML syntax errors (libyaml's
 **     problem mark) and for values of the wrong shape (the node's mark).
 **  3. One load: one source row (kind 'kubevirt-shape'); the same file loaded
-**     twice is a no-op; a changed file at the same path replaces the old one.
+**     twice is a no-op; a changed file at the same path is a new load (--replace drops the old one).
 **  4. O(size of the file); the whole document is held as libyaml's node tree.
 */
 #include "kubevirt.h"
 
+#include "yaml_strict.h"
+#include <math.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -63,6 +65,7 @@ static int want_number(ShapeCtx *s, yaml_node_t *n, const char *key, double *out
   char *end;
   *out = strtod(v, &end);
   if (end == v || *end) return node_err(s, n, "%s: expected a number", key);
+  if (!isfinite(*out)) return node_err(s, n, "%s: number out of range (not finite)", key);
   *has = 1;
   return 0;
 }
@@ -187,6 +190,12 @@ int kv_load_shape(sqlite3 *db, const char *path, const KvLoadOptions *o, char **
     *pzErr = sqlite3_mprintf("%s:line %lu, column %lu: %s%s%s", path, (unsigned long)parser.problem_mark.line + 1,
                              (unsigned long)parser.problem_mark.column + 1, parser.problem ? parser.problem : "YAML error",
                              parser.context ? " " : "", parser.context ? parser.context : "");
+    yaml_parser_delete(&parser);
+    sqlite3_free(text);
+    return -1;
+  }
+  if (yaml_strict_check(&doc, path, pzErr)) {   /* duplicate keys, empty document */
+    yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     sqlite3_free(text);
     return -1;

@@ -426,6 +426,8 @@ int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr)
   c->skipped = 0;
   c->run_id = 0;
   c->kind = kind;
+  /* duplicate keys, NUL, 1e999: refused before anything is written */
+  if (json_strict_check(c->file, json, n, pzErr)) return -1;
   if (!w->tree &&
       sqlite3_prepare_v3(w->db, "SELECT key, type, atom, id, parent FROM json_tree(?1)", -1,
                          SQLITE_PREPARE_PERSISTENT, &w->tree, 0) != SQLITE_OK) {

@@ -486,6 +486,12 @@ int taskmap_parse(const char *path, TaskMap *m, char **pzErr) {
   char *text = NULL;
   size_t len = 0;
   if (read_file_all(path, 64u << 20, &text, &len, pzErr)) return -1;
+  const char *nul = memchr(text, 0, len);
+  if (nul) {   /* a C string would end there: the rest of the file would be ignored */
+    *pzErr = err_at_offset(path, (long long)(nul - text), "NUL byte: not a task-map CSV");
+    sqlite3_free(text);
+    return -1;
+  }
   char *line = text;
   long lineno = 0;
   int rc = 0;
@@ -588,6 +594,11 @@ int taskmap_load(sqlite3 *db, const char *path, const char *capture, int replace
                  char **pzErr) {
   TaskMap m;
   if (taskmap_parse(path, &m, pzErr)) return -1;
+  if (m.n == 0) {   /* an empty (or comments-only) file is not a task map */
+    taskmap_free(&m);
+    *pzErr = sqlite3_mprintf("%s: no task rows (empty file, or only comments): not a task map", path);
+    return -1;
+  }
   char hash[65];
   /* the capture name is part of the identity: the same CSV may annotate several captures */
   Sha256 h;
@@ -633,11 +644,12 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   TaskMap map;
   memset(&map, 0, sizeof map);
   if (map_path && taskmap_parse(map_path, &map, pzErr)) return -1;
+  /* the header first: a file that is not a capture fails at once, not after hashing it all */
+  PerfReader *r = NULL;
+  if (perf_reader_open(path, &r, pzErr)) { taskmap_free(&map); return -1; }
   char hash[65], *uri = NULL;
   if (strcmp(path, "-") == 0) perf_stdin_identity(capture, &uri, hash);   /* a pipe: not hashable up front */
-  else if (sha256_file(path, hash, pzErr)) { taskmap_free(&map); return -1; }
-  PerfReader *r = NULL;
-  if (perf_reader_open(path, &r, pzErr)) { taskmap_free(&map); sqlite3_free(uri); return -1; }
+  else if (sha256_file(path, hash, pzErr)) { perf_reader_close(r); taskmap_free(&map); return -1; }
 
   PerfsqlLoad ld;
   memset(&ld, 0, sizeof ld);
@@ -650,7 +662,12 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   uint64_t total_events = 0;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
-  int status = load_begin(db, "perf", uri ? uri : path, hash, replace, &ld, pzErr);
+  /* identity = content + capture name: the same file may be loaded as two captures,
+  ** and a new file at the same path is a new capture; --replace drops only the
+  ** capture called `capture` (below), never another capture of the same path */
+  char ident[65];
+  load_identity_hash(hash, capture, ident);
+  int status = load_begin(db, "perf", uri ? uri : path, ident, replace ? LOAD_REPLACE_SAME : LOAD_KEEP, &ld, pzErr);
   if (status == LOAD_ERROR) goto done_noload;
   if (status == LOAD_DUPLICATE) {
     load_report(&ld, status, quiet);
@@ -670,6 +687,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       goto fail;
     }
     if (other) {
+      ld.replaced = 1;
       char *sql = sqlite3_mprintf("DELETE FROM source WHERE id = %lld", other);
       int e = sqlite3_exec(db, sql, 0, 0, pzErr);
       sqlite3_free(sql);

@@ -99,13 +99,18 @@ static const char *SQL_STAGE_PROBLEM =
     "   WHEN json_type(a, '$[15]') NOT IN ('integer', 'real', 'null') THEN"
     "     '.avg_score: not a number (' || quote(a ->> 15) || '): use the ?as_json=1 export'"
     "   WHEN json_type(a, '$[13]') NOT IN ('array', 'text', 'null') THEN '.scores: not a list'"
-    "   WHEN json_type(a, '$[11]') NOT IN ('integer', 'real', 'null') THEN '.samples: not a number'"
+    "   WHEN json_type(a, '$[11]') NOT IN ('integer', 'null') OR (a ->> 11) < 0"
+    "     THEN '.samples: not a count (a non-negative integer): ' || quote(a ->> 11)"
+    "   WHEN json_type(a, '$[20]') = 'text' AND unixepoch(a ->> 20) IS NULL THEN '.begin: not a time: ' || quote(a ->> 20)"
+    "   WHEN json_type(a, '$[21]') = 'text' AND unixepoch(a ->> 21) IS NULL THEN '.end: not a time: ' || quote(a ->> 21)"
     "   END"
     " FROM temp.pt_stage"
     " WHERE type <> 'object' OR json_type(a, '$[3]') IS NOT 'text'"
     "    OR json_type(a, '$[15]') NOT IN ('integer', 'real', 'null')"
     "    OR json_type(a, '$[13]') NOT IN ('array', 'text', 'null')"
-    "    OR json_type(a, '$[11]') NOT IN ('integer', 'real', 'null')"
+    "    OR json_type(a, '$[11]') NOT IN ('integer', 'null') OR (a ->> 11) < 0"
+    "    OR (json_type(a, '$[20]') = 'text' AND unixepoch(a ->> 20) IS NULL)"
+    "    OR (json_type(a, '$[21]') = 'text' AND unixepoch(a ->> 21) IS NULL)"
     " ORDER BY pos LIMIT 1";
 
 /* The document's problems that make it unloadable, as "<pos>: <what>", or
@@ -146,6 +151,14 @@ static char *check_shape(sqlite3 *db, const char *text, size_t len, int *is_clie
     return sqlite3_mprintf("$.uuid: job uuid is missing");
   }
   sqlite3_free(uuid_ok);
+  /* the job's times must be times: "not a time" is not stored */
+  char *bad_time = pt_query_text(db,
+                              "SELECT CASE WHEN json_type(?1, '$[10]') = 'text' AND unixepoch(?1 ->> 10) IS NULL"
+                              "  THEN '$.begin: not a time: ' || quote(?1 ->> 10)"
+                              " WHEN json_type(?1, '$[11]') = 'text' AND unixepoch(?1 ->> 11) IS NULL"
+                              "  THEN '$.end: not a time: ' || quote(?1 ->> 11) END",
+                              *header, strlen(*header));
+  if (bad_time) return bad_time;
   char *as_json = pt_query_text(db, "SELECT json_type(?1, '$[0]') = 'integer' AND (?1 ->> 2) IS NULL",
                              *header, strlen(*header));
   *is_client = !(as_json && strcmp(as_json, "1") == 0);
@@ -320,6 +333,8 @@ int pt_load_job_text(sqlite3 *db, const char *uri, const char *server, const cha
     *pzErr = json_error(uri, text, len);
     return LOAD_ERROR;
   }
+  /* duplicate keys, "\u0000", 1e999 (samples: 1e999 would be clamped) */
+  if (json_strict_check(uri, text, len, pzErr)) return LOAD_ERROR;
   int is_client = 0;
   char *header = NULL;
   char *problem = check_shape(db, text, len, &is_client, &header);

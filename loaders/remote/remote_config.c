@@ -248,6 +248,15 @@ int remote_load_config(sqlite3 *db, const char *dir, int replace, int quiet, cha
       }
       sqlite3_free(text);
     }
+    /* duplicate keys (YAML or JSON), \u0000, 1e999: refused, named by JSON path */
+    char *strict = 0;
+    if (json_strict_check(NULL, docs[i], strlen(docs[i]), &strict)) {
+      char *disp = remote_tree_display(t, files[i].path);
+      *pzErr = sqlite3_mprintf("%s:%s", disp, strict);
+      sqlite3_free(disp);
+      sqlite3_free(strict);
+      goto out;
+    }
     nconf++;
   }
   if (!nconf) { *pzErr = sqlite3_mprintf("%s: no .yaml, .yml or .json files", dir); goto out; }

@@ -41,6 +41,7 @@ struct RemoteTree {
   long timeout_s;
   int quiet;
   char *tmpdir;          /* scp copy, removed on close */
+  char *key_problem;     /* why the sftp host-key check refused the server's key */
 };
 
 int remote_curl_has_sftp(void) {
@@ -137,6 +138,104 @@ static int entry_cmp(const void *a, const void *b) {
 }
 
 /* ---- curl helpers -------------------------------------------------------------- */
+/* ---- known_hosts markers (sftp) ------------------------------------------------
+** libssh2 matches host and key but knows nothing of OpenSSH's markers. The key
+** callback (CURLOPT_SSH_KEYFUNCTION) therefore reads known_hosts itself after a
+** match: a key on any "@revoked" line is refused (for every host: a revoked key is
+** never trusted), and a key found only on "@cert-authority" lines is refused too (it
+** is a CA key, not this host's key, and libssh2 cannot check host certificates:
+** --transport scp, i.e. OpenSSH, does). Unknown or different keys are refused as
+** before. scp gets the same file and applies the markers itself. */
+
+static int b64_value(int c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes base64 text (up to its first non-base64 byte) into out; returns the length or -1. */
+static long b64_decode(const char *s, size_t n, unsigned char *out, size_t cap) {
+  unsigned acc = 0;
+  int bits = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < n && s[i] != '='; i++) {
+    int v = b64_value((unsigned char)s[i]);
+    if (v < 0) return -1;
+    acc = (acc << 6) | (unsigned)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (k >= cap) return -1;
+      out[k++] = (unsigned char)(acc >> bits);
+    }
+  }
+  return (long)k;
+}
+
+/* Does the raw key blob occur on a known_hosts line with (marker=1) or without
+** (marker=0) the given marker? */
+static int known_key_line(const char *path, const char *marker, const unsigned char *key, size_t klen) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  char line[16384];
+  unsigned char blob[8192];
+  int found = 0;
+  while (!found && fgets(line, sizeof line, f)) {
+    char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '#' || *p == '\n' || !*p) continue;
+    int marked = 0;
+    if (*p == '@') {
+      size_t m = strcspn(p, " \t");
+      marked = marker && strlen(marker) == m && strncmp(p, marker, m) == 0;
+      if (!marked) continue;   /* another marker (or one where none is wanted) */
+      p += m;
+    } else if (marker) {
+      continue;
+    }
+    /* host patterns, key type, base64 blob */
+    char *tok[3];
+    int nt = 0;
+    for (char *save = 0, *t = strtok_r(p, " \t\r\n", &save); t && nt < 3; t = strtok_r(0, " \t\r\n", &save))
+      tok[nt++] = t;
+    if (nt < 3) continue;
+    long n = b64_decode(tok[2], strlen(tok[2]), blob, sizeof blob);
+    if (n == (long)klen && memcmp(blob, key, klen) == 0) found = 1;
+  }
+  fclose(f);
+  return found;
+}
+
+static int check_host_key(CURL *easy, const struct curl_khkey *knownkey, const struct curl_khkey *foundkey,
+                          enum curl_khmatch match, void *ctx) {
+  (void)easy;
+  (void)knownkey;
+  RemoteTree *t = ctx;
+  if (match != CURLKHMATCH_OK) return CURLKHSTAT_REJECT;   /* missing or different: as before */
+  unsigned char raw[8192];
+  const unsigned char *key = (const unsigned char *)foundkey->key;
+  size_t klen = foundkey->len;
+  if (klen == 0) {   /* given as base64 text */
+    long n = b64_decode(foundkey->key, strlen(foundkey->key), raw, sizeof raw);
+    if (n < 0) return CURLKHSTAT_REJECT;
+    key = raw;
+    klen = (size_t)n;
+  }
+  if (known_key_line(t->known_hosts, "@revoked", key, klen)) {
+    sqlite3_free(t->key_problem);
+    t->key_problem = sqlite3_mprintf("host key refused: it is marked @revoked in %s", t->known_hosts);
+    return CURLKHSTAT_REJECT;
+  }
+  if (!known_key_line(t->known_hosts, 0, key, klen)) {
+    sqlite3_free(t->key_problem);
+    t->key_problem = sqlite3_mprintf("host key refused: %s lists it only as @cert-authority (a CA key, not a "
+                                     "host key; host certificates need --transport scp)", t->known_hosts);
+    return CURLKHSTAT_REJECT;
+  }
+  return CURLKHSTAT_FINE;
+}
+
 typedef struct Sink { char *p; size_t n, cap, max; int over; } Sink;
 static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *ud) {
   Sink *s = ud;
@@ -182,7 +281,7 @@ static int curl_fetch(RemoteTree *t, const char *url, size_t max_bytes, char **d
         rc == CURLE_REMOTE_FILE_NOT_FOUND) {
       const char *what = curl_easy_strerror(rc);
       if (rc == CURLE_PEER_FAILED_VERIFICATION)
-        what = "host key not accepted: it is missing from or different in known_hosts";
+        what = t->key_problem ? t->key_problem : "host key not accepted: it is missing from or different in known_hosts";
       *pzErr = sqlite3_mprintf("%s: %s%s", display, what, attempts ? " (after retries)" : "");
       return -1;
     }
@@ -235,21 +334,71 @@ static int walk_sftp(RemoteTree *t, const char *rel, int (*want_dir)(const char 
 }
 
 /* ---- scp fallback ---------------------------------------------------------------- */
+/* The line of scp/ssh's stderr that says why it failed: a revoked key first, then a
+** host-key failure, a denied login, else the last non-empty line (for a one-line error). */
+static char *why_line(const char *err) {
+  static const char *const keys[] = {"revoked", "host key verification failed", "permission denied", 0};
+  const char *best = 0;
+  size_t best_n = 0;
+  for (int k = 0; keys[k] && !best; k++) {
+    for (const char *l = err; *l && !best;) {
+      const char *e = strchr(l, '\n');
+      size_t n = e ? (size_t)(e - l) : strlen(l);
+      for (size_t i = 0; i + strlen(keys[k]) <= n; i++)
+        if (sqlite3_strnicmp(l + i, keys[k], (int)strlen(keys[k])) == 0) { best = l; best_n = n; break; }
+      l = e ? e + 1 : l + n;
+    }
+  }
+  if (!best)
+    for (const char *l = err; *l;) {
+      const char *e = strchr(l, '\n');
+      size_t n = e ? (size_t)(e - l) : strlen(l);
+      if (n) { best = l; best_n = n; }
+      l = e ? e + 1 : l + n;
+    }
+  while (best && best_n && (*best == '@' || *best == ' ')) best++, best_n--;
+  while (best && best_n && (best[best_n - 1] == '@' || best[best_n - 1] == ' ' || best[best_n - 1] == '\r')) best_n--;
+  return best && best_n ? sqlite3_mprintf("%.*s", (int)best_n, best) : 0;
+}
+
 static int run_argv(char *const argv[], char **pzErr, const char *display) {
+  int fd[2];
+  if (pipe(fd) != 0) { *pzErr = sqlite3_mprintf("%s: pipe: %s", display, strerror(errno)); return -1; }
   pid_t pid = fork();
-  if (pid < 0) { *pzErr = sqlite3_mprintf("%s: fork: %s", display, strerror(errno)); return -1; }
+  if (pid < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    *pzErr = sqlite3_mprintf("%s: fork: %s", display, strerror(errno));
+    return -1;
+  }
   if (pid == 0) {
+    dup2(fd[1], 2);   /* ssh's messages are read, and one of them becomes the one-line error */
+    close(fd[0]);
+    close(fd[1]);
     execvp(argv[0], argv);
     _exit(127);
   }
+  close(fd[1]);
+  PerfsqlBuf err = {0, 0, 0, 0};
+  char chunk[4096];
+  ssize_t n;
+  while ((n = read(fd[0], chunk, sizeof chunk)) != 0) {
+    if (n < 0) { if (errno == EINTR) continue; break; }
+    if (err.len < 65536) buf_append(&err, chunk, (size_t)n);
+  }
+  close(fd[0]);
   int st;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    char *why = err.data ? why_line(err.data) : 0;
     *pzErr = sqlite3_mprintf("%s: %s failed (exit %d): host key refused, authentication failed or "
-                             "path missing (see the message above)", display, argv[0],
-                             WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+                             "path missing%s%s", display, argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+                             why ? ": " : "", why ? why : "");
+    sqlite3_free(why);
+    buf_free(&err);
     return -1;
   }
+  buf_free(&err);
   return 0;
 }
 
@@ -273,7 +422,7 @@ static int scp_copy(RemoteTree *t, const SftpUrl *u, char **pzErr) {
   int a = 0;
   argv[a++] = "scp";
   argv[a++] = "-r";
-  argv[a++] = "-q";
+  argv[a++] = "-o"; argv[a++] = "LogLevel=ERROR";   /* not -q: ssh's reason becomes the error line */
   argv[a++] = "-o"; argv[a++] = "BatchMode=yes";
   argv[a++] = "-o"; argv[a++] = "StrictHostKeyChecking=yes";
   argv[a++] = "-o"; argv[a++] = kh;
@@ -346,6 +495,8 @@ int remote_tree_open(const char *root, const RemoteFetchOptions *o, RemoteTree *
     curl_easy_setopt(t->curl, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(t->curl, CURLOPT_TIMEOUT, t->timeout_s);
     curl_easy_setopt(t->curl, CURLOPT_SSH_KNOWNHOSTS, t->known_hosts);
+    curl_easy_setopt(t->curl, CURLOPT_SSH_KEYFUNCTION, check_host_key);
+    curl_easy_setopt(t->curl, CURLOPT_SSH_KEYDATA, t);
     curl_easy_setopt(t->curl, CURLOPT_SSH_AUTH_TYPES,
                      (long)(CURLSSH_AUTH_PUBLICKEY | CURLSSH_AUTH_AGENT));
     if (t->key) {
@@ -416,6 +567,7 @@ void remote_tree_close(RemoteTree *t) {
   sqlite3_free(t->key);
   sqlite3_free(t->pubkey);
   sqlite3_free(t->known_hosts);
+  sqlite3_free(t->key_problem);
   sqlite3_free(t);
 }
 

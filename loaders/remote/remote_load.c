@@ -12,7 +12,8 @@
 **     latest: the views pick the latest the way the framework does.
 **  2. Identity: the source's content hash covers the iteration number and every loaded
 **     file's path and bytes, in path order; the uri is "<root>#iteration=N". The same
-**     tree loaded again is "already loaded"; a changed tree replaces the earlier load.
+**     tree loaded again is "already loaded"; a changed tree is a new load beside the
+**     earlier one (nothing is deleted unasked); --replace drops the earlier load first.
 **  3. iperf3 JSON is read only through SQLite's JSON functions (json_valid, ->>):
 **     bits/s from end.sum_sent, else end.sum (UDP before 3.16); the "error" member is
 **     kept as the row's error. Invalid JSON is an error naming the line: where other
@@ -32,9 +33,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
-#define REMOTE_MAX_FILE ((size_t)256 << 20)
+#define REMOTE_MAX_FILE LOAD_MAX_DOCUMENT
+/* all files of one tree are held at once: their total is bounded too */
+#define REMOTE_MAX_TREE ((size_t)192 << 20)
 
 typedef struct FileClass {
   char node[64], scope[16], case_name[256], env[16], side[16], test_type[16], conn[64],
@@ -380,6 +384,10 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
       *msg = sqlite3_mprintf("%s", what);
       return -1;
     }
+    if (json_strict_check(NULL, text, n, msg)) {
+      *line = 0;
+      return -1;
+    }
     sqlite3_stmt *g = L->st[ST_IPERF_GET];
     sqlite3_bind_text(g, 1, text, (int)n, SQLITE_STATIC);
     if (sqlite3_step(g) != SQLITE_ROW) {
@@ -392,6 +400,22 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
       sqlite3_reset(g);
       *line = 1;
       *msg = sqlite3_mprintf("iperf3 -J output must be a JSON object");
+      return -1;
+    }
+    /* every measured member is a number ("fast" is not stored in a REAL column) */
+    static const char *const iperf_paths[16] = {
+      0, 0, 0, "$.start.test_start.num_streams", "$.start.test_start.blksize",
+      "$.end.sum_sent.bits_per_second", "$.end.sum_received.bits_per_second", "$.end.sum_sent.bytes",
+      "$.end.sum_sent.seconds", "$.end.sum_sent.retransmits", "$.end.sum.packets", "$.end.sum.lost_packets",
+      "$.end.sum.lost_percent", "$.end.sum.jitter_ms", "$.end.cpu_utilization_percent.host_total",
+      "$.end.cpu_utilization_percent.remote_total"};
+    for (int i = 3; i <= 15; i++) {
+      int t = sqlite3_column_type(g, i);
+      if (t == SQLITE_NULL || t == SQLITE_INTEGER || (t == SQLITE_FLOAT && isfinite(sqlite3_column_double(g, i))))
+        continue;
+      *line = 0;
+      *msg = sqlite3_mprintf("%s: not a number: '%.40s'", iperf_paths[i], sqlite3_column_text(g, i));
+      sqlite3_reset(g);
       return -1;
     }
     int has_error = sqlite3_column_type(g, 0) != SQLITE_NULL;
@@ -523,9 +547,17 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
   snprintf(hdr, sizeof hdr, "perfsql-remote 1\niteration=%d\n", o->iteration);
   sha256_update(&sh, hdr, strlen(hdr));
   int done = 0;
+  size_t total = 0;
   for (int i = 0; i < nfiles; i++) {
     if (!want[i]) continue;
-    if (remote_tree_read(t, files[i].path, REMOTE_MAX_FILE, &data[i], &lens[i], pzErr)) goto out;
+    if (total >= REMOTE_MAX_TREE) {
+      *pzErr = sqlite3_mprintf("%s: the result files total more than the %llu-byte limit of one tree",
+                               remote_tree_uri(t), (unsigned long long)REMOTE_MAX_TREE);
+      goto out;
+    }
+    size_t room = REMOTE_MAX_TREE - total < REMOTE_MAX_FILE ? REMOTE_MAX_TREE - total : REMOTE_MAX_FILE;
+    if (remote_tree_read(t, files[i].path, room, &data[i], &lens[i], pzErr)) goto out;
+    total += lens[i];
     char sz[32];
     snprintf(sz, sizeof sz, "\n%zu\n", lens[i]);
     sha256_update(&sh, files[i].path, strlen(files[i].path));
@@ -566,7 +598,8 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
     if (frc) {
       char *disp = remote_tree_display(t, files[i].path);
       char *e = line > 0 ? err_at_line(disp, line, "%s", msg ? msg : "malformed")
-                         : sqlite3_mprintf("%s: %s", disp, msg ? msg : "malformed");
+                : msg && msg[0] == '$' ? sqlite3_mprintf("%s:%s", disp, msg)   /* a JSON path */
+                : sqlite3_mprintf("%s: %s", disp, msg ? msg : "malformed");
       sqlite3_free(disp);
       sqlite3_free(msg);
       if (!o->keep_going) { *pzErr = e; goto out; }

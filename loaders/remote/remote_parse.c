@@ -30,6 +30,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 /* A line of text: [p, p+len), without the newline or a trailing '\r'. */
@@ -95,7 +96,7 @@ static int tok_double(const char *p, size_t n, double *out) {
   buf[n] = 0;
   char *e;
   double v = strtod(buf, &e);
-  if (*e || e == buf) return -1;
+  if (*e || e == buf || !isfinite(v)) return -1;   /* "nan", "inf", 1e999: not a measurement */
   *out = v;
   return 0;
 }

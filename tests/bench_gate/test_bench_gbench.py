@@ -75,7 +75,8 @@ class RealGoogleBenchmark(harness.TempDirTest):
         # an executable that writes no JSON: the load error names the file, nothing is written
         r = self.fails(["bench", "run", "/bin/true"])
         self.assertIn("/bin/true", r.err)
-        self.assertEqual(self.query("SELECT count(*) FROM bench_run"), [(0,)])
+        # nothing is written: a failed first command leaves no database at all (issue 12)
+        self.assertFalse(os.path.exists(self.db))
 
 
 if __name__ == "__main__":

@@ -94,7 +94,12 @@ class ChartsCli(harness.TempDirTest):
         out = os.path.join(self.tmp, "each")
         for _ in range(2):          # a rerun overwrites, it does not add cpu_usr-2.png
             self.ok(["plot", "per_metric", "--each", out])
-        self.assertEqual(sorted(os.listdir(out)), ["cpu_usr.png", "mem.png"])
+        # file names go through safe_path_component: 'cpu/usr' is cleaned up and gets a
+        # short hash of the original name (so that a metric really named cpu_usr stays apart)
+        names = sorted(os.listdir(out))
+        self.assertEqual(len(names), 2, names)
+        self.assertRegex(names[0], r"^cpu_usr-[0-9a-f]{10}\.png$")
+        self.assertEqual(names[1], "mem.png")
         for f in os.listdir(out):
             self.assertEqual(pngread.size(open(os.path.join(out, f), "rb").read()), (300, 150))
         self.fails(["plot", "per_metric", "--each", out, "-o", "x.png"], rc=2)

@@ -79,13 +79,31 @@ static void test_load_transaction(void) {
   CHECK(count(db, "SELECT count(*) FROM task_map") == 0);
   CHECK(load_commit(&ld, &err) == SQLITE_OK);
   load_free(&ld);
-  /* the same uri with other content supersedes it */
+  /* the same uri with other content is a new load beside it: nothing is deleted */
   CHECK(load_begin(db, "test", "a.csv", "h2", 0, &ld, &err) == LOAD_NEW);
-  CHECK(ld.replaced);
-  load_rollback(&ld); /* ... but a failed load changes nothing */
+  CHECK(!ld.replaced);
+  CHECK(count(db, "SELECT count(*) FROM source WHERE content_hash = 'h1'") == 1);
+  load_rollback(&ld); /* ... and a failed load changes nothing */
   load_free(&ld);
   CHECK(count(db, "SELECT count(*) FROM source WHERE content_hash = 'h1'") == 1);
   CHECK(count(db, "SELECT count(*) FROM source") == 1);
+  CHECK(load_begin(db, "test", "a.csv", "h2", LOAD_KEEP, &ld, &err) == LOAD_NEW);
+  CHECK(load_commit(&ld, &err) == SQLITE_OK);
+  load_free(&ld);
+  CHECK(count(db, "SELECT count(*) FROM source") == 2);
+  /* LOAD_REPLACE_SAME drops the same identity only, not the other load of the uri */
+  CHECK(load_begin(db, "test", "a.csv", "h2", LOAD_REPLACE_SAME, &ld, &err) == LOAD_NEW);
+  CHECK(ld.replaced);
+  CHECK(count(db, "SELECT count(*) FROM source WHERE content_hash = 'h1'") == 1);
+  load_rollback(&ld);
+  load_free(&ld);
+  /* LOAD_REPLACE (--replace on the path the user named) drops both */
+  CHECK(load_begin(db, "test", "a.csv", "h3", LOAD_REPLACE, &ld, &err) == LOAD_NEW);
+  CHECK(ld.replaced);
+  CHECK(count(db, "SELECT count(*) FROM source") == 1);
+  load_rollback(&ld);
+  load_free(&ld);
+  CHECK(count(db, "SELECT count(*) FROM source") == 2);
   sqlite3_close(db);
 }
 
