@@ -190,27 +190,15 @@ static void image_map(HtmlDoc *h, int id, const char *marks) {
   putf(h, "<map name=\"chart-map-%d\">", id);
   const char *xname = "x", *yname = "y";
   size_t xl = 1, yl = 1;
-  const char *line = strchr(marks, '\n');
-  while (line && line[1]) {
-    const char *s = line + 1;
-    line = strchr(s, '\n');
-    size_t len = line ? (size_t)(line - s) : strlen(s);
-    const char *f[4];
-    size_t fl[4];
-    int k = 0;
-    f[0] = s;
-    for (size_t i = 0; i < len && k < 3; i++)
-      if (s[i] == '\t') {
-        fl[k] = (size_t)(s + i - f[k]);
-        f[++k] = s + i + 1;
-      }
-    fl[k] = (size_t)(s + len - f[k]);
-    if (k == 2 && fl[0] == 5 && memcmp(f[0], "#axes", 5) == 0) {
-      xname = f[1], xl = fl[1], yname = f[2], yl = fl[2];
+  ChartMarkLine m;
+  for (const char *cur = marks; chart_marks_next(&cur, &m);) {
+    if (m.is_axes) {
+      xname = m.f[1], xl = m.fl[1], yname = m.f[2], yl = m.fl[2];
       continue;
     }
-    int x0, y0, x1, y1;
-    if (k != 3 || sscanf(f[0], "%d %d %d %d", &x0, &y0, &x1, &y1) != 4) continue;
+    const char *const *f = m.f;
+    const size_t *fl = m.fl;
+    int x0 = m.box[0], y0 = m.box[1], x1 = m.box[2], y1 = m.box[3];
     /* coords of a rect: left, top, right, bottom (inclusive pixels) */
     putf(h, "\n<area shape=\"rect\" coords=\"%d,%d,%d,%d\" title=\"", x0, y0, x1 - 1, y1 - 1);
     char *t = sqlite3_mprintf("%.*s%s%.*s: %.*s%s%.*s%s%.*s", (int)fl[1], f[1], fl[1] ? "\n" : "",

@@ -358,6 +358,30 @@ static void json_str(sqlite3_str *o, const char *s, size_t n) {
 ** "y":"..."}, ...]}'; NULL for NULL or a PNG without marks (options
 ** "marks": false, or not from a chart function); an error for anything
 ** else than a PNG. */
+int chart_marks_next(const char **cursor, ChartMarkLine *m) {
+  const char *line = *cursor ? strchr(*cursor, '\n') : 0;
+  while (line && line[1]) {
+    const char *s = line + 1;
+    line = strchr(s, '\n');
+    *cursor = line ? line : s + strlen(s);
+    size_t len = line ? (size_t)(line - s) : strlen(s);
+    int k = 0;
+    m->f[0] = s;
+    for (size_t i = 0; i < len && k < 3; i++)
+      if (s[i] == '\t') {
+        m->fl[k] = (size_t)(s + i - m->f[k]);
+        m->f[++k] = s + i + 1;
+      }
+    m->fl[k] = (size_t)(s + len - m->f[k]);
+    m->is_axes = k == 2 && m->fl[0] == 5 && memcmp(m->f[0], "#axes", 5) == 0;
+    if (m->is_axes) return 1;
+    if (k == 3 && sscanf(m->f[0], "%d %d %d %d", &m->box[0], &m->box[1], &m->box[2], &m->box[3]) == 4)
+      return 1;
+  }
+  *cursor = 0;
+  return 0;
+}
+
 void chart_layout_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
@@ -373,40 +397,24 @@ void chart_layout_func(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sscanf(t, "perfsql-marks 1 %d %d %d", &w, &h, &trunc);
   sqlite3_str *o = sqlite3_str_new(sqlite3_context_db_handle(ctx));
   sqlite3_str_appendf(o, "{\"width\":%d,\"height\":%d,\"truncated\":%s", w, h, trunc ? "true" : "false");
-  char *line = strchr(t, '\n');
   int first = 1;
-  while (line && line[1]) {
-    char *s = line + 1;
-    line = strchr(s, '\n');
-    size_t len = line ? (size_t)(line - s) : strlen(s);
-    char *f[4];
-    size_t fl[4];
-    int k = 0;
-    f[0] = s;
-    for (size_t i = 0; i < len && k < 3; i++)
-      if (s[i] == '\t') {
-        fl[k] = (size_t)(s + i - f[k]);
-        f[++k] = s + i + 1;
-      }
-    fl[k] = (size_t)(s + len - f[k]);
-    if (k == 2 && fl[0] == 5 && memcmp(f[0], "#axes", 5) == 0) {
+  ChartMarkLine m;
+  for (const char *cur = t; chart_marks_next(&cur, &m);) {
+    if (m.is_axes) {
       sqlite3_str_appendall(o, ",\"x\":");
-      json_str(o, f[1], fl[1]);
+      json_str(o, m.f[1], m.fl[1]);
       sqlite3_str_appendall(o, ",\"y\":");
-      json_str(o, f[2], fl[2]);
+      json_str(o, m.f[2], m.fl[2]);
       continue;
     }
-    if (k != 3) continue;
-    int x0, y0, x1, y1;
-    if (sscanf(f[0], "%d %d %d %d", &x0, &y0, &x1, &y1) != 4) continue;
-    sqlite3_str_appendf(o, "%s{\"box\":[%d,%d,%d,%d],\"series\":", first ? ",\"marks\":[" : ",", x0, y0,
-                        x1, y1);
+    sqlite3_str_appendf(o, "%s{\"box\":[%d,%d,%d,%d],\"series\":", first ? ",\"marks\":[" : ",", m.box[0],
+                        m.box[1], m.box[2], m.box[3]);
     first = 0;
-    json_str(o, f[1], fl[1]);
+    json_str(o, m.f[1], m.fl[1]);
     sqlite3_str_appendall(o, ",\"x\":");
-    json_str(o, f[2], fl[2]);
+    json_str(o, m.f[2], m.fl[2]);
     sqlite3_str_appendall(o, ",\"y\":");
-    json_str(o, f[3], fl[3]);
+    json_str(o, m.f[3], m.fl[3]);
     sqlite3_str_appendchar(o, 1, '}');
   }
   sqlite3_str_appendall(o, first ? ",\"marks\":[]}" : "]}");

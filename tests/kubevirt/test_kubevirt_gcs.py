@@ -241,8 +241,12 @@ class KubevirtGcsCredentials(GcsFixture):
         bad = os.path.join(self.tmp, "user.json")
         with open(bad, "w") as f:
             json.dump({"type": "authorized_user", "client_id": "x", "refresh_token": "y"}, f)
-        r = self.fails(self.gcs("--credentials-file", bad))
+        # an existing database: every failure below must leave it as it is (a failed first
+        # command on a database it created removes the file: that is tests/robustness' job)
+        self.ok(["init"])
         empty = self.dump()
+        r = self.fails(self.gcs("--credentials-file", bad))
+        self.assertEqual(empty, self.dump())
         self.assertEqual(r.err.strip().splitlines(), [f'perfsql: {bad}: "type" is "authorized_user", expected '
                                                       '"service_account" (a service-account key file)'])
         r = self.fails(self.gcs("--credentials-file", os.path.join(self.tmp, "missing.json")))
