@@ -5,11 +5,9 @@ known_hosts (or no entry at all) is refused and the database stays unchanged."""
 import getpass
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -44,29 +42,11 @@ class SftpTest(harness.TempDirTest):
         keygen(f"{d}/other_host_key")
         keygen(f"{d}/user_key")
         shutil.copy(f"{d}/user_key.pub", f"{d}/authorized_keys")
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        cls.port = s.getsockname()[1]
-        s.close()
-        with open(f"{d}/sshd_config", "w") as f:
-            f.write(f"Port {cls.port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\n"
-                    f"AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nUsePAM no\n"
-                    "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n"
-                    "PermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n"
-                    f"PidFile {d}/sshd.pid\nLogLevel ERROR\n")
         try:
-            os.makedirs("/run/sshd", exist_ok=True)   # privilege separation directory sshd insists on
-        except PermissionError:
+            cls.port, cls.sshd, cls.sshd_log = rutil.start_sshd(d, SSHD)
+        except unittest.SkipTest:
             cls.td.cleanup()
-            raise unittest.SkipTest("sshd needs /run/sshd (run the tests as root, as .ci/test does)")
-        cls.sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", f"{d}/sshd_config"],
-                                    stdout=subprocess.DEVNULL, stderr=open(f"{d}/sshd.log", "w"))
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", cls.port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+            raise
 
         def known(name, key):
             with open(f"{d}/{key}.pub") as f:
@@ -82,6 +62,7 @@ class SftpTest(harness.TempDirTest):
     def tearDownClass(cls):
         cls.sshd.terminate()
         cls.sshd.wait()
+        cls.sshd_log.close()
         cls.td.cleanup()
 
     def counts(self, db):

@@ -9,11 +9,9 @@
 import getpass
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,6 +22,7 @@ import robust  # noqa: E402
 import harness  # noqa: E402
 import gcs_server  # noqa: E402
 import gen_tree  # noqa: E402
+import rutil  # noqa: E402
 
 JOB = "periodic-kubevirt-e2e-k8s-1.34-sig-performance"
 
@@ -85,30 +84,11 @@ class KnownHostsMarkersTest(robust.RobustTest):
         for k in ("host_key", "ca_key", "user_key"):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/{k}"], check=True)
         shutil.copy(f"{d}/user_key.pub", f"{d}/authorized_keys")
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        cls.port = s.getsockname()[1]
-        s.close()
-        with open(f"{d}/sshd_config", "w") as f:
-            f.write(f"Port {cls.port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\n"
-                    f"AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nUsePAM no\n"
-                    "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n"
-                    "PermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n"
-                    f"PidFile {d}/sshd.pid\nLogLevel ERROR\n")
         try:
-            os.makedirs("/run/sshd", exist_ok=True)
-        except PermissionError:
+            cls.port, cls.sshd, cls.sshd_log = rutil.start_sshd(d, SSHD)
+        except unittest.SkipTest:
             cls.td.cleanup()
-            raise unittest.SkipTest("sshd needs /run/sshd (run the tests as root, as .ci/test does)")
-        cls.sshd_log = open(f"{d}/sshd.log", "w")
-        cls.sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", f"{d}/sshd_config"],
-                                    stdout=subprocess.DEVNULL, stderr=cls.sshd_log)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", cls.port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+            raise
         host = f"[127.0.0.1]:{cls.port}"
 
         def key(name):

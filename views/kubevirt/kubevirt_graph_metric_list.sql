@@ -14,7 +14,7 @@
 --   pos      position on the page (0-based)
 --   metric   the metric name
 CREATE VIEW kubevirt_graph_metric_list AS
-SELECT 'plain' AS list, key AS pos, value AS metric FROM json_each(
+WITH plain(pos, metric) AS (SELECT key, value FROM json_each(
   '["vmiCreationToRunningSecondsP50","vmiCreationToRunningSecondsP95"
    ,"LIST-virtualmachineinstances-count","LIST-pods-count","LIST-nodes-count"
    ,"LIST-virtualmachineinstancemigrations-count","LIST-endpoints-count"
@@ -32,25 +32,14 @@ SELECT 'plain' AS list, key AS pos, value AS metric FROM json_each(
    ,"minVirtHandlerMemoryUsageInMB","maxVirtHandlerMemoryUsageInMB","avgVirtHandlerCPUUsage"
    ,"virtControllerWorkqueueAddRate","virtControllerWorkqueueDepth"
    ,"virtControllerWorkqueueP99Latency"]'
-)
+)),
+-- the 'watch' list is the plain one with each of these three WATCH counts right after its LIST
+watch(pos, metric) AS (
+  SELECT pos * 2, metric FROM plain
+  UNION ALL
+  SELECT pos * 2 + 1, 'WATCH-' || substr(metric, 6) FROM plain
+  WHERE metric IN ('LIST-virtualmachineinstances-count', 'LIST-pods-count',
+                   'LIST-virtualmachineinstancemigrations-count'))
+SELECT 'plain' AS list, pos, metric FROM plain
 UNION ALL
-SELECT 'watch', key, value FROM json_each(
-  '["vmiCreationToRunningSecondsP50","vmiCreationToRunningSecondsP95"
-   ,"LIST-virtualmachineinstances-count","WATCH-virtualmachineinstances-count","LIST-pods-count"
-   ,"WATCH-pods-count","LIST-nodes-count","LIST-virtualmachineinstancemigrations-count"
-   ,"WATCH-virtualmachineinstancemigrations-count","LIST-endpoints-count"
-   ,"GET-virtualmachineinstances-count","GET-pods-count","GET-nodes-count"
-   ,"GET-virtualmachineinstancemigrations-count","GET-endpoints-count"
-   ,"CREATE-virtualmachineinstances-count","CREATE-pods-count","CREATE-nodes-count"
-   ,"CREATE-virtualmachineinstancemigrations-count","CREATE-endpoints-count"
-   ,"PATCH-virtualmachineinstances-count","PATCH-pods-count","PATCH-nodes-count"
-   ,"PATCH-virtualmachineinstancemigrations-count","PATCH-endpoints-count"
-   ,"UPDATE-virtualmachineinstances-count","UPDATE-pods-count","UPDATE-nodes-count"
-   ,"UPDATE-virtualmachineinstancemigrations-count","UPDATE-endpoints-count"
-   ,"avgVirtAPIMemoryUsageInMB","minVirtAPIMemoryUsageInMB","maxVirtAPIMemoryUsageInMB"
-   ,"avgVirtAPICPUUsage","avgVirtControllerMemoryUsageInMB","minVirtControllerMemoryUsageInMB"
-   ,"maxVirtControllerMemoryUsageInMB","avgVirtControllerCPUUsage","avgVirtHandlerMemoryUsageInMB"
-   ,"minVirtHandlerMemoryUsageInMB","maxVirtHandlerMemoryUsageInMB","avgVirtHandlerCPUUsage"
-   ,"virtControllerWorkqueueAddRate","virtControllerWorkqueueDepth"
-   ,"virtControllerWorkqueueP99Latency"]'
-);
+SELECT 'watch', row_number() OVER (ORDER BY pos) - 1, metric FROM watch;
