@@ -31,6 +31,7 @@
 #include "common/load.h"
 #include "perf_load.h"
 #include "perf_reader.h"
+#include "batch.h"
 #include "sched_derive.h"
 
 /* ---- statements ------------------------------------------------------------------ */
@@ -152,18 +153,93 @@ static int layout_matches(const PerfEvent *ev, const Layout *L) {
   return i == n;
 }
 
+/* ---- plans: what each tracepoint's samples become -------------------------------------
+** Decided once per tracepoint id, at its first sample: its typed kind, whether the view
+** can rebuild its args from the columns (Layout), and for each column of its typed row the
+** index of the field that fills it (fields come in the order of the format, the same for
+** every sample of a tracepoint): a row is then bound by position, with no name lookup. */
+typedef struct Slot { const char *field; char type; unsigned char col; } Slot;  /* S string, I int, P prev_state */
+enum { MAX_SLOTS = 9 };
+static const Slot slots_switch[] = {{"prev_comm", 'S', 6}, {"prev_pid", 'I', 7}, {"prev_prio", 'I', 8},
+    {"prev_state", 'P', 9}, {"next_comm", 'S', 10}, {"next_pid", 'I', 11}, {"next_prio", 'I', 12}, {0}};
+static const Slot slots_wakeup[] = {{"comm", 'S', 7}, {"pid", 'I', 8}, {"prio", 'I', 9}, {"target_cpu", 'I', 10}, {0}};
+static const Slot slots_migrate[] = {{"comm", 'S', 6}, {"pid", 'I', 7}, {"prio", 'I', 8}, {"orig_cpu", 'I', 9},
+    {"dest_cpu", 'I', 10}, {0}};
+static const Slot slots_fork[] = {{"child_pid", 'I', 7}, {"child_comm", 'S', 8}, {"parent_pid", 'I', 9},
+    {"parent_comm", 'S', 10}, {0}};
+static const Slot slots_exec[] = {{"pid", 'I', 7}, {"filename", 'S', 11}, {"old_pid", 'I', 12}, {0}};
+static const Slot slots_exit[] = {{"pid", 'I', 7}, {"comm", 'S', 8}, {"prio", 'I', 13}, {"group_dead", 'I', 14}, {0}};
+/* runtime: sched_stat_runtime's field; the other sched_stat_* have delay instead (plan_of) */
+static const Slot slots_stat[] = {{"pid", 'I', 8}, {"comm", 'S', 7}, {"runtime", 'I', 9}, {"vruntime", 'I', 10}, {0}};
+static const Slot slots_kvm_exit[] = {{"exit_reason", 'I', 8}, {"isa", 'I', 9}, {"vcpu_id", 'I', 7},
+    {"guest_rip", 'I', 11}, {"info1", 'I', 12}, {"info2", 'I', 13}, {"intr_info", 'I', 14}, {"error_code", 'I', 15},
+    {"requests", 'I', 16}};
+static const Slot slots_kvm_entry[] = {{"vcpu_id", 'I', 7}, {"rip", 'I', 8}, {"immediate_exit", 'I', 9},
+    {"intr_info", 'I', 10}, {"error_code", 'I', 11}, {0}};
+
+static const Slot *slots_of(int k) {
+  switch (k) {
+    case K_SWITCH: return slots_switch;
+    case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW: return slots_wakeup;
+    case K_MIGRATE: return slots_migrate;
+    case K_FORK: return slots_fork;
+    case K_EXEC: return slots_exec;
+    case K_EXIT: return slots_exit;
+    case K_STAT: return slots_stat;
+    case K_KVM_EXIT: return slots_kvm_exit;
+    case K_KVM_ENTRY: return slots_kvm_entry;
+    default: return NULL;
+  }
+}
+
+enum { PLAN_UNSEEN = -1 };
+typedef struct Plan {
+  signed char kind, exact;
+  signed char fidx[MAX_SLOTS];  /* per slot: the field's index, -1 when missing or of another type */
+} Plan;
+
+static int field_index(const PerfEvent *ev, const char *name) {
+  for (int i = 0; i < ev->nfield && i < 127; i++)
+    if (strcmp(ev->fields[i].name, name) == 0) return i;
+  return -1;
+}
+
+static void plan_of(Plan *pl, const PerfEvent *ev) {
+  pl->kind = (signed char)kind_of(ev->system, ev->name);
+  pl->exact = (signed char)layout_matches(ev, layout_of(pl->kind, ev->name));
+  const Slot *sl = slots_of(pl->kind);
+  for (int j = 0; j < MAX_SLOTS; j++) {
+    int i = sl && sl[j].field ? field_index(ev, sl[j].field) : -1;
+    if (i < 0 && sl == slots_stat && j == 2) i = field_index(ev, "delay");
+    if (i >= 0) {
+      int kind = ev->fields[i].kind;
+      if (sl[j].type == 'S' ? kind != PERF_FIELD_STRING : kind != PERF_FIELD_INT && kind != PERF_FIELD_UINT) i = -1;
+    }
+    pl->fidx[j] = (signed char)i;
+  }
+}
+
+/* the slot's field in ev, or NULL */
+static const PerfField *slot_field(const PerfEvent *ev, const Plan *pl, int j) {
+  return pl->fidx[j] >= 0 ? &ev->fields[pl->fidx[j]] : NULL;
+}
+static int slot_int(const PerfEvent *ev, const Plan *pl, int j) {
+  const PerfField *f = slot_field(ev, pl, j);
+  return f ? (int)f->i : 0;
+}
+
 /* Row check for a matching layout: strings the view's json_object() prints as we do
 ** (printable ASCII; we escape control and non-ASCII bytes as \u00XX, it does not), and
 ** a prev_state its letters can rebuild. */
-static int row_rebuildable(const PerfEvent *ev, int k) {
+static int row_rebuildable(const PerfEvent *ev, const Plan *pl) {
   for (int i = 0; i < ev->nfield; i++) {
     const PerfField *f = &ev->fields[i];
     if (f->kind == PERF_FIELD_STRING && f->s)
       for (const unsigned char *c = (const unsigned char *)f->s; *c; c++)
         if (*c < 0x20 || *c >= 0x7f) return 0;
   }
-  if (k == K_SWITCH) {
-    const PerfField *f = perf_event_field(ev, "prev_state");
+  if (pl->kind == K_SWITCH) {
+    const PerfField *f = slot_field(ev, pl, 3);
     if (!f || f->i < 0 || f->i > 0x1ff) return 0;
   }
   return 1;
@@ -196,132 +272,6 @@ static Thr *thr_get(ThrMap *m, int tid) {
   return &m->t[h];
 }
 
-static long long fint(const PerfEvent *ev, const char *name, int *ok) {
-  const PerfField *f = perf_event_field(ev, name);
-  if (!f || (f->kind != PERF_FIELD_INT && f->kind != PERF_FIELD_UINT)) {
-    if (ok) *ok = 0;
-    return 0;
-  }
-  return f->i;
-}
-
-/* ---- batched inserts ---------------------------------------------------------------------
-** A row is not bound to its statement right away: its values are kept (texts copied into
-** one arena per table, reused from batch to batch: no per-row allocation) and every
-** BATCH_ROWS rows go in with one multi-row INSERT ... VALUES (...),(...). SQLite's fixed
-** cost per statement execution (opening cursors on the table and, with foreign_keys on,
-** on the parent tables source and capture) is then paid once per BATCH_ROWS rows: this
-** halves the insert cost of a load. A partial batch at the end goes row by row. */
-enum { BATCH_ROWS = 32, BATCH_MAXCOL = 20 };
-typedef struct Val { sqlite3_int64 i; size_t off; int len; char type; } Val;  /* type: 0 NULL, 'i', 't' */
-typedef struct Batch {
-  sqlite3_stmt *one, *many;   /* one row; BATCH_ROWS rows */
-  int ncol, nrow;
-  Val v[BATCH_ROWS * BATCH_MAXCOL];
-  PerfsqlBuf text;
-} Batch;
-
-/* "INSERT ... VALUES(?1,...,?n)" -> the same with BATCH_ROWS rows of n anonymous parameters */
-static char *multi_row_sql(const char *one, int ncol) {
-  const char *v = strstr(one, " VALUES(");
-  PerfsqlBuf b = {0};
-  buf_append(&b, one, (size_t)(v - one));
-  buf_append(&b, " VALUES", 7);
-  for (int r = 0; r < BATCH_ROWS; r++) {
-    buf_append(&b, r ? ",(" : "(", r ? 2 : 1);
-    for (int c = 0; c < ncol; c++) buf_append(&b, c ? ",?" : "?", c ? 2 : 1);
-    buf_append(&b, ")", 1);
-  }
-  buf_append(&b, "", 1);
-  if (b.oom) { buf_free(&b); return NULL; }
-  return (char *)b.data;
-}
-
-static int batch_open(sqlite3 *db, Batch *b, const char *sql, char **pzErr) {
-  memset(b, 0, sizeof *b);
-  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &b->one, NULL) != SQLITE_OK) goto err;
-  b->ncol = sqlite3_bind_parameter_count(b->one);
-  if (b->ncol > BATCH_MAXCOL) { *pzErr = sqlite3_mprintf("internal: too many columns"); return -1; }
-  char *many = multi_row_sql(sql, b->ncol);
-  if (!many) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
-  int rc = sqlite3_prepare_v3(db, many, -1, SQLITE_PREPARE_PERSISTENT, &b->many, NULL);
-  sqlite3_free(many);
-  if (rc != SQLITE_OK) goto err;
-  return 0;
-err:
-  *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
-  return -1;
-}
-
-static void batch_close(Batch *b) {
-  sqlite3_finalize(b->one);
-  sqlite3_finalize(b->many);
-  buf_free(&b->text);
-  memset(b, 0, sizeof *b);
-}
-
-/* the value slots of the row being filled (1-based column numbers) */
-static Val *batch_row(Batch *b) {
-  Val *r = &b->v[b->nrow * b->ncol];
-  memset(r, 0, (size_t)b->ncol * sizeof *r);
-  return r - 1;
-}
-static void bv_int(Val *row, int col, sqlite3_int64 v) { row[col].type = 'i'; row[col].i = v; }
-static void bv_text(Batch *b, Val *row, int col, const char *s, int n) {
-  if (!s) { row[col].type = 0; return; }
-  if (n < 0) n = (int)strlen(s);
-  row[col].type = 't';
-  row[col].off = b->text.len;
-  row[col].len = n;
-  buf_append(&b->text, s, (size_t)n);
-}
-
-static int batch_bind_step(sqlite3 *db, sqlite3_stmt *s, const Val *v, int nval, const char *text,
-                           char **pzErr) {
-  for (int i = 0; i < nval; i++) {
-    if (v[i].type == 'i') sqlite3_bind_int64(s, i + 1, v[i].i);
-    else if (v[i].type == 't') sqlite3_bind_text(s, i + 1, text + v[i].off, v[i].len, SQLITE_STATIC);
-    else sqlite3_bind_null(s, i + 1);
-  }
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) {
-    *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
-    return -1;
-  }
-  return 0;
-}
-
-/* Writes the rows kept so far (all = 1: also a partial batch, row by row). */
-static int batch_flush(sqlite3 *db, Batch *b, int all, char **pzErr) {
-  if (b->text.oom) { *pzErr = sqlite3_mprintf("out of memory"); return -1; }
-  int rc = 0;
-  if (b->nrow == BATCH_ROWS) rc = batch_bind_step(db, b->many, b->v, BATCH_ROWS * b->ncol, b->text.data, pzErr);
-  else if (all)
-    for (int r = 0; r < b->nrow && !rc; r++)
-      rc = batch_bind_step(db, b->one, b->v + r * b->ncol, b->ncol, b->text.data, pzErr);
-  else return 0;
-  b->nrow = 0;
-  b->text.len = 0;
-  return rc;
-}
-
-/* The row was filled: count it, and write the batch when it is full. */
-static int batch_add(sqlite3 *db, Batch *b, char **pzErr) {
-  b->nrow++;
-  return b->nrow == BATCH_ROWS ? batch_flush(db, b, 0, pzErr) : 0;
-}
-
-static void bind_int(Val *row, int i, const PerfEvent *ev, const char *name) {
-  int ok = 1;
-  long long v = fint(ev, name, &ok);
-  if (ok) bv_int(row, i, v);
-}
-static void bind_str(Batch *b, Val *row, int i, const PerfEvent *ev, const char *name) {
-  const PerfField *f = perf_event_field(ev, name);
-  if (f && f->kind == PERF_FIELD_STRING) bv_text(b, row, i, f->s, -1);
-}
-
 static int step(sqlite3 *db, sqlite3_stmt *s, char **pzErr) {
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
@@ -345,12 +295,12 @@ static int stmt_of(int k) {
   }
 }
 
-/* Writes the typed row of ev (kind k). args: the args JSON text, or NULL when the view
+/* Writes the typed row of ev (plan pl). args: the args JSON text, or NULL when the view
 ** rebuilds it from the columns. */
-static int insert_typed(sqlite3 *db, Batch *batches, int k, const PerfEvent *ev, sqlite3_int64 id,
+static int insert_typed(sqlite3 *db, Batch *batches, const Plan *pl, const PerfEvent *ev, sqlite3_int64 id,
                         sqlite3_int64 src, sqlite3_int64 cap, const PerfsqlBuf *args, uint64_t *counts,
                         char **pzErr) {
-  int which = stmt_of(k);
+  int k = pl->kind, which = stmt_of(k);
   Batch *b = &batches[which];
   Val *s = batch_row(b);
   bv_int(s, 1, id);
@@ -358,99 +308,46 @@ static int insert_typed(sqlite3 *db, Batch *batches, int k, const PerfEvent *ev,
   bv_int(s, 3, cap);
   bv_int(s, 4, (sqlite3_int64)ev->ts);
   if (ev->cpu >= 0) bv_int(s, 5, ev->cpu);
-  switch (k) {
-    case K_SWITCH: {
-      bind_str(b, s, 6, ev, "prev_comm");
-      bind_int(s, 7, ev, "prev_pid");
-      bind_int(s, 8, ev, "prev_prio");
-      int ok = 1;
-      long long state = fint(ev, "prev_state", &ok);
+  const Slot *sl = slots_of(k);
+  for (int j = 0; j < MAX_SLOTS && sl[j].field; j++) {
+    const PerfField *f = slot_field(ev, pl, j);
+    if (!f) continue;
+    if (sl[j].type == 'S') {
+      bv_text(b, s, sl[j].col, f->s, -1);
+    } else if (sl[j].type == 'P') {
       char txt[32];
-      sched_state_text((uint64_t)state, txt);
-      if (ok) bv_text(b, s, 9, txt, -1);
-      bind_str(b, s, 10, ev, "next_comm");
-      bind_int(s, 11, ev, "next_pid");
-      bind_int(s, 12, ev, "next_prio");
-      break;
+      sched_state_text((uint64_t)f->i, txt);
+      bv_text(b, s, sl[j].col, txt, -1);
+    } else {
+      bv_int(s, sl[j].col, f->i);
     }
+  }
+  switch (k) {
     case K_WAKING: case K_WAKEUP: case K_WAKEUP_NEW:
       bv_int(s, 6, ev->tid);
-      bind_str(b, s, 7, ev, "comm");
-      bind_int(s, 8, ev, "pid");
-      bind_int(s, 9, ev, "prio");
-      bind_int(s, 10, ev, "target_cpu");
       bv_text(b, s, 11, k == K_WAKING ? "waking" : k == K_WAKEUP ? "wakeup" : "wakeup_new", -1);
-      break;
-    case K_MIGRATE:
-      bind_str(b, s, 6, ev, "comm");
-      bind_int(s, 7, ev, "pid");
-      bind_int(s, 8, ev, "prio");
-      bind_int(s, 9, ev, "orig_cpu");
-      bind_int(s, 10, ev, "dest_cpu");
       break;
     case K_FORK: case K_EXEC: case K_EXIT:
       bv_text(b, s, 6, k == K_FORK ? "fork" : k == K_EXEC ? "exec" : "exit", -1);
-      if (k == K_FORK) {
-        bind_int(s, 7, ev, "child_pid");
-        bind_str(b, s, 8, ev, "child_comm");
-        bind_int(s, 9, ev, "parent_pid");
-        bind_str(b, s, 10, ev, "parent_comm");
-      } else if (k == K_EXEC) {
-        bind_int(s, 7, ev, "pid");
-        bind_str(b, s, 11, ev, "filename");
-        bind_int(s, 12, ev, "old_pid");
-      } else {
-        bind_int(s, 7, ev, "pid");
-        bind_str(b, s, 8, ev, "comm");
-        bind_int(s, 13, ev, "prio");
-        bind_int(s, 14, ev, "group_dead");
-      }
       break;
-    case K_STAT: {
+    case K_STAT:
       bv_text(b, s, 6, ev->name + 11, -1);
-      bind_str(b, s, 7, ev, "comm");
-      bind_int(s, 8, ev, "pid");
-      if (perf_event_field(ev, "runtime")) bind_int(s, 9, ev, "runtime");
-      else bind_int(s, 9, ev, "delay");
-      bind_int(s, 10, ev, "vruntime");
       break;
-    }
     case K_KVM_EXIT: {
       bv_int(s, 6, ev->tid);
-      bind_int(s, 7, ev, "vcpu_id");
-      int ok = 1, ok_isa = 1;
-      long long reason = fint(ev, "exit_reason", &ok);
-      long long isa = fint(ev, "isa", &ok_isa);
-      if (!ok) {
+      if (!slot_field(ev, pl, 0)) {
         *pzErr = sqlite3_mprintf("kvm_exit at byte offset %llu has no exit_reason field",
                                  (unsigned long long)ev->offset);
         return -1;
       }
-      bv_int(s, 8, reason);
-      if (ok_isa) bv_int(s, 9, isa);
-      const char *name = ok_isa ? kvm_exit_reason_name((uint64_t)reason, (int)isa) : NULL;
-      if (name) {
-        bv_text(b, s, 10, name, -1);
-      } else {
-        char unk[40];
-        snprintf(unk, sizeof unk, "UNKNOWN_%lld", reason);
-        bv_text(b, s, 10, unk, -1);
-      }
-      bind_int(s, 11, ev, "guest_rip");
-      bind_int(s, 12, ev, "info1");
-      bind_int(s, 13, ev, "info2");
-      bind_int(s, 14, ev, "intr_info");
-      bind_int(s, 15, ev, "error_code");
-      bind_int(s, 16, ev, "requests");
+      const char *name = s[9].type ? kvm_exit_reason_name((uint64_t)s[8].i, (int)s[9].i) : NULL;
+      char unk[40];
+      if (!name) snprintf(unk, sizeof unk, "UNKNOWN_%lld", (long long)s[8].i);
+      bv_text(b, s, 10, name ? name : unk, -1);
       break;
     }
     case K_KVM_ENTRY:
       bv_int(s, 6, ev->tid);
-      bind_int(s, 7, ev, "vcpu_id");
-      bind_int(s, 8, ev, "rip");
-      bind_int(s, 9, ev, "immediate_exit");
-      bind_int(s, 10, ev, "intr_info");
-      bind_int(s, 11, ev, "error_code");
       break;
   }
   int t = st_tail[which];
@@ -462,6 +359,24 @@ static int insert_typed(sqlite3 *db, Batch *batches, int k, const PerfEvent *ev,
   return batch_add(db, b, pzErr);
 }
 
+/* Feeds ev to the derived tables (sched_derive.h) when it is one of their samples. */
+static int derive_feed(SchedDerive *d, const Plan *pl, const PerfEvent *ev) {
+  sqlite3_int64 ts = (sqlite3_int64)ev->ts;
+  switch (pl->kind) {
+    case K_SWITCH: {
+      const PerfField *comm = slot_field(ev, pl, 0), *prio = slot_field(ev, pl, 2), *st = slot_field(ev, pl, 3);
+      char state[32];
+      if (st) sched_state_text((uint64_t)st->i, state);
+      return sched_derive_switch(d, ts, ev->cpu, slot_int(ev, pl, 1), comm ? comm->s : NULL, prio != NULL,
+                                 prio ? prio->i : 0, st ? state : NULL, slot_int(ev, pl, 5));
+    }
+    case K_WAKEUP: case K_WAKEUP_NEW: return sched_derive_wakeup(d, ts, slot_int(ev, pl, 1));
+    case K_STAT:
+      return strcmp(ev->name, "sched_stat_runtime") == 0 ? sched_derive_runtime(d, ts, slot_int(ev, pl, 0)) : 0;
+    default: return 0;
+  }
+}
+
 /* ---- bulk-load indexes ---------------------------------------------------------------- */
 
 /* The tables a load fills; those empty at the start get their secondary indexes after the
@@ -469,6 +384,7 @@ static int insert_typed(sqlite3 *db, Batch *batches, int k, const PerfEvent *ev,
 static const char *const bulk_tables[] = {"trace_event_other", "sched_switch", "sched_wakeup", "sched_migrate",
                                           "sched_process", "sched_stat", "kvm_exit", "kvm_entry"};
 enum { N_BULK_TABLES = (int)(sizeof bulk_tables / sizeof *bulk_tables) };
+static const char *const derived_tables[] = {"sched_run", "sched_delay"};  /* sched_derive.c writes them */
 
 /* ---- task map CSV ------------------------------------------------------------------- */
 
@@ -636,9 +552,6 @@ int taskmap_load(sqlite3 *db, const char *path, const char *capture, int replace
 
 /* ---- perf.data ------------------------------------------------------------------------ */
 
-enum { PLAN_UNSEEN = -1 };
-typedef struct Plan { signed char kind, exact; } Plan;
-
 int perf_load_file(sqlite3 *db, const char *path, const char *capture, const char *map_path,
                    int replace, int quiet, char **pzErr) {
   TaskMap map;
@@ -658,6 +571,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   PerfsqlBuf args = {0};
   Plan *plans = NULL;
   Batch *batches = NULL;
+  SchedDerive *derive = NULL;
   LoadDeferred deferred = {{0}, 0};
   uint64_t total_events = 0;
   int rc = -1;
@@ -720,7 +634,10 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   /* a bigger page cache for the load's one big transaction (fewer spills to the WAL);
   ** 64 MiB keeps the peak RSS of a load well under 256 MB at any file size */
   sqlite3_exec(db, "PRAGMA cache_size = -65536", 0, 0, 0);
-  if (load_index_defer(db, bulk_tables, N_BULK_TABLES, &deferred, pzErr)) goto fail;
+  if (load_index_defer(db, bulk_tables, N_BULK_TABLES, &deferred, pzErr) ||
+      load_index_defer(db, derived_tables, 2, &deferred, pzErr) ||
+      sched_derive_open(db, &ld, cap_id, &derive, pzErr))
+    goto fail;
   batches = sqlite3_malloc64(ST_THREAD * sizeof *batches);
   if (!batches) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
   memset(batches, 0, ST_THREAD * sizeof *batches);
@@ -760,25 +677,22 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       if (n == 0) first_ts = ev.ts;
       if (ev.ts > last_ts) last_ts = ev.ts;
       n++;
-      int k = K_NONE, exact = 0;
+      const Plan *pl = NULL;
       if (ev.tev && ev.tev->id >= 0 && ev.tev->id < 65536) {
-        Plan *pl = &plans[ev.tev->id];
-        if (pl->kind == PLAN_UNSEEN) {
-          pl->kind = (signed char)kind_of(ev.system, ev.name);
-          pl->exact = (signed char)layout_matches(&ev, layout_of(pl->kind, ev.name));
-        }
-        k = pl->kind;
-        exact = pl->exact;
+        Plan *p = &plans[ev.tev->id];
+        if (p->kind == PLAN_UNSEEN) plan_of(p, &ev);
+        if (p->kind != K_NONE) pl = p;
       }
-      if (k != K_NONE) {
+      if (pl) {
         const PerfsqlBuf *a = NULL;
-        if (!exact || !row_rebuildable(&ev, k)) {
+        if (!pl->exact || !row_rebuildable(&ev, pl)) {
           args.len = 0;
           perf_event_args_json(&ev, &args);
           if (args.oom) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
           a = &args;
         }
-        if (insert_typed(db, batches, k, &ev, id, ld.source_id, cap_id, a, counts, pzErr)) goto fail;
+        if (insert_typed(db, batches, pl, &ev, id, ld.source_id, cap_id, a, counts, pzErr)) goto fail;
+        if (derive_feed(derive, pl, &ev)) goto fail;
       } else {
         Batch *b = &batches[ST_OTHER];
         Val *s = batch_row(b);
@@ -842,7 +756,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     int e = sqlite3_exec(db, sql, 0, 0, pzErr);
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;
-    if (sched_derive(db, &ld, r, cap_id, path, quiet, pzErr)) goto fail;
+    if (sched_derive_finish(derive, r, path, quiet)) goto fail;
   }
   if (load_index_restore(db, &deferred, pzErr)) goto fail;
   load_count(&ld, "capture", 1);
@@ -865,6 +779,7 @@ fail:
 done_noload:
   load_free(&ld);
   sqlite3_free(plans);
+  sched_derive_free(derive);
   load_index_free(&deferred);
   if (batches)
     for (int i = 0; i < ST_THREAD; i++) batch_close(&batches[i]);
