@@ -64,7 +64,7 @@ class TraceEventOnceTest(harness.TempDirTest):
         """The first load builds the indexes after its inserts; a later one inserts into them."""
         self.ok(["--quiet", "load", "perf", os.path.join(D, "kvm_a.data"), "--name", "a"])
         want = self.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1")
-        self.assertIn(("sched_switch_cpu",), want)
+        self.assertIn(("sched_run_tid",), want)
         self.assertIn(("trace_event_other_source",), want)
         self.ok(["--quiet", "load", "perf", os.path.join(D, "kvm_b.data"), "--name", "b"])
         self.assertEqual(self.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
@@ -102,7 +102,7 @@ class TraceEventOnceTest(harness.TempDirTest):
         before = self.query("SELECT * FROM trace_event ORDER BY id")
         self.assertGreater(len(before), 100)
         self.ok(["init"])
-        self.assertEqual(self.query("PRAGMA user_version"), [(9,)])
+        self.assertEqual(self.query("PRAGMA user_version"), [(10,)])
         self.assertEqual(self.query("SELECT type FROM sqlite_schema WHERE name = 'trace_event'"), [("view",)])
         self.assertEqual(self.query("SELECT * FROM trace_event ORDER BY id"), before)
         n_switch = self.query("SELECT count(*) FROM sched_switch")[0][0]
