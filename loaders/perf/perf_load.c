@@ -208,8 +208,9 @@ static void plan_of(Plan *pl, const PerfEvent *ev) {
   pl->kind = (signed char)kind_of(ev->system, ev->name);
   pl->exact = (signed char)layout_matches(ev, layout_of(pl->kind, ev->name));
   const Slot *sl = slots_of(pl->kind);
-  for (int j = 0; j < MAX_SLOTS; j++) {
-    int i = sl && sl[j].field ? field_index(ev, sl[j].field) : -1;
+  memset(pl->fidx, -1, sizeof pl->fidx);
+  for (int j = 0; sl && j < MAX_SLOTS && sl[j].field; j++) {
+    int i = field_index(ev, sl[j].field);
     if (i < 0 && sl == slots_stat && j == 2) i = field_index(ev, "delay");
     if (i >= 0) {
       int kind = ev->fields[i].kind;
