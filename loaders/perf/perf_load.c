@@ -28,11 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "common/load.h"
 #include "perf_load.h"
 #include "perf_reader.h"
-#include "batch.h"
 #include "sched_derive.h"
+#include "sql_stmt.h"
 
 /* ---- statements ------------------------------------------------------------------ */
 
@@ -619,13 +620,9 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
       goto fail;
     }
+    const char *text[] = {capture, path, rs->hostname, rs->osrelease, rs->perf_version, rs->arch};  /* ?2..?7 */
     sqlite3_bind_int64(q, 1, ld.source_id);
-    sqlite3_bind_text(q, 2, capture, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, rs->hostname, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, rs->osrelease, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 6, rs->perf_version, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 7, rs->arch, -1, SQLITE_STATIC);
+    for (int i = 0; i < 6; i++) sql_bind_text(q, i + 2, text[i]);
     sqlite3_bind_int(q, 8, rs->nr_cpus);
     sqlite3_bind_int(q, 9, rs->pipe_mode);
     if (step(db, q, pzErr)) { sqlite3_finalize(q); goto fail; }

@@ -1,7 +1,7 @@
 """Load throughput (issue 15): each loader against the tool a user would run instead,
 on the same input, on this machine, in one run.
 
-usage: /usr/bin/python3 tests/bench/bench_load.py BUILD_DIR [--runs N] [--keep DIR]
+usage: /usr/bin/python3 tests/bench/bench_load.py BUILD_DIR [--runs N] [--keep DIR] [--only perf|kubevirt]
            [--sched-data FILE] [--kvm-data FILE] [--kubevirt DIR] [--kv-copies N]
 
 Rows (each: min of --runs (default 3) interleaved runs — anchor, load, anchor, load, ...
@@ -20,6 +20,7 @@ Rows (each: min of --runs (default 3) interleaved runs — anchor, load, anchor,
      `perfsql load kubevirt DIR` process (start-up included). Then the weekly report
      (`SELECT * FROM kubevirt_weekly`) on the loaded history, target < 1 s.
 
+--only perf: rows 1 and 2 only; --only kubevirt: row 3 only (nothing recorded, no root needed).
 Prints each ratio load/anchor with the issue's target. Never run by ctest (nothing here
 asserts time); the README's Benchmarks section runs it.
 """
@@ -138,6 +139,28 @@ def perf_row(name, perfsql, data, db, runs):
                 anchor=a, load=l, rss=rss, target=1.0, goal=0.5)
 
 
+def kubevirt_row(a, perfsql, tmp, db):
+    """Row 3: the KubeVirt history, and the weekly report on it (cpu, wall)."""
+    tree = os.path.join(tmp, "kubevirt", "results")
+    if os.path.exists(tree):
+        shutil.rmtree(tree)
+    nruns = copy_history(a.kubevirt, tree, a.kv_copies)
+    anchors, loads = [], []
+    for _ in range(a.runs):
+        anchors.append(py_anchor(tree))
+        fresh(db)
+        loads.append(measured([perfsql, "-d", db, "--quiet", "load", "kubevirt", tree]))
+    (metrics,) = query(perfsql, db, "SELECT count(*) FROM kubevirt_metric")
+    weekly = [measured([perfsql, "-d", db, "sql", "SELECT * FROM kubevirt_weekly"]) for _ in range(a.runs)]
+    row = dict(name="KubeVirt history (results.json)",
+               detail=f"{nruns:,} runs ({a.kv_copies} copies of the sample), "
+               f"{int(metrics):,} metric rows",
+               anchor_name="Python json.load of every file", anchor=min(c for _, c in anchors),
+               load=min(c for c, _, _ in loads), rss=max(r for _, _, r in loads), target=1.5, goal=1.0)
+    row["weekly"] = (min(c for c, _, _ in weekly), min(w for _, w, _ in weekly))
+    return row
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -148,6 +171,7 @@ def main():
     ap.add_argument("--kubevirt", default=os.path.join(SRC, "..", "shared", "data", "kubevirt",
                                                        "ci-performance-benchmarks", "results"))
     ap.add_argument("--kv-copies", type=int, default=77)
+    ap.add_argument("--only", choices=["perf", "kubevirt"], help="only the perf.data rows, or only the KubeVirt row")
     a = ap.parse_args()
     perfsql = os.path.abspath(os.path.join(a.build, "perfsql"))
     tmp = a.keep or tempfile.mkdtemp(prefix="perfsql-bench-load-")
@@ -155,28 +179,13 @@ def main():
     db = os.path.join(tmp, "bench.db")
     rows = []
     try:
-        sched = a.sched_data or record_sched(tmp)
-        kvm = a.kvm_data or record_kvm(tmp)
-        rows.append(perf_row("sched capture (perf bench sched messaging)", perfsql, sched, db, a.runs))
-        rows.append(perf_row("kvm+sched capture (kvm_exits)", perfsql, kvm, db, a.runs))
-
-        tree = os.path.join(tmp, "kubevirt", "results")
-        if os.path.exists(tree):
-            shutil.rmtree(tree)
-        nruns = copy_history(a.kubevirt, tree, a.kv_copies)
-        anchors, loads = [], []
-        for _ in range(a.runs):
-            anchors.append(py_anchor(tree))
-            fresh(db)
-            loads.append(measured([perfsql, "-d", db, "--quiet", "load", "kubevirt", tree]))
-        (metrics,) = query(perfsql, db, "SELECT count(*) FROM kubevirt_metric")
-        weekly = [measured([perfsql, "-d", db, "sql", "SELECT * FROM kubevirt_weekly"]) for _ in range(a.runs)]
-        rows.append(dict(name="KubeVirt history (results.json)",
-                         detail=f"{nruns:,} runs ({a.kv_copies} copies of the sample), "
-                         f"{int(metrics):,} metric rows",
-                         anchor_name="Python json.load of every file", anchor=min(c for _, c in anchors),
-                         load=min(c for c, _, _ in loads), rss=max(r for _, _, r in loads), target=1.5, goal=1.0))
-        weekly_cpu, weekly_wall = min(c for c, _, _ in weekly), min(w for _, w, _ in weekly)
+        if a.only != "kubevirt":
+            sched = a.sched_data or record_sched(tmp)
+            kvm = a.kvm_data or record_kvm(tmp)
+            rows.append(perf_row("sched capture (perf bench sched messaging)", perfsql, sched, db, a.runs))
+            rows.append(perf_row("kvm+sched capture (kvm_exits)", perfsql, kvm, db, a.runs))
+        if a.only != "perf":
+            rows.append(kubevirt_row(a, perfsql, tmp, db))
     finally:
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -193,8 +202,12 @@ def main():
     print()
     rss_max = max(r["rss"] for r in rows)
     print(f"peak RSS of any load: {rss_max:.0f} MB (target <= 256 MB: {'met' if rss_max <= 256 else 'NOT met'})")
-    print(f"SELECT * FROM kubevirt_weekly on that history: {weekly_cpu:.2f} s CPU, {weekly_wall:.2f} s wall "
-          f"(target < 1 s of CPU: {'met' if weekly_cpu < 1 else 'NOT met'}; wall time depends on the machine's load)")
+    for r in rows:
+        if "weekly" in r:
+            weekly_cpu, weekly_wall = r["weekly"]
+            print(f"SELECT * FROM kubevirt_weekly on that history: {weekly_cpu:.2f} s CPU, {weekly_wall:.2f} s wall "
+                  f"(target < 1 s of CPU: {'met' if weekly_cpu < 1 else 'NOT met'}; wall time depends on the "
+                  "machine's load)")
 
 
 if __name__ == "__main__":
