@@ -27,6 +27,9 @@ typedef struct Batch {
   int ncol, nrow;
   Val v[BATCH_ROWS * BATCH_MAXCOL];
   PerfsqlBuf text;
+  /* what each parameter of many / one holds now (type 'i' or 0 NULL; 't' = rebind):
+  ** an integer or NULL equal to it is not bound again (source_id, capture_id, ...) */
+  Val bound_many[BATCH_ROWS * BATCH_MAXCOL], bound_one[BATCH_MAXCOL];
 } Batch;
 
 /* sql: one "INSERT ... VALUES(?1,...,?n)" with n <= BATCH_MAXCOL. 0, or -1 with *pzErr. */
