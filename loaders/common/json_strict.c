@@ -165,19 +165,24 @@ static int value(Js *j) {
     rc = string(j, &p, &n);
   } else if (c == '-' || (c >= '0' && c <= '9')) {
     const char *s = j->s;
-    while (j->s < j->end && strchr("+-0123456789.eE", *j->s)) j->s++;
+    int expo = 0;   /* without an exponent, 63 characters cannot leave a double's range */
+    for (; j->s < j->end; j->s++) {
+      char d = *j->s;
+      if (d == 'e' || d == 'E') expo = 1;
+      else if (!((d >= '0' && d <= '9') || d == '.' || d == '-' || d == '+')) break;
+    }
     char tmp[64];
     size_t n = (size_t)(j->s - s);
-    if (n < sizeof tmp) {
+    if (n >= sizeof tmp) {
+      fail(j, "number with more than 63 characters");
+      rc = -1;
+    } else if (expo) {
       memcpy(tmp, s, n);
       tmp[n] = 0;
       if (isinf(strtod(tmp, 0))) {
         fail(j, "number out of range (beyond a double: not finite)");
         rc = -1;
       }
-    } else {
-      fail(j, "number with more than 63 characters");
-      rc = -1;
     }
   } else {
     /* true, false, null, and the NaN/Infinity words some writers emit: the loader decides */

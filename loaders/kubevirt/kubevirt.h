@@ -58,12 +58,14 @@ typedef struct KvWriter {
   sqlite3_stmt *find_series, *ins_series;
   sqlite3_stmt *tree;                          /* kv_values.c's json_tree, prepared on first use */
   KvSeriesSlot *slots; size_t nslots, nused;   /* (job,resource,metric) -> series id */
+  char *hkey; uint64_t hprefix;                /* "job\x1fresource\x1f" last hashed, its FNV state */
   sqlite3_stmt *run_week;                      /* week_day of a run */
   sqlite3_int64 cur_result; int cur_week_day;  /* the result metrics are being added to */
   sqlite3_int64 n_runs, n_results, n_metrics, n_skipped;
   sqlite3_stmt *ins_metrics;                   /* KV_BATCH rows at once */
   KvPending pend[KV_BATCH]; int npend;         /* metrics not yet written */
   PerfsqlBuf pend_text;
+  int fk_was;                                  /* foreign-key enforcement before kv_writer_open */
 } KvWriter;
 
 int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzErr);

@@ -59,6 +59,14 @@ int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzE
   memset(w, 0, sizeof *w);
   w->db = db;
   w->source_id = source_id;
+  /* Foreign keys hold by construction: every id a row refers to (source, run, result,
+  ** series) was inserted or read by this writer in this transaction. Enforced, SQLite
+  ** opens a cursor on each parent table and seeks it, for every row: most of the cost of
+  ** a metric row. So enforcement is off while the writer is open and back on in
+  ** kv_writer_close (SQLITE_DBCONFIG_ENABLE_FKEY applies inside a transaction; the pragma
+  ** does not). The writer deletes nothing, so no cascade is skipped. */
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &w->fk_was);
+  if (w->fk_was) sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, (int *)0);
   if (prep(db, "SELECT id, source_id FROM kubevirt_run WHERE job = ?1 AND build_id = ?2", &w->find_run, pzErr) ||
       prep(db,
            "INSERT INTO kubevirt_run(source_id, job, build_id, started_at, job_dir_created, run_time,"
@@ -115,9 +123,13 @@ void kv_writer_close(KvWriter *w) {
   for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
   sqlite3_free(w->slots);
   w->slots = 0;
+  sqlite3_free(w->hkey);
+  w->hkey = 0;
   w->nslots = w->nused = 0;
   w->find_run = w->ins_run = w->find_result = w->ins_result = w->ins_metric = 0;
   w->find_series = w->ins_series = 0;
+  if (w->fk_was) sqlite3_db_config(w->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)0);
+  w->fk_was = 0;
 }
 
 void kv_writer_count(KvWriter *w, PerfsqlLoad *ld) {
@@ -200,19 +212,36 @@ int kv_result(KvWriter *w, sqlite3_int64 run_id, const char *resource, const cha
   return 0;
 }
 
-/* FNV-1a over "job\x1fresource\x1fmetric". */
-static uint64_t series_hash(const char *job, const char *res, const char *metric) {
-  uint64_t h = 1469598103934665603ULL;
-  const char *parts[3] = {job, res, metric};
-  for (int p = 0; p < 3; p++) {
-    for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
-      h ^= *c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0x1f;
+/* FNV-1a over "job\x1fresource\x1fmetric", continuing from the state after the prefix
+** "job\x1fresource\x1f" (series_prefix). */
+static uint64_t fnv(uint64_t h, const char *s) {
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    h ^= *c;
     h *= 1099511628211ULL;
   }
+  h ^= 0x1f;
+  h *= 1099511628211ULL;
   return h;
+}
+
+static uint64_t series_hash(const char *job, const char *res, const char *metric) {
+  return fnv(fnv(fnv(1469598103934665603ULL, job), res), metric);
+}
+
+/* The hash state after "job\x1fresource\x1f": every metric of a result shares it, so it is
+** computed once per (job, resource) in a row, not per metric. */
+static int series_prefix(KvWriter *w, const char *job, const char *res, uint64_t *h) {
+  size_t a = strlen(job), b = strlen(res);
+  const char *k = w->hkey;
+  if (!k || strncmp(k, job, a) || k[a] != '\x1f' || strncmp(k + a + 1, res, b) || k[a + 1 + b] != '\x1f' ||
+      k[a + b + 2]) {
+    sqlite3_free(w->hkey);
+    w->hkey = sqlite3_mprintf("%s\x1f%s\x1f", job, res);
+    if (!w->hkey) return -1;
+    w->hprefix = fnv(fnv(1469598103934665603ULL, job), res);
+  }
+  *h = w->hprefix;
+  return 0;
 }
 
 static int series_key_eq(const char *key, const char *job, const char *res, const char *metric) {
@@ -247,8 +276,12 @@ static int series_grow(KvWriter *w) {
 
 static int series_id(KvWriter *w, const char *job, const char *res, const char *metric,
                      sqlite3_int64 *id, char **pzErr) {
-  if (w->nused * 2 >= w->nslots && series_grow(w)) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
-  uint64_t h = series_hash(job, res, metric);
+  uint64_t h;
+  if ((w->nused * 2 >= w->nslots && series_grow(w)) || series_prefix(w, job, res, &h)) {
+    *pzErr = sqlite3_mprintf("kubevirt: out of memory");
+    return -1;
+  }
+  h = fnv(h, metric);
   size_t j = (size_t)h & (w->nslots - 1);
   while (w->slots[j].key) {
     if (series_key_eq(w->slots[j].key, job, res, metric)) { *id = w->slots[j].id; return 0; }
