@@ -39,7 +39,7 @@
 enum { F_RESULTS = 0, F_AUDIT = 1, F_BUILDLOG = 2 };
 
 typedef struct KvFile {
-  char *path;          /* as opened */
+  char *path;          /* as opened; one allocation that also holds rel and job */
   char *rel;           /* relative to the PATH given (hash input) */
   int kind;
   const char *resource;  /* audit files */
@@ -117,26 +117,23 @@ static int list_add(KvList *l, const char *path, const char *rel, int kind, cons
     l->cap = nc;
   }
   KvFile *f = &l->v[l->n];
-  f->path = sqlite3_mprintf("%s", path);
-  f->rel = sqlite3_mprintf("%s", rel);
-  f->job = sqlite3_mprintf("%s", job);
+  size_t np = strlen(path) + 1, nr = strlen(rel) + 1, nj = strlen(job) + 1;
+  f->path = sqlite3_malloc64(np + nr + nj);
+  if (!f->path) return -1;
+  f->rel = f->path + np;
+  f->job = f->rel + nr;
+  memcpy(f->path, path, np);
+  memcpy(f->rel, rel, nr);
+  memcpy(f->job, job, nj);
   f->kind = kind;
   f->resource = resource;
   f->build_id = id;
-  if (!f->path || !f->rel || !f->job) {
-    sqlite3_free(f->path); sqlite3_free(f->rel); sqlite3_free(f->job);
-    return -1;
-  }
   l->n++;
   return 0;
 }
 
 static void list_free(KvList *l) {
-  for (size_t i = 0; i < l->n; i++) {
-    sqlite3_free(l->v[i].path);
-    sqlite3_free(l->v[i].rel);
-    sqlite3_free(l->v[i].job);
-  }
+  for (size_t i = 0; i < l->n; i++) sqlite3_free(l->v[i].path);
   sqlite3_free(l->v);
 }
 

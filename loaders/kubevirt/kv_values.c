@@ -19,6 +19,7 @@
 **  4. Cost: O(size of the document); memory O(longest key).
 */
 #include "kubevirt.h"
+#include "sql_stmt.h"
 
 #include <string.h>
 
@@ -124,6 +125,17 @@ long long kv_json_error_offset(const char *s, size_t n) {
   if (scan_value(s, n, &i, 0)) return (long long)(i > n ? n : i);
   skip_ws(s, n, &i);
   return i < n ? (long long)i : -1;
+}
+
+int kv_json_is_object(sqlite3 *db, const char *doc, size_t len) {
+  sqlite3_stmt *st = 0;
+  int ok = 0;
+  if (sql_prepare(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", &st, 0) == SQLITE_OK) {
+    sqlite3_bind_text64(st, 1, doc, len, SQLITE_STATIC, SQLITE_UTF8);
+    if (sqlite3_step(st) == SQLITE_ROW) ok = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  return ok;
 }
 
 void kv_line_col(const char *s, size_t off, long *line, long *col) {
