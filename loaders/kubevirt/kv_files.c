@@ -164,8 +164,11 @@ static int walk(KvList *l, const char *dir, const char *rel, char **pzErr) {
     char *p = sqlite3_mprintf("%s/%s", dir, e->d_name);
     char *r = *rel ? sqlite3_mprintf("%s/%s", rel, e->d_name) : sqlite3_mprintf("%s", e->d_name);
     if (!p || !r) { rc = -1; *pzErr = sqlite3_mprintf("kubevirt: out of memory"); }
+    /* the entry's type from readdir when the file system gives it (no lstat per entry) */
     struct stat sb;
-    if (rc == 0 && lstat(p, &sb) == 0) {
+    int known = e->d_type == DT_DIR || e->d_type == DT_REG || e->d_type == DT_LNK;
+    if (known) sb.st_mode = e->d_type == DT_DIR ? S_IFDIR : e->d_type == DT_REG ? S_IFREG : S_IFLNK;
+    if (rc == 0 && (known || lstat(p, &sb) == 0)) {
       if (S_ISDIR(sb.st_mode)) rc = walk(l, p, r, pzErr);
       else if (S_ISREG(sb.st_mode) && consider(l, p, r)) {
         rc = -1;
