@@ -1,7 +1,7 @@
 /*
 ** chart.h — what the chart renderers (ext/chart_*.c) share: options, the
-** canvas (pixel buffer + FreeType text + anti-aliased coverage, PNG with the
-** marks of the chart for hover), the shared head of the aggregates, axes
+** canvas (a libgd image, cached FreeType glyphs, anti-aliased coverage; PNG
+** written by libgd with the marks of the chart for hover), the shared head of the aggregates, axes
 ** with nice ticks, and the frame every chart kind draws into.
 **
 ** Units. Every x value is a double: plain numbers, or for time axes UTC unix
@@ -13,6 +13,7 @@
 #define PERFSQL_CHART_H
 
 #include "perfsql.h"
+#include <gd.h>
 
 #define CHART_MIN_SIZE 100
 #define CHART_MAX_SIZE 4096
@@ -134,23 +135,25 @@ typedef struct ChartMarks {
   char x_name[128], y_name[128];   /* what x and y are, for the hover text */
 } ChartMarks;
 
+typedef struct CanvasTabs CanvasTabs;   /* colour look-ups (ext/chart_canvas.c) */
 typedef struct Canvas {
-  int *px;                   /* w*h pixels 0xRRGGBB, row-major */
+  gdImagePtr im;             /* libgd palette image (gdImageCreate); true colour once a
+                                257th colour is needed */
   int w, h;
   float *cov;                /* w*h coverage for anti-aliased shapes (all 0 between groups) */
   int *touched; size_t n_touched;   /* indexes of the non-zero cov pixels */
-  unsigned char *idx;        /* w*h palette indexes, used by the PNG encoder */
   size_t cap;                /* pixels the buffers above can hold (reused between charts) */
+  CanvasTabs *tabs;          /* colour -> palette index, blend ramps (reused) */
   ChartMarks marks;
 } Canvas;
-static inline int *canvas_row(Canvas *c, int y) { return c->px + (size_t)y * c->w; }
 
-/* Opens a w x h white canvas (buffers reused from the last chart of this
-** process when large enough); loads the fonts on first use. 0 or -1 + *pzErr. */
+/* Opens a w x h white canvas (a palette image; the coverage buffers are
+** reused from the last chart of this process when large enough); loads the
+** fonts on first use. 0 or -1 + *pzErr. */
 int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
 void canvas_close(Canvas *c);
-/* Encodes the image as PNG (palette when it has <= 256 colours) with the
-** marks chunk; *out is sqlite3_malloc'd. */
+/* The PNG of the image (libgd's writer) with the marks chunk spliced in
+** before IEND; sqlite3_malloc'd, NULL when out of memory. */
 void *canvas_png(Canvas *c, int *size);
 /* Records one mark (box in pixels, inclusive-exclusive); texts may be NULL. */
 void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
