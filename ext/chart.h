@@ -130,7 +130,7 @@ void chart_fmt_time(double t, int unit_index, char *out, size_t n);
 #define CHART_MAX_MARKS 10000
 typedef struct ChartMarks {
   int on;                    /* options.marks (default 1) */
-  char *buf; size_t len, cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
+  char *buf; size_t len; sqlite3_int64 cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
   int n, truncated, oom;
   char x_name[128], y_name[128];   /* what x and y are, for the hover text */
 } ChartMarks;
@@ -273,6 +273,14 @@ typedef struct ChartHead {
 ** row is to be ignored (an earlier error, or out of memory: error set). */
 void *chart_step_head(sqlite3_context *ctx, size_t acc_size, int kind, const char *fname,
                       sqlite3_value *options);
+/* Room for one more element in the growing array *arr (n used, *cap
+** allocated, elem bytes each; the capacity doubles, from `first`): 0, or -1
+** when out of memory (the array is left as it was). */
+int chart_grow(void **arr, sqlite3_int64 *cap, sqlite3_int64 n, size_t elem, sqlite3_int64 first);
+/* Appends the elem bytes at e to such an array (*n used); out of memory
+** fails the aggregate (chart_step_error). */
+void chart_push(sqlite3_context *ctx, ChartHead *h, void **arr, sqlite3_int64 *cap, sqlite3_int64 *n,
+                const void *e, size_t elem, sqlite3_int64 first);
 /* Fails the aggregate with msg (consumed; NULL = out of memory). */
 void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg);
 /* A numeric argument: 1 with *out set, 0 to skip the row (NULL, NaN), -1

@@ -431,16 +431,11 @@ void canvas_close(Canvas *c) {
 
 static void marks_put(ChartMarks *m, const char *s, size_t n) {
   if (m->oom) return;
-  if (m->len + n + 1 > m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 8192;
-    while (nc < m->len + n + 1) nc *= 2;
-    char *nb = sqlite3_realloc64(m->buf, nc);
-    if (!nb) {
+  while ((sqlite3_int64)(m->len + n + 1) > m->cap) {
+    if (chart_grow((void **)&m->buf, &m->cap, m->cap, 1, 8192)) {
       m->oom = 1;
       return;
     }
-    m->buf = nb;
-    m->cap = nc;
   }
   memcpy(m->buf + m->len, s, n);
   m->len += n;

@@ -667,6 +667,25 @@ void chart_deliver(sqlite3_context *ctx, void *png, int size, char *err, int fai
 
 /* ---- the shared head of the aggregates ------------------------------------------ */
 
+int chart_grow(void **arr, sqlite3_int64 *cap, sqlite3_int64 n, size_t elem, sqlite3_int64 first) {
+  if (n < *cap) return 0;
+  sqlite3_int64 nc = *cap ? *cap * 2 : first;
+  void *nb = sqlite3_realloc64(*arr, (sqlite3_uint64)nc * elem);
+  if (!nb) return -1;
+  *arr = nb;
+  *cap = nc;
+  return 0;
+}
+
+void chart_push(sqlite3_context *ctx, ChartHead *h, void **arr, sqlite3_int64 *cap, sqlite3_int64 *n,
+                const void *e, size_t elem, sqlite3_int64 first) {
+  if (chart_grow(arr, cap, *n, elem, first)) {
+    chart_step_error(ctx, h, 0);
+    return;
+  }
+  memcpy((char *)*arr + elem * (size_t)(*n)++, e, elem);
+}
+
 void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg) {
   h->failed = 1;
   if (msg) sqlite3_result_error(ctx, msg, -1);

@@ -98,17 +98,7 @@ void chart_heatmap_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                                                  HM_MAX_Y) : 0);
     return;
   }
-  if (a->n == a->cap) {
-    sqlite3_int64 nc = a->cap ? a->cap * 2 : 1024;
-    HmCell *nb = sqlite3_realloc64(a->cells, (sqlite3_uint64)nc * sizeof(HmCell));
-    if (!nb) {
-      hm_error(ctx, a, 0);
-      return;
-    }
-    a->cells = nb;
-    a->cap = nc;
-  }
-  a->cells[a->n++] = c;
+  chart_push(ctx, &a->h, (void **)&a->cells, &a->cap, &a->n, &c, sizeof c, 1024);
 }
 
 static int cmp_cell(const void *pa, const void *pb) {
@@ -121,7 +111,8 @@ static int cmp_double(const void *pa, const void *pb) {
   return a < b ? -1 : a > b;
 }
 
-static void *hm_render(HmAcc *a, int *size, char **pzErr) {
+static void *hm_render(void *acc, int *size, char **pzErr) {
+  HmAcc *a = acc;
   const char *fname = "chart_heatmap";
   ChartOptions *o = &a->h.o;
   if (a->n == 0) return chart_render_empty(o, fname, size, pzErr);
@@ -280,8 +271,6 @@ static void *hm_render(HmAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&cv, fname, size, pzErr);
 }
 
-static void *hm_render_acc(void *acc, int *size, char **pzErr) { return hm_render(acc, size, pzErr); }
-
 static void hm_free(void *acc) {
   HmAcc *a = acc;
   label_set_free(&a->ylab);
@@ -291,5 +280,5 @@ static void hm_free(void *acc) {
 }
 
 void chart_heatmap_final(sqlite3_context *ctx) {
-  chart_final(ctx, CHART_HEATMAP, "chart_heatmap", hm_render_acc, hm_free);
+  chart_final(ctx, CHART_HEATMAP, "chart_heatmap", hm_render, hm_free);
 }

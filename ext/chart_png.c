@@ -23,22 +23,13 @@
 #define CHART_PNG_LEVEL 1
 #endif
 
-typedef struct Out { unsigned char *b; size_t len, cap; int oom; } Out;
+typedef struct Out { unsigned char *b; size_t len; sqlite3_int64 cap; int oom; } Out;
 
 /* Room for n more bytes. */
 static int out_room(Out *o, size_t n) {
-  if (o->oom) return -1;
-  if (o->len + n <= o->cap) return 0;
-  size_t nc = o->cap ? o->cap * 2 : 65536;
-  while (nc < o->len + n) nc *= 2;
-  unsigned char *nb = sqlite3_realloc64(o->b, nc);
-  if (!nb) {
-    o->oom = 1;
-    return -1;
-  }
-  o->b = nb;
-  o->cap = nc;
-  return 0;
+  while (!o->oom && (sqlite3_int64)(o->len + n) > o->cap)
+    if (chart_grow((void **)&o->b, &o->cap, o->cap, 1, 65536)) o->oom = 1;
+  return o->oom ? -1 : 0;
 }
 
 static void out_put(Out *o, const void *p, size_t n) {
@@ -61,9 +52,9 @@ static int deflate_into(Out *o, z_stream *z, const unsigned char *in, size_t n) 
   for (;;) {
     if (out_room(o, 16384)) return -1;
     z->next_out = o->b + o->len;
-    z->avail_out = (uInt)(o->cap - o->len);
+    z->avail_out = (uInt)((size_t)o->cap - o->len);
     int rc = deflate(z, Z_FINISH);
-    o->len = o->cap - z->avail_out;
+    o->len = (size_t)o->cap - z->avail_out;
     if (rc == Z_STREAM_END) return 0;
     if (rc != Z_OK && rc != Z_BUF_ERROR) return -1;
   }
