@@ -243,6 +243,9 @@ void frame_fmt_x(const Frame *f, double x, char *out, size_t n);
 void frame_fmt_y(const Frame *f, double y, char *out, size_t n);
 /* Sets the names of x and y in the marks (axis titles, else "x"/"y"). */
 void frame_marks_names(Frame *f, const char *y_name);
+/* What a category (or heatmap row) is called on the chart and in the hover
+** text: itself, or "(no name)" for an empty one (a task without a name). */
+const char *chart_cat_name(const char *s);
 /* "label (unit)", "label", "unit" or "" into out. */
 void chart_axis_title(const char *label, const char *unit, char *out, size_t n);
 /* Where to cut labels that share a start: the byte length of the start all

@@ -234,7 +234,7 @@ static void *bar_render(void *acc, int *size, char **pzErr) {
       /* a bar too short to point at gets a box of 6 px */
       int ma = yb - ya < 6 ? (c->v >= 0 || f.y.log ? yb - 6 : ya) : ya;
       canvas_mark(&cv, ix0, ma, ix1 > ix0 + 2 ? ix1 : ix0 + 3, ma + (yb - ya < 6 ? 6 : yb - ya),
-                  a->series.names[c->s], a->cats.names[c->cat], ys);
+                  a->series.names[c->s], chart_cat_name(a->cats.names[c->cat]), ys);
     }
     int label_top = ya;
     if (c->has_err) {

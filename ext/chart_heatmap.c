@@ -237,7 +237,7 @@ static void *hm_render(void *acc, int *size, char **pzErr) {
       char xs[128], vs[64];
       frame_fmt_x(&f, c->x, xs, sizeof xs);
       chart_fmt_sig(c->v, 6, vs, sizeof vs);
-      canvas_mark(&cv, ix0, iy0, ix1, iy1, a->ylab.names[c->y], xs, vs);
+      canvas_mark(&cv, ix0, iy0, ix1, iy1, chart_cat_name(a->ylab.names[c->y]), xs, vs);
     }
     if (o->cell_labels && ix1 - ix0 >= 30 && iy1 - iy0 >= 15) {
       char buf[48];
