@@ -155,6 +155,9 @@ void canvas_close(Canvas *c);
 /* The PNG of the image (libgd's writer) with the marks chunk spliced in
 ** before IEND; sqlite3_malloc'd, NULL when out of memory. */
 void *canvas_png(Canvas *c, int *size);
+/* Takes palette entries for these solid colours (0xRRGGBB) now, before
+** anti-aliased shades can fill the palette (a heatmap's colour scale). */
+void canvas_colors(Canvas *c, const int *rgb, int n);
 /* Records one mark (box in pixels, inclusive-exclusive); texts may be NULL. */
 void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
                  const char *x, const char *y);

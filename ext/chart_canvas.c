@@ -25,10 +25,14 @@
 **  4. Colours: coverage and text alpha are quantised to 1/16 steps
 **     (invisible), and each blend of a colour over a palette entry is
 **     looked up in a ramp (colour x palette index x step -> index) filled
-**     on first use, so most charts stay within 256 colours: a palette PNG,
-**     a third of the bytes of RGB before compression. The 257th colour
-**     turns the image into true colour (gdImagePaletteToTrueColor), and
-**     drawing goes on there.
+**     on first use, so charts stay within 256 colours: a palette PNG, a
+**     third of the bytes of RGB before compression, and libgd writes it
+**     with filter None (a true-colour PNG goes through libpng's adaptive
+**     filters: ~25 ms for 1200x600). Anti-aliased shades take palette
+**     entries up to the last 16 (kept for solid colours drawn later, e.g.
+**     markers over the data), then the closest entry (as gdImageStringFT
+**     does on palette images); a 257th solid colour turns the image into
+**     true colour (gdImagePaletteToTrueColor), and drawing goes on there.
 **  5. Text is anchored by the font's ascent/descent (measured on "Ag"), not
 **     by the glyphs of each string, so labels of one axis line up.
 **  6. Memory: the libgd image, one float of coverage and one int of
@@ -294,8 +298,12 @@ static int to_truecolor(Canvas *c) {
 }
 
 /* The libgd colour of 0xRRGGBB: a palette index (allocated on first use),
-** or the true-colour value once the image is true colour. */
-static int color_of(Canvas *c, int rgb) {
+** or the true-colour value once the image is true colour. With the palette
+** full, a shade (approx: an anti-aliased edge) gets the closest entry, as
+** libgd's own anti-aliased text on palette images does; any other colour
+** turns the image into true colour. */
+#define SOLID_RESERVE 16
+static int color_find(Canvas *c, int rgb, int approx) {
   gdImagePtr im = c->im;
   rgb &= 0xFFFFFF;
   if (im->trueColor) return rgb;       /* gdTrueColor(r, g, b) with alpha 0 */
@@ -305,14 +313,23 @@ static int color_of(Canvas *c, int rgb) {
     if (t->keys[h] == rgb) return t->vals[h];
     h = (h + 1) & 1023;
   }
-  int i = gdImageColorAllocate(im, rgb >> 16, (rgb >> 8) & 255, rgb & 255);
+  /* shades leave the last SOLID_RESERVE entries to solid colours */
+  int i = approx && gdImageColorsTotal(im) >= gdMaxColors - SOLID_RESERVE
+              ? -1
+              : gdImageColorAllocate(im, rgb >> 16, (rgb >> 8) & 255, rgb & 255);
   if (i < 0) {
-    if (to_truecolor(c) == 0) return rgb;
+    if (!approx && to_truecolor(c) == 0) return rgb;
     return gdImageColorClosest(im, rgb >> 16, (rgb >> 8) & 255, rgb & 255);
   }
   t->keys[h] = rgb;
   t->vals[h] = (short)i;
   return i;
+}
+
+static int color_of(Canvas *c, int rgb) { return color_find(c, rgb, 0); }
+
+void canvas_colors(Canvas *c, const int *rgb, int n) {
+  for (int i = 0; i < n; i++) color_of(c, rgb[i]);
 }
 
 /* The ramp of colour fg (the least recently started one is reused). */
@@ -335,7 +352,7 @@ static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
   if (!im->trueColor) {
     int d = gdImageGetPixel(im, x, y), v = r->idx[d][k];
     if (v < 0) {
-      v = color_of(c, k >= 16 ? r->fg : blend(pal_rgb(im, d), r->fg, k / 16.0));
+      v = k >= 16 ? color_of(c, r->fg) : color_find(c, blend(pal_rgb(im, d), r->fg, k / 16.0), 1);
       if (!im->trueColor) r->idx[d][k] = (short)v;
     }
     if (!im->trueColor) {

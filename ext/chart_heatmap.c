@@ -155,6 +155,9 @@ static void *hm_render(void *acc, int *size, char **pzErr) {
   }
   Canvas cv;
   if (canvas_open(&cv, o->width, o->height, fname, pzErr) != 0) return 0;
+  int scale[HM_STEPS];
+  for (int i = 0; i < HM_STEPS; i++) scale[i] = hm_color((double)i / (HM_STEPS - 1));
+  canvas_colors(&cv, scale, HM_STEPS);
   Frame f;
   memset(&f, 0, sizeof f);
   f.c = &cv;
