@@ -346,11 +346,12 @@ static Ramp *ramp_of(Canvas *c, int fg) {
 }
 
 /* Paints pixel (x, y), inside the image, with k/16 (1..16) of the ramp's
-** colour over what is there. */
+** colour over what is there (read with libgd's pixel macros, written with
+** gdImageSetPixel). */
 static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
   gdImagePtr im = c->im;
   if (!im->trueColor) {
-    int d = gdImageGetPixel(im, x, y), v = r->idx[d][k];
+    int d = gdImagePalettePixel(im, x, y), v = r->idx[d][k];
     if (v < 0) {
       v = k >= 16 ? color_of(c, r->fg) : color_find(c, blend(pal_rgb(im, d), r->fg, k / 16.0), 1);
       if (!im->trueColor) r->idx[d][k] = (short)v;
@@ -360,12 +361,12 @@ static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
       return;
     }
   }
-  int d = gdImageGetPixel(im, x, y) & 0xFFFFFF;
+  int d = gdImageTrueColorPixel(im, x, y) & 0xFFFFFF;
   gdImageSetPixel(im, x, y, k >= 16 ? r->fg : blend(d, r->fg, k / 16.0));
 }
 
 /* 1/16 steps: see 4. at the top */
-static inline int steps16(double a) { return (int)floor(a * 16 + 0.5); }
+static inline int steps16(double a) { return a > 0 ? (int)(a * 16 + 0.5) : 0; }
 
 /* ---- opening and closing ------------------------------------------------------ */
 
@@ -756,7 +757,10 @@ void cov_flush(Canvas *c, int color, double alpha) {
   Ramp *r = ramp_of(c, color);
   for (size_t k = 0; k < c->n_touched; k++) {
     int i = c->touched[k], s = steps16(c->cov[i] * alpha);
-    if (s > 0) paint(c, r, i % c->w, i / c->w, s > 16 ? 16 : s);
+    if (s > 0) {
+      int y = i / c->w;
+      paint(c, r, i - y * c->w, y, s > 16 ? 16 : s);
+    }
     c->cov[i] = 0;
   }
   c->n_touched = 0;

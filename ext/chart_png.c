@@ -132,8 +132,7 @@ static void marks_chunk(Out *o, Canvas *c) {
 
 void *canvas_png(Canvas *c, int *size) {
   int n = 0;
-  const char *lv = getenv("XLEVEL");
-  unsigned char *png = gdImagePngPtrEx(c->im, &n, lv ? atoi(lv) : CHART_PNG_LEVEL);
+  unsigned char *png = gdImagePngPtrEx(c->im, &n, CHART_PNG_LEVEL);
   /* libgd ends with the 12 bytes of IEND: the marks go right before them */
   if (!png || n < 20 || memcmp(png + n - 8, "IEND", 4) != 0) {
     if (png) gdFree(png);
