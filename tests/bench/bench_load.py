@@ -2,7 +2,7 @@
 on the same input, on this machine, in one run.
 
 usage: /usr/bin/python3 tests/bench/bench_load.py BUILD_DIR [--runs N] [--keep DIR] [--only perf|kubevirt]
-           [--sched-data FILE] [--kvm-data FILE] [--kubevirt DIR] [--kv-copies N]
+           [--sched-data FILE] [--kvm-data FILE] [--kubevirt DIR] [--kv-copies N] [--only-kubevirt]
 
 Rows (each: min of --runs (default 3) interleaved runs — anchor, load, anchor, load, ...
 — of the CPU time (user + sys) of the process, and the peak RSS of the load):
@@ -20,7 +20,8 @@ Rows (each: min of --runs (default 3) interleaved runs — anchor, load, anchor,
      `perfsql load kubevirt DIR` process (start-up included). Then the weekly report
      (`SELECT * FROM kubevirt_weekly`) on the loaded history, target < 1 s.
 
---only perf: rows 1 and 2 only; --only kubevirt: row 3 only (nothing recorded, no root needed).
+--only perf: rows 1 and 2 only; --only kubevirt (or --only-kubevirt): row 3 only (nothing recorded,
+no root needed).
 Prints each ratio load/anchor with the issue's target. Never run by ctest (nothing here
 asserts time); the README's Benchmarks section runs it.
 """
@@ -172,7 +173,10 @@ def main():
                                                        "ci-performance-benchmarks", "results"))
     ap.add_argument("--kv-copies", type=int, default=77)
     ap.add_argument("--only", choices=["perf", "kubevirt"], help="only the perf.data rows, or only the KubeVirt row")
+    ap.add_argument("--only-kubevirt", action="store_true", help="the same as --only kubevirt")
     a = ap.parse_args()
+    if a.only_kubevirt:
+        a.only = "kubevirt"
     perfsql = os.path.abspath(os.path.join(a.build, "perfsql"))
     tmp = a.keep or tempfile.mkdtemp(prefix="perfsql-bench-load-")
     os.makedirs(tmp, exist_ok=True)
