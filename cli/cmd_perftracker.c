@@ -608,12 +608,12 @@ static int report(Cli *cli, sqlite3_int64 base, sqlite3_int64 cand, const PtArgs
   ** both are errors unless --force */
   if (!a->force) {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT j.id, coalesce(j.job_id, j.uuid), j.product_name,"
-                           " (SELECT count(*) FROM pt_test AS t WHERE t.job = j.id)"
-                           " FROM pt_job AS j WHERE j.id IN (?1, ?2) ORDER BY j.id = ?2",
-                           -1, &q, NULL) != SQLITE_OK)
-      return cli_fail("perftracker: %s", sqlite3_errmsg(db));
+    if (cli_prepare(db,
+                    "SELECT j.id, coalesce(j.job_id, j.uuid), j.product_name,"
+                    " (SELECT count(*) FROM pt_test AS t WHERE t.job = j.id)"
+                    " FROM pt_job AS j WHERE j.id IN (?1, ?2) ORDER BY j.id = ?2",
+                    &q, "perftracker"))
+      return EXIT_FAIL;
     sqlite3_bind_int64(q, 1, base);
     sqlite3_bind_int64(q, 2, cand);
     char *prod[2] = {NULL, NULL}, *name[2] = {NULL, NULL};

@@ -17,6 +17,7 @@
 #include "html.h"
 #include "chart_png.h"
 #include "cli.h"
+#include "sql_stmt.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -337,10 +338,12 @@ int html_table_from_sql(HtmlDoc *h, sqlite3 *db, const char *sql, int max_rows) 
   const char *tail = sql;
   while (tail && *tail) {
     sqlite3_stmt *st = 0;
-    if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK) {
+    char *err = 0;
+    if (sql_prepare_tail(db, tail, &st, &tail, &err) != SQLITE_OK) {
       puts_(h, "<p class=\"note\">error: ");
-      html_text(h, sqlite3_errmsg(db));
+      html_text(h, err);
       puts_(h, "</p>\n");
+      sqlite3_free(err);
       return -1;
     }
     if (!st) continue;          /* whitespace or a comment */
