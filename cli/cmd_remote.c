@@ -306,20 +306,27 @@ static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteratio
 
 /* ---- charts ---------------------------------------------------------------------- */
 
-/* Runs a query returning (file name, PNG blob) rows and writes each under dir. */
-static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count) {
+/* Runs a query returning (file name, PNG blob[, heading]) rows and writes each under dir;
+** with h, each chart also goes into the page under its heading (third column). */
+static int write_blobs(sqlite3 *db, const char *dir, const char *sql, HtmlDoc *h, int *count) {
   sqlite3_stmt *st = 0;
   if (cli_prepare(db, sql, &st, NULL)) return -1;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
+    const void *png = sqlite3_column_blob(st, 1);
+    size_t n = (size_t)sqlite3_column_bytes(st, 1);
     char *safe = safe_path_component((const char *)sqlite3_column_text(st, 0));
     char *path = sqlite3_mprintf("%s/%s", dir, safe ? safe : "_");
     sqlite3_free(safe);
-    int w = write_file_path(path, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+    int w = write_file_path(path, png, n);
     sqlite3_free(path);
     if (w) { sqlite3_finalize(st); return -1; }
     (*count)++;
+    if (h) {
+      html_heading(h, 3, (const char *)sqlite3_column_text(st, 2));
+      html_image_png(h, png, n, (const char *)sqlite3_column_text(st, 2));
+    }
   }
   if (rc != SQLITE_DONE) {
     cli_fail("charts: %s", sqlite3_errmsg(db));
@@ -330,25 +337,15 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
   return 0;
 }
 
-/* Charts: overhead per tool (view remote_overhead_chart: bars of each case's change
-** against its baseline, per metric) and resource use over time (view
-** remote_resource_chart: the tool's %CPU per iteration). */
-static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
+/* The charts and DIR/report.html, one self-contained page (cli/html.h) with the
+** thresholds, the overhead chart of every topic (view remote_overhead_chart: bars of each
+** case's change against its baseline, per metric; the same PNGs as
+** DIR/charts/overhead_<topic>.png, computed once) and the table of degraded metrics;
+** then DIR/charts/resources_<case>.png (view remote_resource_chart: the tool's %CPU per
+** iteration). */
+static int write_charts_html(sqlite3 *db, const char *dir, int *count) {
   char *cdir = sqlite3_mprintf("%s/charts", dir);
-  int rc = make_dirs(cdir);
-  if (rc == 0)
-    rc = write_blobs(db, cdir,
-        "SELECT 'overhead_' || topic || '.png', chart"
-        " FROM remote_overhead_chart(1400, 560, ': change vs baseline over all iterations')", count);
-  if (rc == 0)
-    rc = write_blobs(db, cdir, "SELECT 'resources_' || case_name || '.png', chart FROM remote_resource_chart", count);
-  sqlite3_free(cdir);
-  return rc;
-}
-
-/* DIR/report.html: one self-contained page (cli/html.h) with the thresholds, the
-** overhead chart of every topic and the table of degraded metrics. */
-static int write_html(sqlite3 *db, const char *dir) {
+  if (make_dirs(cdir)) { sqlite3_free(cdir); return -1; }
   char *path = sqlite3_mprintf("%s/report.html", dir);
   HtmlDoc *h = html_open(path, "eBPF tool overhead");
   sqlite3_free(path);
@@ -358,18 +355,21 @@ static int write_html(sqlite3 *db, const char *dir) {
   html_heading(h, 2, "Thresholds");
   html_table_from_sql(h, db, "SELECT metric, percent, origin FROM remote_thresholds", 0);
   html_heading(h, 2, "Overhead per tool");
-  sqlite3_stmt *st = 0;
-  if (sql_prepare(db, "SELECT topic, chart FROM remote_overhead_chart()", &st, 0) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      html_heading(h, 3, (const char *)sqlite3_column_text(st, 0));
-      html_image_png(h, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-                     (const char *)sqlite3_column_text(st, 0));
-    }
+  int rc = write_blobs(db, cdir,
+                       "SELECT 'overhead_' || topic || '.png', chart, topic"
+                       " FROM remote_overhead_chart(1400, 560, ': change vs baseline over all iterations')", h, count);
+  if (rc) {
+    html_abandon(h);
+  } else {
+    html_heading(h, 2, "Degraded metrics");
+    html_table_from_sql(h, db, "SELECT * FROM remote_degraded", 0);
+    rc = html_close(h);
   }
-  sqlite3_finalize(st);
-  html_heading(h, 2, "Degraded metrics");
-  html_table_from_sql(h, db, "SELECT * FROM remote_degraded", 0);
-  return html_close(h);
+  if (rc == 0)
+    rc = write_blobs(db, cdir, "SELECT 'resources_' || case_name || '.png', chart FROM remote_resource_chart", 0,
+                     count);
+  sqlite3_free(cdir);
+  return rc;
 }
 
 /* ---- perfsql's own overview -------------------------------------------------------- */
@@ -458,10 +458,9 @@ static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, i
   sqlite3_finalize(st);
   if (w) return EXIT_FAIL;
   int nch = 0;
-  if (charts && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
   if (charts) {
-    if (write_html(db, dir)) return EXIT_FAIL;
-    files++;
+    if (write_charts_html(db, dir, &nch)) return EXIT_FAIL;
+    files++;   /* report.html */
   }
   char *ov = sqlite3_mprintf("%s/overview.md", dir);
   w = write_overview(db, ov, charts);
