@@ -26,28 +26,12 @@
 
 struct HtmlDoc {
   char *path;
-  char *data;
-  size_t len, cap;
-  int oom;
+  PerfsqlBuf b;                 /* the page */
   int n_maps;                   /* image maps written: their names are "chart-map-N" */
 };
 
 static void put(HtmlDoc *h, const char *s, size_t n) {
-  if (!h || h->oom) return;
-  if (h->len + n + 1 > h->cap) {
-    size_t nc = h->cap ? h->cap * 2 : 65536;
-    while (nc < h->len + n + 1) nc *= 2;
-    char *nd = sqlite3_realloc64(h->data, nc);
-    if (!nd) {
-      h->oom = 1;
-      return;
-    }
-    h->data = nd;
-    h->cap = nc;
-  }
-  memcpy(h->data + h->len, s, n);
-  h->len += n;
-  h->data[h->len] = 0;
+  if (h) buf_append(&h->b, s, n);
 }
 
 static void puts_(HtmlDoc *h, const char *s) { put(h, s, strlen(s)); }
@@ -58,7 +42,7 @@ static void putf(HtmlDoc *h, const char *fmt, ...) {
   char *s = sqlite3_vmprintf(fmt, ap);
   va_end(ap);
   if (!s) {
-    if (h) h->oom = 1;
+    if (h) h->b.oom = 1;
     return;
   }
   puts_(h, s);
@@ -103,7 +87,7 @@ HtmlDoc *html_open(const char *path, const char *title) {
   if (!h) return 0;
   memset(h, 0, sizeof *h);
   h->path = sqlite3_mprintf("%s", path);
-  if (!h->path) h->oom = 1;
+  if (!h->path) h->b.oom = 1;
   puts_(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
   html_text(h, title);
@@ -206,7 +190,7 @@ static void image_map(HtmlDoc *h, int id, const char *marks) {
                               (int)xl, xname, (int)fl[2], f[2], fl[3] ? "\n" : "", (int)(fl[3] ? yl : 0), yname,
                               fl[3] ? ": " : "", (int)fl[3], f[3]);
     if (!t) {
-      h->oom = 1;
+      h->b.oom = 1;
       return;
     }
     /* escaped, with newlines as character references (kept in attributes) */
@@ -243,7 +227,7 @@ static void image(HtmlDoc *h, const void *png, size_t len, const char *alt, int 
   }
   char *b64 = html_base64(png, len);
   if (!b64) {
-    if (h) h->oom = 1;
+    if (h) h->b.oom = 1;
     sqlite3_free(bare);
     free(marks);
     return;
@@ -358,12 +342,12 @@ int html_close(HtmlDoc *h) {
   if (!h) return cli_fail("out of memory building an HTML report"), -1;
   puts_(h, "</body>\n</html>\n");
   int rc = 0;
-  if (h->oom) {
+  if (h->b.oom) {
     rc = -1;
     cli_fail("%s: out of memory building the HTML report", h->path ? h->path : "?");
   } else {
     char *tmp = sqlite3_mprintf("%s.tmp", h->path);
-    rc = tmp ? write_file_path(tmp, h->data, h->len) : -1;
+    rc = tmp ? write_file_path(tmp, h->b.data, h->b.len) : -1;
     if (rc == 0 && rename(tmp, h->path) != 0) {
       cli_fail("%s: %s", h->path, strerror(errno));
       remove(tmp);
@@ -371,7 +355,7 @@ int html_close(HtmlDoc *h) {
     }
     sqlite3_free(tmp);
   }
-  sqlite3_free(h->data);
+  buf_free(&h->b);
   sqlite3_free(h->path);
   sqlite3_free(h);
   return rc;
@@ -379,7 +363,7 @@ int html_close(HtmlDoc *h) {
 
 void html_abandon(HtmlDoc *h) {
   if (!h) return;
-  sqlite3_free(h->data);
+  buf_free(&h->b);
   sqlite3_free(h->path);
   sqlite3_free(h);
 }
