@@ -159,7 +159,7 @@ int demo_charts(Cli *cli, const char *data_dir, const char *out_dir) {
   char *index = sqlite3_mprintf("%s/index.html", dir);
   int rc = make_dirs(dir) ? EXIT_FAIL : EXIT_OK;
   HtmlDoc *h = html_open(index, "perfsql charts demo");
-  html_paragraph(h, "Every chart below is one SQL aggregate returning a PNG (FreeType text, DejaVu Sans). "
+  html_paragraph(h, "Every chart below is one SQL aggregate returning a PNG (drawn with libgd, DejaVu Sans text). "
                     "This page is self-contained: images are inline, there is no script.");
   for (size_t i = 0; rc == EXIT_OK && i < sizeof charts / sizeof charts[0]; i++)
     rc = run_chart(cli, &charts[i], markers, dir, h);

@@ -1,7 +1,7 @@
 /*
 ** chart.h — what the chart renderers (ext/chart_*.c) share: options, the
-** canvas (pixel buffer + FreeType text + anti-aliased coverage, PNG with the
-** marks of the chart for hover), the shared head of the aggregates, axes
+** canvas (a libgd image, cached FreeType glyphs, anti-aliased coverage; PNG
+** written by libgd with the marks of the chart for hover), the shared head of the aggregates, axes
 ** with nice ticks, and the frame every chart kind draws into.
 **
 ** Units. Every x value is a double: plain numbers, or for time axes UTC unix
@@ -13,6 +13,7 @@
 #define PERFSQL_CHART_H
 
 #include "perfsql.h"
+#include <gd.h>
 
 #define CHART_MIN_SIZE 100
 #define CHART_MAX_SIZE 4096
@@ -129,29 +130,34 @@ void chart_fmt_time(double t, int unit_index, char *out, size_t n);
 #define CHART_MAX_MARKS 10000
 typedef struct ChartMarks {
   int on;                    /* options.marks (default 1) */
-  char *buf; size_t len, cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
+  char *buf; size_t len; sqlite3_int64 cap;   /* one line per mark: "x0 y0 x1 y1\tseries\tx\ty\n" */
   int n, truncated, oom;
   char x_name[128], y_name[128];   /* what x and y are, for the hover text */
 } ChartMarks;
 
+typedef struct CanvasTabs CanvasTabs;   /* colour look-ups (ext/chart_canvas.c) */
 typedef struct Canvas {
-  int *px;                   /* w*h pixels 0xRRGGBB, row-major */
+  gdImagePtr im;             /* libgd palette image (gdImageCreate); true colour once a
+                                257th colour is needed */
   int w, h;
   float *cov;                /* w*h coverage for anti-aliased shapes (all 0 between groups) */
   int *touched; size_t n_touched;   /* indexes of the non-zero cov pixels */
-  unsigned char *idx;        /* w*h palette indexes, used by the PNG encoder */
   size_t cap;                /* pixels the buffers above can hold (reused between charts) */
+  CanvasTabs *tabs;          /* colour -> palette index, blend ramps (reused) */
   ChartMarks marks;
 } Canvas;
-static inline int *canvas_row(Canvas *c, int y) { return c->px + (size_t)y * c->w; }
 
-/* Opens a w x h white canvas (buffers reused from the last chart of this
-** process when large enough); loads the fonts on first use. 0 or -1 + *pzErr. */
+/* Opens a w x h white canvas (a palette image; the coverage buffers are
+** reused from the last chart of this process when large enough); loads the
+** fonts on first use. 0 or -1 + *pzErr. */
 int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
 void canvas_close(Canvas *c);
-/* Encodes the image as PNG (palette when it has <= 256 colours) with the
-** marks chunk; *out is sqlite3_malloc'd. */
+/* The PNG of the image (libgd's writer) with the marks chunk spliced in
+** before IEND; sqlite3_malloc'd, NULL when out of memory. */
 void *canvas_png(Canvas *c, int *size);
+/* Takes palette entries for these solid colours (0xRRGGBB) now, before
+** anti-aliased shades can fill the palette (a heatmap's colour scale). */
+void canvas_colors(Canvas *c, const int *rgb, int n);
 /* Records one mark (box in pixels, inclusive-exclusive); texts may be NULL. */
 void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
                  const char *x, const char *y);
@@ -240,6 +246,9 @@ void frame_fmt_x(const Frame *f, double x, char *out, size_t n);
 void frame_fmt_y(const Frame *f, double y, char *out, size_t n);
 /* Sets the names of x and y in the marks (axis titles, else "x"/"y"). */
 void frame_marks_names(Frame *f, const char *y_name);
+/* What a category (or heatmap row) is called on the chart and in the hover
+** text: itself, or "(no name)" for an empty one (a task without a name). */
+const char *chart_cat_name(const char *s);
 /* "label (unit)", "label", "unit" or "" into out. */
 void chart_axis_title(const char *label, const char *unit, char *out, size_t n);
 /* Where to cut labels that share a start: the byte length of the start all
@@ -270,6 +279,14 @@ typedef struct ChartHead {
 ** row is to be ignored (an earlier error, or out of memory: error set). */
 void *chart_step_head(sqlite3_context *ctx, size_t acc_size, int kind, const char *fname,
                       sqlite3_value *options);
+/* Room for one more element in the growing array *arr (n used, *cap
+** allocated, elem bytes each; the capacity doubles, from `first`): 0, or -1
+** when out of memory (the array is left as it was). */
+int chart_grow(void **arr, sqlite3_int64 *cap, sqlite3_int64 n, size_t elem, sqlite3_int64 first);
+/* Appends the elem bytes at e to such an array (*n used); out of memory
+** fails the aggregate (chart_step_error). */
+void chart_push(sqlite3_context *ctx, ChartHead *h, void **arr, sqlite3_int64 *cap, sqlite3_int64 *n,
+                const void *e, size_t elem, sqlite3_int64 first);
 /* Fails the aggregate with msg (consumed; NULL = out of memory). */
 void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg);
 /* A numeric argument: 1 with *out set, 0 to skip the row (NULL, NaN), -1

@@ -30,7 +30,7 @@ typedef struct BarCell { int cat, s; double v, lo, hi; int has_err; sqlite3_int6
 typedef struct BarAcc {
   ChartHead h;                   /* options, row count, error state */
   LabelSet cats, series;
-  BarCell *cells; int n_cells, cap_cells;
+  BarCell *cells; sqlite3_int64 n_cells, cap_cells;
   sqlite3_stmt *json;            /* json_extract of '[lo, hi]' errors */
 } BarAcc;
 
@@ -100,17 +100,7 @@ void chart_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
                                       BAR_MAX_CATS * 4));
     return;
   }
-  if (a->n_cells == a->cap_cells) {
-    int nc = a->cap_cells ? a->cap_cells * 2 : 64;
-    BarCell *nb = sqlite3_realloc64(a->cells, sizeof(BarCell) * nc);
-    if (!nb) {
-      bar_error(ctx, a, 0);
-      return;
-    }
-    a->cells = nb;
-    a->cap_cells = nc;
-  }
-  a->cells[a->n_cells++] = cell;
+  chart_push(ctx, &a->h, (void **)&a->cells, &a->cap_cells, &a->n_cells, &cell, sizeof cell, 64);
 }
 
 static int cmp_cell(const void *pa, const void *pb) {
@@ -119,7 +109,8 @@ static int cmp_cell(const void *pa, const void *pb) {
   return a->s < b->s ? -1 : a->s > b->s;
 }
 
-static void *bar_render(BarAcc *a, int *size, char **pzErr) {
+static void *bar_render(void *acc, int *size, char **pzErr) {
+  BarAcc *a = acc;
   const char *fname = "chart_bar";
   ChartOptions *o = &a->h.o;
   if (a->n_cells == 0) return chart_render_empty(o, fname, size, pzErr);
@@ -243,7 +234,7 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
       /* a bar too short to point at gets a box of 6 px */
       int ma = yb - ya < 6 ? (c->v >= 0 || f.y.log ? yb - 6 : ya) : ya;
       canvas_mark(&cv, ix0, ma, ix1 > ix0 + 2 ? ix1 : ix0 + 3, ma + (yb - ya < 6 ? 6 : yb - ya),
-                  a->series.names[c->s], a->cats.names[c->cat], ys);
+                  a->series.names[c->s], chart_cat_name(a->cats.names[c->cat]), ys);
     }
     int label_top = ya;
     if (c->has_err) {
@@ -277,8 +268,6 @@ static void *bar_render(BarAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&cv, fname, size, pzErr);
 }
 
-static void *bar_render_acc(void *acc, int *size, char **pzErr) { return bar_render(acc, size, pzErr); }
-
 static void bar_free(void *acc) {
   BarAcc *a = acc;
   label_set_free(&a->cats);
@@ -289,4 +278,4 @@ static void bar_free(void *acc) {
   a->json = 0;
 }
 
-void chart_bar_final(sqlite3_context *ctx) { chart_final(ctx, CHART_BAR, "chart_bar", bar_render_acc, bar_free); }
+void chart_bar_final(sqlite3_context *ctx) { chart_final(ctx, CHART_BAR, "chart_bar", bar_render, bar_free); }

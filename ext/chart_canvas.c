@@ -1,7 +1,7 @@
 /*
-** chart_canvas.c — the drawing surface of every chart: a 0xRRGGBB pixel
-** buffer, TrueType text (DejaVu Sans through FreeType) and anti-aliased
-** lines and discs.
+** chart_canvas.c — the drawing surface of every chart: a libgd image (a
+** palette image from gdImageCreate), TrueType text (DejaVu Sans through FreeType) and anti-aliased
+** lines and discs. The PNG is written by libgd (ext/chart_png.c).
 **
 **  1. Fonts are read from $PERFSQL_FONT_DIR when set, else from the build's
 **     PERFSQL_FONT_DIR (Debian: fonts-dejavu-core). A missing font file is an
@@ -10,22 +10,37 @@
 **  2. Glyphs are rendered once per process: a cache keyed by (face, size,
 **     code point) keeps each glyph's 8-bit coverage bitmap and advance, so
 **     the hinter (FreeType's TrueType interpreter) runs once per glyph and
-**     size, not once per label and chart. One mutex guards the faces and
-**     the cache (SQLite connections may render on several threads).
+**     size, not once per label and chart; the bitmaps are painted into the
+**     image with gdImageSetPixel. (gdImageStringFT loads and hints every
+**     glyph of every call again: measured, see README "Benchmarks".) One
+**     mutex guards the faces and the cache (SQLite connections may render
+**     on several threads).
 **  3. Lines and discs are anti-aliased by exact coverage: every pixel gets
 **     clamp(r + 0.5 - d, 0, 1) where d is its distance to the segment (a
 **     capsule) or the centre. Coverage is accumulated per shape group with
 **     max() so the joints of a polyline are not darkened twice, then
-**     composited once (cov_flush), visiting only the pixels touched.
-**     Coverage (and text alpha) is quantised to 1/16 steps: invisible, and
-**     it keeps most charts within 256 colours (a palette PNG).
-**  4. Text is anchored by the font's ascent/descent (measured on "Ag"), not
+**     painted once (cov_flush), visiting only the pixels touched. libgd's
+**     own anti-aliasing (gdAntiAliased) draws only 1 px lines, and only on
+**     true-colour images.
+**  4. Colours: coverage and text alpha are quantised to 1/16 steps
+**     (invisible), and each blend of a colour over a palette entry is
+**     looked up in a ramp (colour x palette index x step -> index) filled
+**     on first use, so charts stay within 256 colours: a palette PNG, a
+**     third of the bytes of RGB before compression, and libgd writes it
+**     with filter None (a true-colour PNG goes through libpng's adaptive
+**     filters: ~25 ms for 1200x600). Anti-aliased shades take palette
+**     entries up to the last 16 (kept for solid colours drawn later, e.g.
+**     markers over the data), then the closest entry (as gdImageStringFT
+**     does on palette images); a 257th solid colour turns the image into
+**     true colour (gdImagePaletteToTrueColor), and drawing goes on there.
+**  5. Text is anchored by the font's ascent/descent (measured on "Ag"), not
 **     by the glyphs of each string, so labels of one axis line up.
-**  5. Memory: the pixels, one float of coverage and one palette byte per
-**     pixel, kept after a chart for the next one of the same or a smaller
-**     size (one spare set per process); no allocation per drawn shape.
+**  6. Memory: the libgd image, one float of coverage and one int of
+**     "touched" list per pixel, the latter two kept after a chart for the
+**     next one (one spare set per process); no allocation per drawn shape.
 */
 #include "chart.h"
+#include <gd.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <math.h>
@@ -237,22 +252,134 @@ static int layout(int face, int size, const char *s, GlyphFn put, void *arg) {
   return (pen + 32) >> 6;
 }
 
-int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
 
-/* ---- reusable buffers ------------------------------------------------------ */
+/* ---- colours ---------------------------------------------------------------- */
+
+/* Blending a colour over palette entries, k/16 of it (k = 1..16). */
+typedef struct Ramp {
+  int fg;                        /* 0xRRGGBB, -1 = unused */
+  short idx[256][17];            /* palette index of fg over entry d at k/16; -1 = not yet */
+} Ramp;
+
+#define N_RAMPS 6
+struct CanvasTabs {
+  int keys[1024];                /* 0xRRGGBB -> palette index (open addressing), -1 empty */
+  short vals[1024];
+  Ramp ramp[N_RAMPS];
+  int ramp_next;
+};
+
+static void tabs_reset(CanvasTabs *t) {
+  memset(t->keys, 0xFF, sizeof t->keys);
+  for (int i = 0; i < N_RAMPS; i++) t->ramp[i].fg = -1;
+  t->ramp_next = 0;
+}
+
+static inline int blend(int dst, int src, double a) {
+  int r = (int)(((dst >> 16) & 255) * (1 - a) + ((src >> 16) & 255) * a + 0.5);
+  int g = (int)(((dst >> 8) & 255) * (1 - a) + ((src >> 8) & 255) * a + 0.5);
+  int b = (int)((dst & 255) * (1 - a) + (src & 255) * a + 0.5);
+  return (r << 16) | (g << 8) | b;
+}
+
+/* 0xRRGGBB of palette entry i */
+static inline int pal_rgb(gdImagePtr im, int i) {
+  return (gdImageRed(im, i) << 16) | (gdImageGreen(im, i) << 8) | gdImageBlue(im, i);
+}
+
+/* Leaves the palette: the image becomes true colour (all cached indexes
+** are void from now on). 0, or -1 when out of memory (drawing then stops
+** adding colours: the closest palette entry is used). */
+static int to_truecolor(Canvas *c) {
+  if (!gdImagePaletteToTrueColor(c->im)) return -1;
+  gdImageSaveAlpha(c->im, 0);          /* opaque: written as RGB */
+  gdImageAlphaBlending(c->im, 0);      /* gdImageSetPixel replaces */
+  return 0;
+}
+
+/* The libgd colour of 0xRRGGBB: a palette index (allocated on first use),
+** or the true-colour value once the image is true colour. With the palette
+** full, a shade (approx: an anti-aliased edge) gets the closest entry, as
+** libgd's own anti-aliased text on palette images does; any other colour
+** turns the image into true colour. */
+#define SOLID_RESERVE 16
+static int color_find(Canvas *c, int rgb, int approx) {
+  gdImagePtr im = c->im;
+  rgb &= 0xFFFFFF;
+  if (im->trueColor) return rgb;       /* gdTrueColor(r, g, b) with alpha 0 */
+  CanvasTabs *t = c->tabs;
+  unsigned h = ((unsigned)rgb * 2654435761u) >> 22;
+  while (t->keys[h] != -1) {
+    if (t->keys[h] == rgb) return t->vals[h];
+    h = (h + 1) & 1023;
+  }
+  /* shades leave the last SOLID_RESERVE entries to solid colours */
+  int i = approx && gdImageColorsTotal(im) >= gdMaxColors - SOLID_RESERVE
+              ? -1
+              : gdImageColorAllocate(im, rgb >> 16, (rgb >> 8) & 255, rgb & 255);
+  if (i < 0) {
+    if (!approx && to_truecolor(c) == 0) return rgb;
+    return gdImageColorClosest(im, rgb >> 16, (rgb >> 8) & 255, rgb & 255);
+  }
+  t->keys[h] = rgb;
+  t->vals[h] = (short)i;
+  return i;
+}
+
+static int color_of(Canvas *c, int rgb) { return color_find(c, rgb, 0); }
+
+void canvas_colors(Canvas *c, const int *rgb, int n) {
+  for (int i = 0; i < n; i++) color_of(c, rgb[i]);
+}
+
+/* The ramp of colour fg (the least recently started one is reused). */
+static Ramp *ramp_of(Canvas *c, int fg) {
+  CanvasTabs *t = c->tabs;
+  fg &= 0xFFFFFF;
+  for (int i = 0; i < N_RAMPS; i++)
+    if (t->ramp[i].fg == fg) return &t->ramp[i];
+  Ramp *r = &t->ramp[t->ramp_next];
+  t->ramp_next = (t->ramp_next + 1) % N_RAMPS;
+  r->fg = fg;
+  memset(r->idx, 0xFF, sizeof r->idx);
+  return r;
+}
+
+/* Paints pixel (x, y), inside the image, with k/16 (1..16) of the ramp's
+** colour over what is there (read with libgd's pixel macros, written with
+** gdImageSetPixel). */
+static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
+  gdImagePtr im = c->im;
+  if (!im->trueColor) {
+    int d = gdImagePalettePixel(im, x, y), v = r->idx[d][k];
+    if (v < 0) {
+      v = k >= 16 ? color_of(c, r->fg) : color_find(c, blend(pal_rgb(im, d), r->fg, k / 16.0), 1);
+      if (!im->trueColor) r->idx[d][k] = (short)v;
+    }
+    if (!im->trueColor) {
+      gdImageSetPixel(im, x, y, v);
+      return;
+    }
+  }
+  int d = gdImageTrueColorPixel(im, x, y) & 0xFFFFFF;
+  gdImageSetPixel(im, x, y, k >= 16 ? r->fg : blend(d, r->fg, k / 16.0));
+}
+
+/* 1/16 steps: see 4. at the top */
+static inline int steps16(double a) { return a > 0 ? (int)(a * 16 + 0.5) : 0; }
+
+/* ---- opening and closing ------------------------------------------------------ */
 
 static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
 static Canvas spare;            /* buffers of the last closed canvas (cov all 0) */
 
 static void buffers_free(Canvas *c) {
-  sqlite3_free(c->px);
   sqlite3_free(c->cov);
   sqlite3_free(c->touched);
-  sqlite3_free(c->idx);
-  c->px = 0;
+  sqlite3_free(c->tabs);
   c->cov = 0;
   c->touched = 0;
-  c->idx = 0;
+  c->tabs = 0;
   c->cap = 0;
 }
 
@@ -269,45 +396,49 @@ int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr) {
   }
   size_t need = (size_t)w * h;
   pthread_mutex_lock(&spare_mu);
-  if (spare.px && spare.cap >= need && spare.cap <= need * 4) {
+  if (spare.cov && spare.cap >= need && spare.cap <= need * 4) {
     *c = spare;
     memset(&spare, 0, sizeof spare);
   }
   pthread_mutex_unlock(&spare_mu);
-  if (!c->px) {
-    c->px = sqlite3_malloc64(need * sizeof(int));
+  if (!c->cov) {
     c->cov = sqlite3_malloc64(need * sizeof(float));
-    c->idx = sqlite3_malloc64(need);
     c->touched = sqlite3_malloc64(need * sizeof(int));
+    c->tabs = sqlite3_malloc64(sizeof(CanvasTabs));
     c->cap = need;
     if (c->cov) memset(c->cov, 0, need * sizeof(float));
   }
-  if (!c->px || !c->cov || !c->idx || !c->touched) {
+  c->im = gdImageCreate(w, h);
+  if (!c->cov || !c->touched || !c->tabs || !c->im) {
+    if (c->im) gdImageDestroy(c->im);
+    c->im = 0;
     buffers_free(c);
     *pzErr = sqlite3_mprintf("%s: out of memory for a %dx%d image", fname, w, h);
     return -1;
   }
+  tabs_reset(c->tabs);
   c->w = w;
   c->h = h;
   c->n_touched = 0;
   memset(&c->marks, 0, sizeof c->marks);
   c->marks.on = 1;
-  fill_rect(c, 0, 0, w, h, 0xFFFFFF);
+  color_of(c, 0xFFFFFF);      /* palette entry 0: the background of a new palette image */
   return 0;
 }
 
 void canvas_close(Canvas *c) {
-  if (!c->px) return;
+  if (c->im) gdImageDestroy(c->im);
+  c->im = 0;
+  if (!c->cov) return;
   /* coverage left by an interrupted group: the spare must be all 0 */
   for (size_t i = 0; i < c->n_touched; i++) c->cov[c->touched[i]] = 0;
   c->n_touched = 0;
   sqlite3_free(c->marks.buf);
   memset(&c->marks, 0, sizeof c->marks);
   pthread_mutex_lock(&spare_mu);
-  if (!spare.px || spare.cap < c->cap) {
+  if (!spare.cov || spare.cap < c->cap) {
     Canvas old = spare;
     spare = *c;
-    spare.marks.buf = 0;
     *c = old;
   }
   pthread_mutex_unlock(&spare_mu);
@@ -318,16 +449,11 @@ void canvas_close(Canvas *c) {
 
 static void marks_put(ChartMarks *m, const char *s, size_t n) {
   if (m->oom) return;
-  if (m->len + n + 1 > m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 8192;
-    while (nc < m->len + n + 1) nc *= 2;
-    char *nb = sqlite3_realloc64(m->buf, nc);
-    if (!nb) {
+  while ((sqlite3_int64)(m->len + n + 1) > m->cap) {
+    if (chart_grow((void **)&m->buf, &m->cap, m->cap, 1, 8192)) {
       m->oom = 1;
       return;
     }
-    m->buf = nb;
-    m->cap = nc;
   }
   memcpy(m->buf + m->len, s, n);
   m->len += n;
@@ -390,34 +516,23 @@ void text_size(Canvas *c, double pt, int bold, const char *s, int *w, int *h) {
   *h = a + d;
 }
 
-typedef struct Blit { Canvas *c; int color, bx, by, rot; } Blit;
 
-static inline int blend(int dst, int src, double a) {
-  int r = (int)(((dst >> 16) & 255) * (1 - a) + ((src >> 16) & 255) * a + 0.5);
-  int g = (int)(((dst >> 8) & 255) * (1 - a) + ((src >> 8) & 255) * a + 0.5);
-  int b = (int)((dst & 255) * (1 - a) + (src & 255) * a + 0.5);
-  return (r << 16) | (g << 8) | b;
-}
-
-/* 1/16 steps: see 3. at the top */
-static inline double quant(double a) { return floor(a * 16 + 0.5) / 16; }
+typedef struct Blit { Canvas *c; Ramp *r; int bx, by, rot; } Blit;
 
 static void blit_glyph(void *arg, const Glyph *g, int pen) {
   Blit *b = arg;
   Canvas *c = b->c;
   int ox = (pen + 32) >> 6;
   for (int gy = 0; gy < g->rows; gy++) {
+    const unsigned char *row = g->bm + (size_t)gy * g->w;
     for (int gx = 0; gx < g->w; gx++) {
-      int v = g->bm[(size_t)gy * g->w + gx];
-      if (!v) continue;
+      int k = (row[gx] * 16 + 127) / 255;     /* steps16(v / 255) */
+      if (!k) continue;
       int u = ox + g->left + gx, dv = gy - g->top;       /* along, across (down) */
       int x = b->rot ? b->bx + dv : b->bx + u;
       int y = b->rot ? b->by - u : b->by + dv;
       if (x < 0 || y < 0 || x >= c->w || y >= c->h) continue;
-      double a = quant(v / 255.0);
-      if (a <= 0) continue;
-      int *p = &canvas_row(c, y)[x];
-      *p = a >= 1 ? b->color : blend(*p, b->color, a);
+      paint(c, b->r, x, y, k);
     }
   }
 }
@@ -436,7 +551,7 @@ void text_draw(Canvas *c, double pt, int bold, int color, double angle, int x, i
                : va == TV_MIDDLE   ? (a - d) / 2
                : va == TV_BASELINE ? 0
                                    : -d;
-  Blit b = {c, color & 0xFFFFFF, 0, 0, angle > 45};
+  Blit b = {c, ramp_of(c, color), 0, 0, angle > 45};
   if (b.rot) {                 /* reads bottom to top */
     b.bx = x + across;
     b.by = y + along;
@@ -509,17 +624,16 @@ int text_fit_mid(Canvas *c, double pt, int bold, const char *s, int at, int max_
   return 0;
 }
 
-/* ---- rectangles and straight lines --------------------------------------- */
+
+/* ---- rectangles and straight lines (libgd) ------------------------------- */
 
 void fill_rect(Canvas *c, int x0, int y0, int x1, int y1, int color) {
   if (x0 < 0) x0 = 0;
   if (y0 < 0) y0 = 0;
   if (x1 > c->w) x1 = c->w;
   if (y1 > c->h) y1 = c->h;
-  for (int y = y0; y < y1; y++) {
-    int *row = canvas_row(c, y);
-    for (int x = x0; x < x1; x++) row[x] = color;
-  }
+  if (x1 <= x0 || y1 <= y0) return;
+  gdImageFilledRectangle(c->im, x0, y0, x1 - 1, y1 - 1, color_of(c, color));
 }
 
 void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alpha) {
@@ -527,13 +641,31 @@ void blend_rect(Canvas *c, int x0, int y0, int x1, int y1, int color, double alp
   if (y0 < 0) y0 = 0;
   if (x1 > c->w) x1 = c->w;
   if (y1 > c->h) y1 = c->h;
+  short map[256];                  /* palette entry -> blended entry, -1 = not yet */
+  memset(map, 0xFF, sizeof map);
+  gdImagePtr im = c->im;
   for (int y = y0; y < y1; y++) {
-    int *row = canvas_row(c, y);
-    for (int x = x0; x < x1; x++) row[x] = blend(row[x] & 0xFFFFFF, color, alpha);
+    for (int x = x0; x < x1; x++) {
+      int d = gdImageGetPixel(im, x, y);
+      if (!im->trueColor) {
+        if (map[d] < 0) {
+          int v = color_of(c, blend(pal_rgb(im, d), color, alpha));
+          if (!im->trueColor) map[d] = (short)v;
+          else d = gdImageGetPixel(im, x, y);
+        }
+        if (!im->trueColor) {
+          gdImageSetPixel(im, x, y, map[d]);
+          continue;
+        }
+      }
+      gdImageSetPixel(im, x, y, blend(d & 0xFFFFFF, color, alpha));
+    }
   }
 }
 
-void hline(Canvas *c, int x0, int x1, int y, int color) { fill_rect(c, x0, y, x1, y + 1, color); }
+void hline(Canvas *c, int x0, int x1, int y, int color) {
+  if (x1 > x0) gdImageLine(c->im, x0, y, x1 - 1, y, color_of(c, color));
+}
 
 void vline_dash(Canvas *c, int x, int y0, int y1, int width, int dash, int color) {
   if (width < 1) width = 1;
@@ -545,21 +677,12 @@ void vline_dash(Canvas *c, int x, int y0, int y1, int width, int dash, int color
     case DASH_LONGDASH: pat[0] = 5 * u; pat[1] = 5 * u; np = 2; break;
     case DASH_DASHDOT: pat[0] = 3 * u; pat[1] = u; pat[2] = u; pat[3] = u; np = 4; break;
     case DASH_LONGDASHDOT: pat[0] = 5 * u; pat[1] = 2 * u; pat[2] = u; pat[3] = 2 * u; np = 4; break;
-    default: pat[0] = 1; pat[1] = 0; np = 2;
+    default: fill_rect(c, x - (width - 1) / 2, y0, x - (width - 1) / 2 + width, y1, color); return;
   }
   int xs = x - (width - 1) / 2;
-  int i = 0, left = pat[0];
-  for (int y = y1 - 1; y >= y0; y--) {     /* the pattern starts at the bottom axis */
-    if ((i & 1) == 0) fill_rect(c, xs, y, xs + width, y + 1, color);
-    if (--left <= 0) {
-      i = (i + 1) % np;
-      left = pat[i];
-      while (left <= 0) {
-        i = (i + 1) % np;
-        left = pat[i];
-      }
-    }
-  }
+  /* the pattern starts at the bottom axis: dash i covers [y - len, y) */
+  for (int y = y1, i = 0; y > y0; y -= pat[i], i = (i + 1) % np)
+    if ((i & 1) == 0) fill_rect(c, xs, y - pat[i] > y0 ? y - pat[i] : y0, xs + width, y, color);
 }
 
 /* ---- anti-aliased coverage ----------------------------------------------- */
@@ -631,10 +754,13 @@ void cov_disc(Canvas *c, double cx, double cy, double r) {
 }
 
 void cov_flush(Canvas *c, int color, double alpha) {
+  Ramp *r = ramp_of(c, color);
   for (size_t k = 0; k < c->n_touched; k++) {
-    int i = c->touched[k];
-    double a = quant(c->cov[i] * alpha);
-    if (a > 0) c->px[i] = a >= 1 ? color : blend(c->px[i] & 0xFFFFFF, color, a);
+    int i = c->touched[k], s = steps16(c->cov[i] * alpha);
+    if (s > 0) {
+      int y = i / c->w;
+      paint(c, r, i - y * c->w, y, s > 16 ? 16 : s);
+    }
     c->cov[i] = 0;
   }
   c->n_touched = 0;

@@ -34,6 +34,8 @@
 #define MAX_LANES 6
 #define LANE_FLIPPED 256     /* in marker_lane[]: label on the other side of its line */
 
+const char *chart_cat_name(const char *s) { return s && *s ? s : "(no name)"; }
+
 double frame_xpix(const Frame *f, double x) {
   const Axis *a = &f->x;
   double t = a->log ? (log10(x) - log10(a->lo)) / (log10(a->hi) - log10(a->lo))
@@ -53,7 +55,7 @@ void frame_fmt_x(const Frame *f, double x, char *out, size_t n) {
   const ChartOptions *o = f->o;
   if (f->x_cats) {
     long i = lround(x);
-    snprintf(out, n, "%s", i >= 0 && i < f->n_x_cats ? f->x_cats[i] : "");
+    snprintf(out, n, "%s", i >= 0 && i < f->n_x_cats ? chart_cat_name(f->x_cats[i]) : "");
     return;
   }
   if ((o->x_type == XT_TIME || o->x_type == XT_TIME_NS) && chart_time_ok(x, x)) {
@@ -357,7 +359,7 @@ void frame_layout(Frame *f) {
       int mw = 0;
       for (int i = 0; i < f->n_y_cats; i++) {
         char buf[256];
-        int tw = text_fit_mid(c, PT_TICK, 0, f->y_cats[i], f->y_cut, W * 3 / 10, buf, sizeof buf);
+        int tw = text_fit_mid(c, PT_TICK, 0, chart_cat_name(f->y_cats[i]), f->y_cut, W * 3 / 10, buf, sizeof buf);
         if (tw > mw) mw = tw;
       }
       ylab_w = mw;
@@ -379,9 +381,9 @@ void frame_layout(Frame *f) {
       int mw = 0, full = 0;
       for (int i = 0; i < f->n_x_cats; i++) {
         char buf[256];
-        int tw = text_fit_mid(c, PT_TICK, 0, f->x_cats[i], f->x_cut, H / 3, buf, sizeof buf), fw, fh;
+        int tw = text_fit_mid(c, PT_TICK, 0, chart_cat_name(f->x_cats[i]), f->x_cut, H / 3, buf, sizeof buf), fw, fh;
         if (tw > mw) mw = tw;
-        text_size(c, PT_TICK, 0, f->x_cats[i], &fw, &fh);
+        text_size(c, PT_TICK, 0, chart_cat_name(f->x_cats[i]), &fw, &fh);
         if (fw > full) full = fw;
       }
       double slot = (double)pw / (f->n_x_cats ? f->n_x_cats : 1);
@@ -485,7 +487,7 @@ void frame_draw(Frame *f) {
     double slot = (double)(f->py1 - f->py0) / f->n_y_cats;
     for (int i = 0; i < f->n_y_cats; i += f->y_cat_every) {
       char buf[256];
-      text_fit_mid(c, PT_TICK, 0, f->y_cats[i], f->y_cut, W * 3 / 10, buf, sizeof buf);
+      text_fit_mid(c, PT_TICK, 0, chart_cat_name(f->y_cats[i]), f->y_cut, W * 3 / 10, buf, sizeof buf);
       int yc = (int)(f->py1 - (i + 0.5) * slot);
       fill_rect(c, f->px0 - TICK, yc, f->px0, yc + 1, C_AXIS);
       text_draw(c, PT_TICK, 0, C_TEXT, 0, f->px0 - TICK - 4, yc, TA_RIGHT | TV_MIDDLE, buf);
@@ -506,7 +508,7 @@ void frame_draw(Frame *f) {
     double slot = (double)(f->px1 - f->px0) / f->n_x_cats;
     for (int i = 0; i < f->n_x_cats; i += f->x_cat_every) {
       char buf[256];
-      text_fit_mid(c, PT_TICK, 0, f->x_cats[i], f->x_cut, f->x_full ? c->w : c->h / 3, buf, sizeof buf);
+      text_fit_mid(c, PT_TICK, 0, chart_cat_name(f->x_cats[i]), f->x_cut, f->x_full ? c->w : c->h / 3, buf, sizeof buf);
       int xc = (int)(f->px0 + (i + 0.5) * slot);
       fill_rect(c, xc, f->py1, xc + 1, f->py1 + TICK, C_AXIS);
       if (f->x_rot)
@@ -533,7 +535,7 @@ void frame_draw(Frame *f) {
     int mw = 0;
     for (int i = 0; i < f->n_x_cats; i += f->x_cat_every) {
       char buf[256];
-      int tw = text_fit_mid(c, PT_TICK, 0, f->x_cats[i], f->x_cut, c->h / 3, buf, sizeof buf);
+      int tw = text_fit_mid(c, PT_TICK, 0, chart_cat_name(f->x_cats[i]), f->x_cut, c->h / 3, buf, sizeof buf);
       if (tw > mw) mw = tw;
     }
     xlab_bottom = f->py1 + TICK + 3 + mw;
@@ -666,6 +668,25 @@ void chart_deliver(sqlite3_context *ctx, void *png, int size, char *err, int fai
 }
 
 /* ---- the shared head of the aggregates ------------------------------------------ */
+
+int chart_grow(void **arr, sqlite3_int64 *cap, sqlite3_int64 n, size_t elem, sqlite3_int64 first) {
+  if (n < *cap) return 0;
+  sqlite3_int64 nc = *cap ? *cap * 2 : first;
+  void *nb = sqlite3_realloc64(*arr, (sqlite3_uint64)nc * elem);
+  if (!nb) return -1;
+  *arr = nb;
+  *cap = nc;
+  return 0;
+}
+
+void chart_push(sqlite3_context *ctx, ChartHead *h, void **arr, sqlite3_int64 *cap, sqlite3_int64 *n,
+                const void *e, size_t elem, sqlite3_int64 first) {
+  if (chart_grow(arr, cap, *n, elem, first)) {
+    chart_step_error(ctx, h, 0);
+    return;
+  }
+  memcpy((char *)*arr + elem * (size_t)(*n)++, e, elem);
+}
 
 void chart_step_error(sqlite3_context *ctx, ChartHead *h, char *msg) {
   h->failed = 1;

@@ -18,6 +18,7 @@
 */
 #include "chart.h"
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 typedef struct OptParser {
@@ -45,6 +46,17 @@ static int fail(OptParser *p, const char *where, const char *what) {
   return -1;
 }
 
+/* fail() with a printf-style message */
+static int failf(OptParser *p, const char *where, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *m = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+  fail(p, where, m ? m : "out of memory");
+  sqlite3_free(m);
+  return -1;
+}
+
 /* Runs fn on every member of the JSON object/array `json`; `want` is
 ** "object" or "array". */
 static int json_walk(OptParser *p, const char *where, const char *json, const char *want,
@@ -60,10 +72,7 @@ static int json_walk(OptParser *p, const char *where, const char *json, const ch
     if (first) {
       const char *t = (const char *)sqlite3_column_text(st, 0);
       if (!t || strcmp(t, want) != 0) {
-        char *m = sqlite3_mprintf("expected a JSON %s", want);
-        fail(p, where, m);
-        sqlite3_free(m);
-        result = -1;
+        result = failf(p, where, "expected a JSON %s", want);
         break;
       }
       first = 0;
@@ -91,11 +100,7 @@ static int json_walk(OptParser *p, const char *where, const char *json, const ch
       sqlite3_bind_text(t, 1, json, -1, SQLITE_STATIC);
       if (sqlite3_step(t) == SQLITE_ROW) {
         const char *ty = (const char *)sqlite3_column_text(t, 0);
-        if (!ty || strcmp(ty, want) != 0) {
-          char *m = sqlite3_mprintf("expected a JSON %s", want);
-          result = fail(p, where, m);
-          sqlite3_free(m);
-        }
+        if (!ty || strcmp(ty, want) != 0) result = failf(p, where, "expected a JSON %s", want);
       } else {
         result = fail(p, where, "malformed JSON");
       }
@@ -128,12 +133,7 @@ static int get_bool(OptParser *p, const char *key, JsonItem *it, int *out) {
 static int get_int(OptParser *p, const char *key, JsonItem *it, int lo, int hi, int *out) {
   if (!is_number(it)) return fail(p, key, "expected a number");
   double v = sqlite3_value_double(it->atom);
-  if (!(v >= lo && v <= hi)) {
-    char *m = sqlite3_mprintf("%g out of range %d..%d", v, lo, hi);
-    fail(p, key, m);
-    sqlite3_free(m);
-    return -1;
-  }
+  if (!(v >= lo && v <= hi)) return failf(p, key, "%g out of range %d..%d", v, lo, hi);
   *out = (int)v;
   return 0;
 }
@@ -154,10 +154,7 @@ static int get_x(OptParser *p, const char *key, JsonItem *it, double *out, int *
   if (strcmp(it->type, "text") == 0) {
     const char *s = (const char *)sqlite3_value_text(it->atom);
     if (perfsql_parse_time(s, out) != 0) {
-      char *m = sqlite3_mprintf("'%s' is not a number or an ISO-8601 time", s);
-      fail(p, key, m);
-      sqlite3_free(m);
-      return -1;
+      return failf(p, key, "'%s' is not a number or an ISO-8601 time", s);
     }
     *is_text = 1;
     return 0;
@@ -168,12 +165,8 @@ static int get_x(OptParser *p, const char *key, JsonItem *it, double *out, int *
 static int get_color(OptParser *p, const char *key, JsonItem *it, int *out) {
   if (strcmp(it->type, "text") != 0) return fail(p, key, "expected a colour string");
   const char *s = (const char *)sqlite3_value_text(it->atom);
-  if (chart_parse_color(s, out) != 0) {
-    char *m = sqlite3_mprintf("unknown colour '%s' (use #rrggbb, rgb(r,g,b) or a CSS name)", s);
-    fail(p, key, m);
-    sqlite3_free(m);
-    return -1;
-  }
+  if (chart_parse_color(s, out) != 0)
+    return failf(p, key, "unknown colour '%s' (use #rrggbb, rgb(r,g,b) or a CSS name)", s);
   return 0;
 }
 
@@ -184,18 +177,49 @@ static int get_dash(OptParser *p, const char *key, JsonItem *it, int *out) {
   return 0;
 }
 
+static int get_x_type(OptParser *p, const char *key, JsonItem *it, int *out) {
+  char *t = 0;
+  if (get_text(p, key, it, &t) != 0) return -1;
+  *out = strcmp(t, "number") == 0     ? XT_NUMBER
+         : strcmp(t, "time") == 0     ? XT_TIME
+         : strcmp(t, "time_ns") == 0  ? XT_TIME_NS
+         : strcmp(t, "category") == 0 ? XT_CATEGORY
+                                      : -1;
+  sqlite3_free(t);
+  return *out >= 0 ? 0 : fail(p, key, "expected number, time, time_ns or category");
+}
+
+/* ---- lists of options (colors, markers, bands, series) -------------------- */
+/* A new zeroed element at the end of the array *arr (*n elements of elem
+** bytes); NULL after fail(). */
+static void *append(OptParser *p, void **arr, int *n, size_t elem, const char *name) {
+  char *na = sqlite3_realloc64(*arr, elem * (sqlite3_uint64)(*n + 1));
+  if (!na) {
+    fail(p, name, "out of memory");
+    return 0;
+  }
+  *arr = na;
+  memset(na + elem * (size_t)*n, 0, elem);
+  return na + elem * (size_t)(*n)++;
+}
+
+/* Walks the object that is element it of the list `name` with fn(elem),
+** key = "name[i]" for the messages. */
+static int walk_element(OptParser *p, const char *name, JsonItem *it, ItemFn fn, void *elem,
+                        char *key, size_t n) {
+  sqlite3_snprintf((int)n, key, "%s[%d]", name, it->index);
+  if (strcmp(it->type, "object") != 0) return fail(p, key, "expected an object");
+  return json_walk(p, key, it->value, "object", fn, elem);
+}
+
 /* ---- colors: ["#0072B2", ...] --------------------------------------------- */
 static int color_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   (void)arg;
   ChartOptions *o = p->o;
-  int *nc = sqlite3_realloc64(o->colors, sizeof(int) * (o->n_colors + 1));
-  if (!nc) return fail(p, where, "out of memory");
-  o->colors = nc;
+  int *c = append(p, (void **)&o->colors, &o->n_colors, sizeof(int), where);
   char key[48];
   sqlite3_snprintf(sizeof key, key, "colors[%d]", it->index);
-  if (get_color(p, key, it, &o->colors[o->n_colors]) != 0) return -1;
-  o->n_colors++;
-  return 0;
+  return c ? get_color(p, key, it, c) : -1;
 }
 
 /* ---- markers: [{x, label, color, width, dash, xanchor}] -------------------- */
@@ -240,21 +264,15 @@ static int marker_field(OptParser *p, const char *where, JsonItem *it, void *arg
 
 static int marker_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   (void)arg;
-  (void)where;
   ChartOptions *o = p->o;
-  ChartMarker *nm = sqlite3_realloc64(o->markers, sizeof(ChartMarker) * (o->n_markers + 1));
-  if (!nm) return fail(p, "markers", "out of memory");
-  o->markers = nm;
-  ChartMarker *m = &o->markers[o->n_markers++];
-  memset(m, 0, sizeof *m);
+  ChartMarker *m = append(p, (void **)&o->markers, &o->n_markers, sizeof *m, where);
+  if (!m) return -1;
   m->x = NAN;
   m->color = 0x808080;
   m->width = 2;
   m->dash = DASH_DOT;
   char key[48];
-  sqlite3_snprintf(sizeof key, key, "markers[%d]", it->index);
-  if (strcmp(it->type, "object") != 0) return fail(p, key, "expected an object");
-  if (json_walk(p, key, it->value, "object", marker_field, m) != 0) return -1;
+  if (walk_element(p, where, it, marker_field, m, key, sizeof key) != 0) return -1;
   if (isnan(m->x)) return fail(p, key, "x is required");
   return 0;
 }
@@ -277,20 +295,14 @@ static int band_field(OptParser *p, const char *where, JsonItem *it, void *arg) 
 
 static int band_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   (void)arg;
-  (void)where;
   ChartOptions *o = p->o;
-  ChartBand *nb = sqlite3_realloc64(o->bands, sizeof(ChartBand) * (o->n_bands + 1));
-  if (!nb) return fail(p, "bands", "out of memory");
-  o->bands = nb;
-  ChartBand *b = &o->bands[o->n_bands++];
-  memset(b, 0, sizeof *b);
+  ChartBand *b = append(p, (void **)&o->bands, &o->n_bands, sizeof *b, where);
+  if (!b) return -1;
   b->x0 = b->x1 = NAN;
   b->color = 0xD55E00;
   b->opacity = 0.15;
   char key[48];
-  sqlite3_snprintf(sizeof key, key, "bands[%d]", it->index);
-  if (strcmp(it->type, "object") != 0) return fail(p, key, "expected an object");
-  if (json_walk(p, key, it->value, "object", band_field, b) != 0) return -1;
+  if (walk_element(p, where, it, band_field, b, key, sizeof key) != 0) return -1;
   if (isnan(b->x0) || isnan(b->x1)) return fail(p, key, "x0 and x1 are required");
   return 0;
 }
@@ -321,13 +333,9 @@ static int series_field(OptParser *p, const char *where, JsonItem *it, void *arg
 
 static int series_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
   (void)arg;
-  (void)where;
   ChartOptions *o = p->o;
-  ChartSeriesStyle *ns = sqlite3_realloc64(o->series, sizeof(ChartSeriesStyle) * (o->n_series + 1));
-  if (!ns) return fail(p, "series", "out of memory");
-  o->series = ns;
-  ChartSeriesStyle *s = &o->series[o->n_series++];
-  memset(s, 0, sizeof *s);
+  ChartSeriesStyle *s = append(p, (void **)&o->series, &o->n_series, sizeof *s, where);
+  if (!s) return -1;
   s->color = -1;
   s->name = sqlite3_mprintf("%s", it->key);
   char key[140];
@@ -358,16 +366,7 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
     if (strcmp(k, "z_label") == 0) return get_text(p, k, it, &o->z_label);
     if (strcmp(k, "log_z") == 0) return get_bool(p, k, it, &o->log_z);
     if (strcmp(k, "cell_labels") == 0) return get_bool(p, k, it, &o->cell_labels);
-    if (strcmp(k, "x_type") == 0) {
-      char *t = 0;
-      if (get_text(p, k, it, &t) != 0) return -1;
-      o->x_type = strcmp(t, "number") == 0 ? XT_NUMBER
-                  : strcmp(t, "time") == 0 ? XT_TIME
-                  : strcmp(t, "time_ns") == 0 ? XT_TIME_NS
-                  : strcmp(t, "category") == 0 ? XT_CATEGORY : -1;
-      sqlite3_free(t);
-      return o->x_type >= 0 ? 0 : fail(p, k, "expected number, time, time_ns or category");
-    }
+    if (strcmp(k, "x_type") == 0) return get_x_type(p, k, it, &o->x_type);
   } else {
     if (strcmp(k, "log_y") == 0) return get_bool(p, k, it, &o->log_y);
     if (strcmp(k, "y_integer") == 0) return get_bool(p, k, it, &o->y_integer);
@@ -387,16 +386,7 @@ static int top_item(OptParser *p, const char *where, JsonItem *it, void *arg) {
     if (strcmp(k, "x_max") == 0) { o->has_x_max = 1; return get_x(p, k, it, &o->x_max, &o->x_max_is_text); }
     if (strcmp(k, "line_width") == 0) return get_int(p, k, it, 1, 20, &o->line_width);
     if (strcmp(k, "point_size") == 0) return get_int(p, k, it, 1, 20, &o->point_size);
-    if (strcmp(k, "x_type") == 0) {
-      char *t = 0;
-      if (get_text(p, k, it, &t) != 0) return -1;
-      o->x_type = strcmp(t, "number") == 0 ? XT_NUMBER
-                  : strcmp(t, "time") == 0 ? XT_TIME
-                  : strcmp(t, "time_ns") == 0 ? XT_TIME_NS
-                  : strcmp(t, "category") == 0 ? XT_CATEGORY : -1;
-      sqlite3_free(t);
-      return o->x_type >= 0 ? 0 : fail(p, k, "expected number, time, time_ns or category");
-    }
+    if (strcmp(k, "x_type") == 0) return get_x_type(p, k, it, &o->x_type);
     if (strcmp(k, "markers") == 0) {
       if (strcmp(it->type, "array") != 0) return fail(p, k, "expected an array of objects");
       return json_walk(p, k, it->value, "array", marker_item, 0);

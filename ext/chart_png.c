@@ -1,21 +1,15 @@
 /*
-** chart_png.c — PNG encoding of a chart canvas, and the marks chunk.
+** chart_png.c — the PNG of a chart: libgd writes the image, the marks of
+** the chart (ext/chart_png.h) are spliced in as one iTXt chunk before IEND;
+** and the readers of that chunk.
 **
-**  1. Charts are flat colours plus anti-aliasing: most have at most 256
-**     colours, and are then written as 8-bit palette PNGs (a third of the
-**     bytes of RGB before compression); others as 8-bit RGB. Palette rows
-**     use filter 0 (None, as the PNG spec advises for palettes), RGB rows
-**     filter 1 (Sub: a run of one colour becomes zeros).
-**  2. zlib with Z_RLE (matches at distance 1 only: runs of one colour, or of
-**     zero Sub differences). Measured on a typical 1200x600 line chart
-**     (4 x 250 points, palette): levels 1/3/6/9 with the default strategy
-**     took 8.6/9.2/14.7/56 ms per chart for 51/45/37/34 KB; Z_RLE took
-**     8.3 ms for 42 KB at any level (the rest of the chart included).
-**  3. The marks (ext/chart_png.h) follow the image data in one iTXt chunk,
-**     zlib-compressed (level 1) when longer than 1 KiB.
-**  5. The deflate streams are pooled (see zget): no 300 KB allocation and
-**     zeroing per chart.
-**  4. Everything is written into one growing sqlite3_malloc'd buffer.
+**  1. gdImagePngPtrEx at CHART_PNG_LEVEL. libgd writes palette images as
+**     8-bit (or fewer bits) indexed PNGs and every row with filter None.
+**     Measured on the typical 1200x600 line chart (4 x 250 points, palette):
+**     see README "Benchmarks" for the levels compared.
+**  2. The marks text is zlib-compressed (level 1) when longer than 1 KiB;
+**     the chunk CRC is zlib's crc32. Its deflate stream is kept between
+**     charts (reset, not allocated and zeroed again: ~300 KB per chart).
 */
 #include "chart.h"
 #include "chart_png.h"
@@ -25,21 +19,21 @@
 #include <pthread.h>
 #include <zlib.h>
 
-typedef struct Out { unsigned char *b; size_t len, cap; int oom; } Out;
+#ifndef CHART_PNG_LEVEL
+#define CHART_PNG_LEVEL 1
+#endif
+
+typedef struct Out { unsigned char *b; size_t len; sqlite3_int64 cap; int oom; } Out;
+
+/* Room for n more bytes. */
+static int out_room(Out *o, size_t n) {
+  while (!o->oom && (sqlite3_int64)(o->len + n) > o->cap)
+    if (chart_grow((void **)&o->b, &o->cap, o->cap, 1, 65536)) o->oom = 1;
+  return o->oom ? -1 : 0;
+}
 
 static void out_put(Out *o, const void *p, size_t n) {
-  if (o->oom) return;
-  if (o->len + n > o->cap) {
-    size_t nc = o->cap ? o->cap * 2 : 65536;
-    while (nc < o->len + n) nc *= 2;
-    unsigned char *nb = sqlite3_realloc64(o->b, nc);
-    if (!nb) {
-      o->oom = 1;
-      return;
-    }
-    o->b = nb;
-    o->cap = nc;
-  }
+  if (out_room(o, n)) return;
   memcpy(o->b + o->len, p, n);
   o->len += n;
 }
@@ -51,208 +45,107 @@ static void be32(unsigned char *p, unsigned v) {
   p[3] = (unsigned char)v;
 }
 
-/* A chunk whose data is already at o->b + start + 8 (length and type reserved). */
-static void chunk_close(Out *o, size_t start) {
-  if (o->oom) return;
-  size_t n = o->len - start - 8;
-  be32(o->b + start, (unsigned)n);
-  unsigned long crc = crc32(0, o->b + start + 4, (uInt)(n + 4));
-  unsigned char c[4];
-  be32(c, (unsigned)crc);
-  out_put(o, c, 4);
-}
-
-static size_t chunk_open(Out *o, const char *type) {
-  size_t start = o->len;
-  unsigned char h[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  memcpy(h + 4, type, 4);
-  out_put(o, h, 8);
-  return start;
-}
-
-static void chunk(Out *o, const char *type, const void *data, size_t n) {
-  size_t s = chunk_open(o, type);
-  out_put(o, data, n);
-  chunk_close(o, s);
-}
-
-/* Deflates into the open chunk: feeds `in`, finishing when last. */
-static int deflate_into(Out *o, z_stream *z, const unsigned char *in, size_t n, int last) {
+/* Deflates all of `in` into o (the stream is finished). */
+static int deflate_into(Out *o, z_stream *z, const unsigned char *in, size_t n) {
   z->next_in = (Bytef *)in;
   z->avail_in = (uInt)n;
   for (;;) {
-    if (o->cap - o->len < 16384) {
-      size_t nc = o->cap ? o->cap * 2 : 65536;
-      while (nc - o->len < 16384) nc *= 2;
-      unsigned char *nb = sqlite3_realloc64(o->b, nc);
-      if (!nb) {
-        o->oom = 1;
-        return -1;
-      }
-      o->b = nb;
-      o->cap = nc;
-    }
+    if (out_room(o, 16384)) return -1;
     z->next_out = o->b + o->len;
-    z->avail_out = (uInt)(o->cap - o->len);
-    int rc = deflate(z, last ? Z_FINISH : Z_NO_FLUSH);
-    o->len = o->cap - z->avail_out;
+    z->avail_out = (uInt)((size_t)o->cap - o->len);
+    int rc = deflate(z, Z_FINISH);
+    o->len = (size_t)o->cap - z->avail_out;
     if (rc == Z_STREAM_END) return 0;
     if (rc != Z_OK && rc != Z_BUF_ERROR) return -1;
-    if (!last && z->avail_in == 0 && z->avail_out > 0) return 0;
   }
 }
 
-/* Palette of the image into pal; indexes into c->idx. Returns the colour
-** count, or 257 when there are more than 256. */
-/* Two deflate streams kept between charts (image data: Z_RLE; marks text:
-** level 1; a small window made Z_RLE 4x slower: zlib slides it too often),
-** reset instead of allocated and zeroed again (~300 KB each) per chart.
-** Taken under a mutex; a thread finding one busy makes its own. */
+/* The deflate stream of the marks text, kept between charts; a thread
+** finding it busy makes its own. */
 static pthread_mutex_t zmu = PTHREAD_MUTEX_INITIALIZER;
-static z_stream zpool[2];
-static int zpool_ready[2], zpool_busy[2];
+static z_stream zpool;
+static int zpool_ready, zpool_busy;
 
-static int zparams(int which, z_stream *z) {
-  return which == 0 ? deflateInit2(z, 6, Z_DEFLATED, 15, 8, Z_RLE)
-                    : deflateInit2(z, 1, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY);
-}
+static int zinit(z_stream *z) { return deflateInit2(z, 1, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY); }
 
-/* A ready stream: the pooled one (*pooled = 1) or local. NULL on failure. */
-static z_stream *zget(int which, z_stream *local, int *pooled) {
-  *pooled = 0;
+static int marks_deflate(Out *o, const unsigned char *in, size_t n) {
+  z_stream local, *z = 0;
   pthread_mutex_lock(&zmu);
-  if (!zpool_busy[which]) {
-    if (zpool_ready[which] || zparams(which, &zpool[which]) == Z_OK) {
-      zpool_ready[which] = 1;
-      zpool_busy[which] = 1;
-      *pooled = 1;
-    }
+  if (!zpool_busy && (zpool_ready || zinit(&zpool) == Z_OK)) {
+    zpool_ready = zpool_busy = 1;
+    z = &zpool;
   }
   pthread_mutex_unlock(&zmu);
-  if (*pooled) {
-    deflateReset(&zpool[which]);
-    return &zpool[which];
+  if (z) {
+    deflateReset(z);
+  } else {
+    memset(&local, 0, sizeof local);
+    if (zinit(&local) != Z_OK) return -1;
+    z = &local;
   }
-  memset(local, 0, sizeof *local);
-  return zparams(which, local) == Z_OK ? local : 0;
+  int rc = deflate_into(o, z, in, n);
+  if (z == &local) {
+    deflateEnd(z);
+  } else {
+    pthread_mutex_lock(&zmu);
+    zpool_busy = 0;
+    pthread_mutex_unlock(&zmu);
+  }
+  return rc;
 }
 
-static void zput(int which, z_stream *z, int pooled) {
-  if (!pooled) {
-    deflateEnd(z);
+/* Appends the iTXt chunk of the marks to o. */
+static void marks_chunk(Out *o, Canvas *c) {
+  ChartMarks *m = &c->marks;
+  char head[400];
+  for (char *q = m->x_name; *q; q++) if (*q == '\t' || *q == '\n' || *q == '\r') *q = ' ';
+  for (char *q = m->y_name; *q; q++) if (*q == '\t' || *q == '\n' || *q == '\r') *q = ' ';
+  int hn = snprintf(head, sizeof head, "perfsql-marks 1 %d %d %d\n#axes\t%s\t%s\n", c->w, c->h,
+                    m->truncated, m->x_name[0] ? m->x_name : "x", m->y_name[0] ? m->y_name : "y");
+  size_t tn = (size_t)hn + m->len;
+  unsigned char *text = sqlite3_malloc64(tn + 1);
+  if (!text) {
+    o->oom = 1;
     return;
   }
-  pthread_mutex_lock(&zmu);
-  zpool_busy[which] = 0;
-  pthread_mutex_unlock(&zmu);
-}
-
-static int palette(Canvas *c, int *pal) {
-  int keys[1024], vals[1024], np = 0;
-  memset(keys, 0xFF, sizeof keys);        /* -1: empty (pixels are 24-bit) */
-  size_t n = (size_t)c->w * c->h;
-  int last = -1, lasti = 0;
-  for (size_t i = 0; i < n; i++) {
-    int p = c->px[i] & 0xFFFFFF;
-    if (p != last) {
-      unsigned h = ((unsigned)p * 2654435761u) >> 22;
-      while (keys[h] != -1 && keys[h] != p) h = (h + 1) & 1023;
-      if (keys[h] == -1) {
-        if (np == 256) return 257;
-        keys[h] = p;
-        vals[h] = np;
-        pal[np++] = p;
-      }
-      last = p;
-      lasti = vals[h];
-    }
-    c->idx[i] = (unsigned char)lasti;
+  memcpy(text, head, (size_t)hn);
+  if (m->len) memcpy(text + hn, m->buf, m->len);
+  size_t start = o->len;
+  int comp = tn > 1024;
+  unsigned char flags[4] = {(unsigned char)comp, 0, 0, 0};      /* method, language, keyword */
+  out_put(o, "\0\0\0\0iTXt", 8);
+  out_put(o, CHART_MARKS_KEYWORD, sizeof CHART_MARKS_KEYWORD);   /* with its NUL */
+  out_put(o, flags, 4);
+  if (comp) {
+    if (!o->oom && marks_deflate(o, text, tn)) o->oom = 1;
+  } else {
+    out_put(o, text, tn);
   }
-  return np;
+  sqlite3_free(text);
+  if (o->oom) return;
+  size_t n = o->len - start - 8;
+  be32(o->b + start, (unsigned)n);
+  unsigned char crc[4];
+  be32(crc, (unsigned)crc32(0, o->b + start + 4, (uInt)(n + 4)));
+  out_put(o, crc, 4);
 }
 
 void *canvas_png(Canvas *c, int *size) {
+  int n = 0;
+  unsigned char *png = gdImagePngPtrEx(c->im, &n, CHART_PNG_LEVEL);
+  /* libgd ends with the 12 bytes of IEND: the marks go right before them */
+  if (!png || n < 20 || memcmp(png + n - 8, "IEND", 4) != 0) {
+    if (png) gdFree(png);
+    return 0;
+  }
   Out o = {0, 0, 0, 0};
-  int pal[256], np = palette(c, pal);
-  int rgb = np > 256;
-  out_put(&o, "\x89PNG\r\n\x1a\n", 8);
-  unsigned char ihdr[13];
-  be32(ihdr, (unsigned)c->w);
-  be32(ihdr + 4, (unsigned)c->h);
-  ihdr[8] = 8;                        /* bit depth */
-  ihdr[9] = rgb ? 2 : 3;              /* colour type: RGB or palette */
-  ihdr[10] = ihdr[11] = ihdr[12] = 0;
-  chunk(&o, "IHDR", ihdr, 13);
-  if (!rgb) {
-    unsigned char plte[768];
-    for (int i = 0; i < np; i++) {
-      plte[3 * i] = (unsigned char)(pal[i] >> 16);
-      plte[3 * i + 1] = (unsigned char)(pal[i] >> 8);
-      plte[3 * i + 2] = (unsigned char)pal[i];
-    }
-    chunk(&o, "PLTE", plte, (size_t)np * 3);
+  if (out_room(&o, (size_t)n + (c->marks.on ? c->marks.len / 2 + 1024 : 0)) == 0) {
+    out_put(&o, png, (size_t)n - 12);
+    if (c->marks.on && !c->marks.oom) marks_chunk(&o, c);
+    out_put(&o, png + n - 12, 12);
   }
-  size_t s = chunk_open(&o, "IDAT");
-  z_stream zl, *zs;
-  int pooled;
-  zs = zget(0, &zl, &pooled);
-  int ok = zs != 0;
-  unsigned char *row = ok && rgb ? sqlite3_malloc64((sqlite3_uint64)c->w * 3 + 1) : 0;
-  if (rgb && !row) ok = 0;
-  static const unsigned char none = 0;
-  for (int y = 0; ok && y < c->h; y++) {
-    if (rgb) {
-      const int *p = canvas_row(c, y);
-      row[0] = 1;                      /* Sub */
-      int prev = 0;
-      for (int x = 0; x < c->w; x++) {
-        int v = p[x];
-        row[1 + 3 * x] = (unsigned char)((v >> 16) - (prev >> 16));
-        row[2 + 3 * x] = (unsigned char)(((v >> 8) & 255) - ((prev >> 8) & 255));
-        row[3 + 3 * x] = (unsigned char)((v & 255) - (prev & 255));
-        prev = v;
-      }
-      if (deflate_into(&o, zs, row, (size_t)c->w * 3 + 1, y == c->h - 1)) ok = 0;
-    } else {
-      if (deflate_into(&o, zs, &none, 1, 0) ||
-          deflate_into(&o, zs, c->idx + (size_t)y * c->w, (size_t)c->w, y == c->h - 1))
-        ok = 0;
-    }
-  }
-  if (zs) zput(0, zs, pooled);
-  sqlite3_free(row);
-  chunk_close(&o, s);
-  /* the marks */
-  ChartMarks *m = &c->marks;
-  if (ok && m->on && !m->oom) {
-    char head[400];
-    for (char *q = m->x_name; *q; q++) if (*q == '\t' || *q == '\n' || *q == '\r') *q = ' ';
-    for (char *q = m->y_name; *q; q++) if (*q == '\t' || *q == '\n' || *q == '\r') *q = ' ';
-    int hn = snprintf(head, sizeof head, "perfsql-marks 1 %d %d %d\n#axes\t%s\t%s\n", c->w, c->h,
-                      m->truncated, m->x_name[0] ? m->x_name : "x", m->y_name[0] ? m->y_name : "y");
-    size_t tn = (size_t)hn + m->len;
-    unsigned char *text = sqlite3_malloc64(tn + 1);
-    if (text) {
-      memcpy(text, head, (size_t)hn);
-      if (m->len) memcpy(text + hn, m->buf, m->len);
-      size_t cs = chunk_open(&o, "iTXt");
-      int comp = tn > 1024;
-      out_put(&o, CHART_MARKS_KEYWORD, sizeof CHART_MARKS_KEYWORD);   /* with its NUL */
-      unsigned char flags[4] = {(unsigned char)comp, 0, 0, 0};      /* method, language, keyword */
-      out_put(&o, flags, 4);
-      if (comp) {
-        z_stream ml, *mz = zget(1, &ml, &pooled);
-        if (!mz || deflate_into(&o, mz, text, tn, 1)) o.oom = 1;
-        if (mz) zput(1, mz, pooled);
-      } else {
-        out_put(&o, text, tn);
-      }
-      chunk_close(&o, cs);
-      sqlite3_free(text);
-    }
-  }
-  chunk(&o, "IEND", "", 0);
-  if (!ok || o.oom || o.len > 0x7fffffff) {
+  gdFree(png);
+  if (o.oom || o.len > 0x7fffffff) {
     sqlite3_free(o.b);
     return 0;
   }

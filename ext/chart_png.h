@@ -1,6 +1,7 @@
 /*
-** chart_png.h — the PNG files the chart aggregates return: the encoder of
-** a Canvas (ext/chart_png.c) and the reader of the marks chunk that the
+** chart_png.h — the PNG files the chart aggregates return (written by
+** libgd, with the marks chunk spliced in: ext/chart_png.c) and the reader of
+** the marks chunk that the
 ** HTML writer (cli/html.c) and chart_layout() use. No SQLite calls in the
 ** reader functions: they work on any buffer, in the CLI or the extension.
 **

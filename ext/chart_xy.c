@@ -129,15 +129,9 @@ static void xy_step(sqlite3_context *ctx, int argc, sqlite3_value **argv, int ki
                              : 0);
     return;
   }
-  if (a->n == a->cap) {
-    sqlite3_int64 nc = a->cap ? a->cap * 2 : 4096;
-    XyPoint *np = sqlite3_realloc64(a->pts, (sqlite3_uint64)nc * sizeof(XyPoint));
-    if (!np) {
-      xy_error(ctx, a, 0);
-      return;
-    }
-    a->pts = np;
-    a->cap = nc;
+  if (chart_grow((void **)&a->pts, &a->cap, a->n, sizeof(XyPoint), 4096)) {
+    xy_error(ctx, a, 0);
+    return;
   }
   XySeries *se = &a->series[s];
   if (se->n > 0 && x < se->last_x) se->unsorted = 1;
@@ -265,7 +259,8 @@ static void draw_points(Frame *f, const XyPoint *p, sqlite3_int64 n, double r, u
   }
 }
 
-static void *xy_render(XyAcc *a, int *size, char **pzErr) {
+static void *xy_render(void *acc, int *size, char **pzErr) {
+  XyAcc *a = acc;
   const char *fname = xy_name(a->h.kind);
   ChartOptions *o = &a->h.o;
   if (a->n == 0) return chart_render_empty(o, fname, size, pzErr);
@@ -405,8 +400,6 @@ static void *xy_render(XyAcc *a, int *size, char **pzErr) {
   return canvas_finish_png(&c, fname, size, pzErr);
 }
 
-static void *xy_render_acc(void *acc, int *size, char **pzErr) { return xy_render(acc, size, pzErr); }
-
 static void xy_free(void *acc) {
   XyAcc *a = acc;
   label_set_free(&a->names);
@@ -417,8 +410,8 @@ static void xy_free(void *acc) {
 }
 
 void chart_line_final(sqlite3_context *ctx) {
-  chart_final(ctx, CHART_LINE, "chart_line", xy_render_acc, xy_free);
+  chart_final(ctx, CHART_LINE, "chart_line", xy_render, xy_free);
 }
 void chart_scatter_final(sqlite3_context *ctx) {
-  chart_final(ctx, CHART_SCATTER, "chart_scatter", xy_render_acc, xy_free);
+  chart_final(ctx, CHART_SCATTER, "chart_scatter", xy_render, xy_free);
 }

@@ -2,6 +2,7 @@
 """Benchmark: typical charts per second, and a 1,000,000-point chart_line (CPU time; wall time shown too).
 
 usage: /usr/bin/python3 tests/bench/bench_charts.py [PATH/TO/perfsql.so] [--points N] [--typical-only]
+       /usr/bin/python3 tests/bench/bench_charts.py PATH/TO/perfsql.so --against OTHER/perfsql.so
 
 First, typical charts (the size of a report's charts: 1200x600, title, legend,
 axis labels, <= 1,000 points), each rendered many times on one connection (the
@@ -15,7 +16,11 @@ Then, for N points (default 1,000,000) in one in-memory table:
   - chart_scatter time,
   - the extra peak memory (max RSS growth) while rendering.
 Target: chart_line of 1M points <= 0.5 s; memory bounded by the 24-byte point
-buffer (24 MB for 1M points) plus the image. Use a Release build without
+buffer (24 MB for 1M points) plus the image.
+--against OTHER: A/B instead: the typical charts on two builds loaded in this
+one process (one connection each; the .so files must be in different
+directories), interleaved in batches of 10 charts, best batch of 30 each — on
+a shared machine both see the same load. Use a Release build without
 sanitizers (see README "Benchmarks"). Never run by ctest with assertions.
 """
 import os
@@ -96,8 +101,42 @@ def typical(ext):
     con.close()
 
 
+def against(ext, other, rounds=30):
+    cons = []
+    for e in (ext, other):
+        con = sqlite3.connect(":memory:")
+        con.enable_load_extension(True)
+        con.load_extension(e)
+        con.execute("CREATE TABLE typ(x INTEGER, y REAL, s TEXT)")
+        con.execute("""WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < 999)
+                       INSERT INTO typ SELECT i % 250, 2e6 * (1 + i / 250) + 1e6 * sin(i / 20.0)
+                                              + (i * 7919 % 100) * 2500, 'series ' || (i / 250) FROM r""")
+        cons.append(con)
+    print(f"A/B, CPU ms per chart (best batch of 10, {rounds} batches each, interleaved): A = {ext}, B = {other}")
+    for name, sql in TYPICAL.items():
+        q = sql.replace("@OPT@", "")
+        best = [None, None]
+        size = [0, 0]
+        for _ in range(rounds):
+            for i, con in enumerate(cons):
+                c = time.process_time()
+                for _ in range(10):
+                    png = con.execute(q).fetchone()[0]
+                d = (time.process_time() - c) / 10
+                best[i] = d if best[i] is None or d < best[i] else best[i]
+                size[i] = len(png)
+        print(f"{name:32s} A {best[0] * 1000:6.2f} ms  B {best[1] * 1000:6.2f} ms  A/B {best[0] / best[1]:5.2f}"
+              f"  PNG A {size[0]:,} B {size[1]:,} bytes")
+
+
 def main():
     args = sys.argv[1:]
+    if "--against" in args:
+        i = args.index("--against")
+        other = args[i + 1]
+        del args[i:i + 2]
+        against(args[0] if args else os.path.join("build", "perfsql.so"), other)
+        return
     only_typical = "--typical-only" in args
     if only_typical:
         args.remove("--typical-only")

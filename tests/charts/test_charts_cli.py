@@ -208,6 +208,27 @@ class ChartsCli(harness.TempDirTest):
                 self.assertLessEqual(bad, got.w * got.h // 500,
                                      f"{kind}: {bad} pixels differ from {golden}")
 
+    def test_png_is_libgd_palette_with_marks_before_iend(self):
+        # libgd writes the image (a palette PNG, with the pHYs chunk libgd always
+        # writes); the marks chunk is spliced in right before IEND, CRCs intact
+        import struct
+        import zlib
+        png, _ = self.plot(GOLDEN["line"])
+        chunks, pos = [], 8
+        while pos < len(png):
+            n, kind = struct.unpack(">I4s", png[pos:pos + 8])
+            body = png[pos + 4:pos + 12 + n - 4]
+            self.assertEqual(struct.unpack(">I", png[pos + 8 + n:pos + 12 + n])[0], zlib.crc32(body), kind)
+            chunks.append((kind, png[pos + 8:pos + 8 + n]))
+            pos += 12 + n
+        kinds = [k for k, _ in chunks]
+        self.assertEqual(kinds[0], b"IHDR")
+        self.assertEqual(chunks[0][1][9], 3)                 # colour type 3: palette
+        self.assertIn(b"PLTE", kinds)
+        self.assertIn(b"pHYs", kinds)
+        self.assertEqual(kinds[-2:], [b"iTXt", b"IEND"])
+        self.assertTrue(chunks[-2][1].startswith(b"perfsql:marks\0"))
+
     def test_golden_comparison_can_fail(self):
         # the same chart with a few more points must not pass as the golden line
         # chart: more pixels differ than test_golden_images tolerates
@@ -265,6 +286,15 @@ class ChartsCli(harness.TempDirTest):
                              "\"label\":\"v1.5.0\"}]}') FROM (SELECT '2025-01-01' AS d UNION ALL SELECT '2025-12-31')")
         self.assertEqual([(m["series"], m["x"]) for m in lay["marks"]][-1], ("v1.5.0", "2025-03-25"))
         self.assertIn(("s", "2025-12-31", "1"), [(m["series"], m["x"], m["y"]) for m in lay["marks"]])
+        # an empty category (a task without a name) is labelled, on the axis and on hover
+        png, lay = self.layout("SELECT chart_bar(c, v, 's', '{\"width\":400,\"height\":300}') FROM "
+                               "(SELECT '' AS c, 5 AS v UNION ALL SELECT 'b', 7)")
+        self.assertEqual([m["x"] for m in lay["marks"]], ["(no name)", "b"])
+        img = pngread.decode(png)
+        x0, _, x1, y1 = lay["marks"][0]["box"]          # the bar; its label is below the axis
+        ink = sum(1 for y in range(y1 + 4, min(y1 + 30, img.h)) for x in range(x0, x1)
+                  if max(img.px(x, y)) < 128)
+        self.assertGreater(ink, 20)
         # no marks on request; not a PNG is an error
         _, lay = self.layout("SELECT chart_line(1, 1, 's', '{\"marks\":false}')")
         self.assertIsNone(lay)
