@@ -73,8 +73,9 @@ static int value(Js *j);
 
 static int object(Js *j) {
   j->s++;
-  Key *keys = 0;
-  int nk = 0, cap = 0, rc = 0;
+  Key local[16];   /* most objects have a few keys: no allocation, no qsort for them */
+  Key *keys = local;
+  int nk = 0, cap = 16, rc = 0;
   size_t base = j->path.len;
   ws(j);
   if (j->s < j->end && *j->s == '}') { j->s++; return 0; }
@@ -85,9 +86,10 @@ static int object(Js *j) {
     size_t kn;
     if (string(j, &kp, &kn)) { rc = -1; break; }
     if (nk == cap) {
-      cap = cap ? cap * 2 : 16;
-      Key *g = sqlite3_realloc64(keys, (sqlite3_uint64)cap * sizeof *g);
+      cap *= 2;
+      Key *g = sqlite3_realloc64(keys == local ? 0 : keys, (sqlite3_uint64)cap * sizeof *g);
       if (!g) { j->err = sqlite3_mprintf("%s: out of memory", j->file); rc = -1; break; }
+      if (keys == local) memcpy(g, local, sizeof local);
       keys = g;
     }
     keys[nk].p = kp;
@@ -112,7 +114,16 @@ static int object(Js *j) {
     break;
   }
   if (rc == 0 && nk > 1) {
-    qsort(keys, (size_t)nk, sizeof *keys, key_cmp);
+    if (nk > 16) {
+      qsort(keys, (size_t)nk, sizeof *keys, key_cmp);
+    } else {
+      for (int i = 1; i < nk; i++)
+        for (int k = i; k > 0 && key_cmp(&keys[k - 1], &keys[k]) > 0; k--) {
+          Key t = keys[k];
+          keys[k] = keys[k - 1];
+          keys[k - 1] = t;
+        }
+    }
     for (int i = 1; i < nk; i++)
       if (key_cmp(&keys[i - 1], &keys[i]) == 0 &&
           (keys[i - 1].vn != keys[i].vn || memcmp(keys[i - 1].v, keys[i].v, keys[i].vn) != 0)) {
@@ -124,7 +135,7 @@ static int object(Js *j) {
         break;
       }
   }
-  sqlite3_free(keys);
+  if (keys != local) sqlite3_free(keys);
   return rc;
 }
 
@@ -165,19 +176,24 @@ static int value(Js *j) {
     rc = string(j, &p, &n);
   } else if (c == '-' || (c >= '0' && c <= '9')) {
     const char *s = j->s;
-    while (j->s < j->end && strchr("+-0123456789.eE", *j->s)) j->s++;
+    int expo = 0;   /* without an exponent, 63 characters cannot leave a double's range */
+    for (; j->s < j->end; j->s++) {
+      char d = *j->s;
+      if (d == 'e' || d == 'E') expo = 1;
+      else if (!((d >= '0' && d <= '9') || d == '.' || d == '-' || d == '+')) break;
+    }
     char tmp[64];
     size_t n = (size_t)(j->s - s);
-    if (n < sizeof tmp) {
+    if (n >= sizeof tmp) {
+      fail(j, "number with more than 63 characters");
+      rc = -1;
+    } else if (expo) {
       memcpy(tmp, s, n);
       tmp[n] = 0;
       if (isinf(strtod(tmp, 0))) {
         fail(j, "number out of range (beyond a double: not finite)");
         rc = -1;
       }
-    } else {
-      fail(j, "number with more than 63 characters");
-      rc = -1;
     }
   } else {
     /* true, false, null, and the NaN/Infinity words some writers emit: the loader decides */

@@ -34,6 +34,9 @@ int kv_parse_build_id(const char *s, size_t n, int64_t *out);
 ** always read through SQLite's JSON functions. Nesting deeper than 1000 is an
 ** error at the offending bracket. */
 long long kv_json_error_offset(const char *s, size_t n);
+/* 1 when doc is valid JSON whose top level is an object (SQLite's json_valid and
+** json_type, on db), else 0. */
+int kv_json_is_object(sqlite3 *db, const char *doc, size_t len);
 /* Turns a byte offset into 1-based line and column. */
 void kv_line_col(const char *s, size_t off, long *line, long *col);
 
@@ -43,10 +46,20 @@ typedef struct KvSeriesSlot { char *key; sqlite3_int64 id; } KvSeriesSlot;
 
 /* A metric row waiting for its multi-row INSERT (kv_writer.c); texts in KvWriter.pend_text. */
 enum { KV_BATCH = 32 };
+typedef struct KvMetric {
+  const char *name;
+  double value;
+  int has_threshold;          /* thresholdResult present */
+  double threshold_value; int has_tvalue;
+  const char *threshold_metric;
+  double threshold_ratio; int has_tratio;
+  int threshold_exceeded; int has_texceeded;
+} KvMetric;
+
 typedef struct KvPending {
   sqlite3_int64 result_id, series_id;
-  double value, tvalue, tratio;
-  int has_tvalue, has_tratio, texceeded, has_texceeded, week_day;
+  KvMetric m;                  /* its two texts are not kept here: name_off, tmetric_off */
+  int week_day;
   size_t name_off, tmetric_off;
   int tmetric_len;             /* -1: NULL */
 } KvPending;
@@ -58,12 +71,14 @@ typedef struct KvWriter {
   sqlite3_stmt *find_series, *ins_series;
   sqlite3_stmt *tree;                          /* kv_values.c's json_tree, prepared on first use */
   KvSeriesSlot *slots; size_t nslots, nused;   /* (job,resource,metric) -> series id */
+  char *hkey; uint64_t hprefix;                /* "job\x1fresource\x1f" last hashed, its FNV state */
   sqlite3_stmt *run_week;                      /* week_day of a run */
   sqlite3_int64 cur_result; int cur_week_day;  /* the result metrics are being added to */
   sqlite3_int64 n_runs, n_results, n_metrics, n_skipped;
   sqlite3_stmt *ins_metrics;                   /* KV_BATCH rows at once */
   KvPending pend[KV_BATCH]; int npend;         /* metrics not yet written */
   PerfsqlBuf pend_text;
+  int fk_was;                                  /* foreign-key enforcement before kv_writer_open */
 } KvWriter;
 
 int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzErr);
@@ -84,15 +99,6 @@ int kv_run(KvWriter *w, const char *job, int64_t build_id, const char *job_dir_c
 int kv_result(KvWriter *w, sqlite3_int64 run_id, const char *resource, const char *file,
               sqlite3_int64 *result_id, char **pzErr);
 
-typedef struct KvMetric {
-  const char *name;
-  double value;
-  int has_threshold;          /* thresholdResult present */
-  double threshold_value; int has_tvalue;
-  const char *threshold_metric;
-  double threshold_ratio; int has_tratio;
-  int threshold_exceeded; int has_texceeded;
-} KvMetric;
 int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char *resource,
               const KvMetric *m, char **pzErr);
 

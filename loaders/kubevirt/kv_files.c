@@ -39,7 +39,7 @@
 enum { F_RESULTS = 0, F_AUDIT = 1, F_BUILDLOG = 2 };
 
 typedef struct KvFile {
-  char *path;          /* as opened */
+  char *path;          /* as opened; one allocation that also holds rel and job */
   char *rel;           /* relative to the PATH given (hash input) */
   int kind;
   const char *resource;  /* audit files */
@@ -117,26 +117,23 @@ static int list_add(KvList *l, const char *path, const char *rel, int kind, cons
     l->cap = nc;
   }
   KvFile *f = &l->v[l->n];
-  f->path = sqlite3_mprintf("%s", path);
-  f->rel = sqlite3_mprintf("%s", rel);
-  f->job = sqlite3_mprintf("%s", job);
+  size_t np = strlen(path) + 1, nr = strlen(rel) + 1, nj = strlen(job) + 1;
+  f->path = sqlite3_malloc64(np + nr + nj);
+  if (!f->path) return -1;
+  f->rel = f->path + np;
+  f->job = f->rel + nr;
+  memcpy(f->path, path, np);
+  memcpy(f->rel, rel, nr);
+  memcpy(f->job, job, nj);
   f->kind = kind;
   f->resource = resource;
   f->build_id = id;
-  if (!f->path || !f->rel || !f->job) {
-    sqlite3_free(f->path); sqlite3_free(f->rel); sqlite3_free(f->job);
-    return -1;
-  }
   l->n++;
   return 0;
 }
 
 static void list_free(KvList *l) {
-  for (size_t i = 0; i < l->n; i++) {
-    sqlite3_free(l->v[i].path);
-    sqlite3_free(l->v[i].rel);
-    sqlite3_free(l->v[i].job);
-  }
+  for (size_t i = 0; i < l->n; i++) sqlite3_free(l->v[i].path);
   sqlite3_free(l->v);
 }
 
@@ -167,8 +164,11 @@ static int walk(KvList *l, const char *dir, const char *rel, char **pzErr) {
     char *p = sqlite3_mprintf("%s/%s", dir, e->d_name);
     char *r = *rel ? sqlite3_mprintf("%s/%s", rel, e->d_name) : sqlite3_mprintf("%s", e->d_name);
     if (!p || !r) { rc = -1; *pzErr = sqlite3_mprintf("kubevirt: out of memory"); }
+    /* the entry's type from readdir when the file system gives it (no lstat per entry) */
     struct stat sb;
-    if (rc == 0 && lstat(p, &sb) == 0) {
+    int known = e->d_type == DT_DIR || e->d_type == DT_REG || e->d_type == DT_LNK;
+    if (known) sb.st_mode = e->d_type == DT_DIR ? S_IFDIR : e->d_type == DT_REG ? S_IFREG : S_IFLNK;
+    if (rc == 0 && (known || lstat(p, &sb) == 0)) {
       if (S_ISDIR(sb.st_mode)) rc = walk(l, p, r, pzErr);
       else if (S_ISREG(sb.st_mode) && consider(l, p, r)) {
         rc = -1;

@@ -61,17 +61,6 @@ static char *json_text(sqlite3 *db, const char *doc, size_t len, const char *pat
   return out;
 }
 
-static int json_ok(sqlite3 *db, const char *doc, size_t len) {
-  sqlite3_stmt *st = 0;
-  int ok = 0;
-  if (sqlite3_prepare_v2(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text64(st, 1, doc, len, SQLITE_STATIC, SQLITE_UTF8);
-    if (sqlite3_step(st) == SQLITE_ROW) ok = sqlite3_column_int(st, 0);
-  }
-  sqlite3_finalize(st);
-  return ok;
-}
-
 static void wipe_free(char *s) {
   if (s) OPENSSL_cleanse(s, strlen(s));
   sqlite3_free(s);
@@ -79,12 +68,9 @@ static void wipe_free(char *s) {
 
 void kv_gauth_close(KvGauth *a) {
   if (!a) return;
-  sqlite3_free(a->file);
-  sqlite3_free(a->email);
-  sqlite3_free(a->key_id);
-  sqlite3_free(a->token_uri);
-  wipe_free(a->pem);
-  wipe_free(a->token);
+  char *const plain[] = {a->file, a->email, a->key_id, a->token_uri}, *const secret[] = {a->pem, a->token};
+  for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) sqlite3_free(plain[i]);
+  for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) wipe_free(secret[i]);
   if (a->jdb) sqlite3_close(a->jdb);
   pthread_mutex_destroy(&a->mu);
   sqlite3_free(a);
@@ -106,7 +92,7 @@ KvGauth *kv_gauth_open(const char *path, const HttpOptions *http, char **pzErr) 
     kv_gauth_close(a);
     return 0;
   }
-  if (sqlite3_open(":memory:", &a->jdb) != SQLITE_OK || !json_ok(a->jdb, doc, len)) {
+  if (sqlite3_open(":memory:", &a->jdb) != SQLITE_OK || !kv_json_is_object(a->jdb, doc, len)) {
     *pzErr = sqlite3_mprintf("%s: not a JSON object (expected a service-account key file)", path);
     wipe_free(doc);
     kv_gauth_close(a);
@@ -252,7 +238,7 @@ static int fetch_token(KvGauth *a, double now, char **pzErr) {
     return -1;
   }
   sqlite3_free(err);
-  char *tok = json_ok(a->jdb, rs.body, rs.len) ? json_text(a->jdb, rs.body, rs.len, "$.access_token") : 0;
+  char *tok = kv_json_is_object(a->jdb, rs.body, rs.len) ? json_text(a->jdb, rs.body, rs.len, "$.access_token") : 0;
   double ttl = 0;
   sqlite3_stmt *st = 0;
   if (tok && sqlite3_prepare_v2(a->jdb, "SELECT json_extract(?1, '$.expires_in')", -1, &st, 0) == SQLITE_OK) {

@@ -77,14 +77,7 @@ static char *json_malformed(const char *url, const char *body, size_t len) {
 }
 
 static int json_check(sqlite3 *db, const char *url, const char *body, size_t len, char **pzErr) {
-  sqlite3_stmt *st = 0;
-  int ok = 0;
-  if (sqlite3_prepare_v2(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", -1, &st, 0) == SQLITE_OK) {
-    sqlite3_bind_text64(st, 1, body, len, SQLITE_STATIC, SQLITE_UTF8);
-    if (sqlite3_step(st) == SQLITE_ROW) ok = sqlite3_column_int(st, 0);
-  }
-  sqlite3_finalize(st);
-  if (!ok || kv_json_error_offset(body, len) >= 0) {
+  if (!kv_json_is_object(db, body, len) || kv_json_error_offset(body, len) >= 0) {
     *pzErr = kv_json_error_offset(body, len) >= 0 ? json_malformed(url, body, len)
                                                   : sqlite3_mprintf("%s: expected a JSON object", url);
     return -1;

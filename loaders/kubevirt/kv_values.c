@@ -19,6 +19,7 @@
 **  4. Cost: O(size of the document); memory O(longest key).
 */
 #include "kubevirt.h"
+#include "sql_stmt.h"
 
 #include <string.h>
 
@@ -126,6 +127,17 @@ long long kv_json_error_offset(const char *s, size_t n) {
   return i < n ? (long long)i : -1;
 }
 
+int kv_json_is_object(sqlite3 *db, const char *doc, size_t len) {
+  sqlite3_stmt *st = 0;
+  int ok = 0;
+  if (sql_prepare(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", &st, 0) == SQLITE_OK) {
+    sqlite3_bind_text64(st, 1, doc, len, SQLITE_STATIC, SQLITE_UTF8);
+    if (sqlite3_step(st) == SQLITE_ROW) ok = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  return ok;
+}
+
 void kv_line_col(const char *s, size_t off, long *line, long *col) {
   long l = 1, c = 1;
   for (size_t i = 0; i < off; i++) {
@@ -181,7 +193,8 @@ typedef struct Walk {
   char *resource_key;          /* "VMIResult" etc. for messages */
   sqlite3_int64 result_id;
   KvMetric m;
-  char *metric_name, *threshold_metric;
+  char *metric_name, *threshold_metric;  /* NULL, or name_buf.data / tmetric_buf.data */
+  PerfsqlBuf name_buf, tmetric_buf;      /* reused for every metric: no allocation per row */
   int have_metric, have_value;
   char *created;               /* JobDirCreationTime, once seen */
   int created_seen;
@@ -285,6 +298,13 @@ static char *wrong_type(Walk *wk, const char *where, const char *want, const cha
 
 static int is_num(const char *t) { return t && (!strcmp(t, "integer") || !strcmp(t, "real")); }
 
+/* Copies n bytes of s into b (emptied first); b's text, or NULL when out of memory. */
+static char *keep(PerfsqlBuf *b, const char *s, int n) {
+  b->len = 0;
+  buf_append(b, s ? s : "", s ? (size_t)n : 0);
+  return b->oom ? 0 : b->data;
+}
+
 static int flush_metric(Walk *wk, char **pzErr) {
   int rc = 0;
   if (wk->have_metric) {
@@ -297,8 +317,6 @@ static int flush_metric(Walk *wk, char **pzErr) {
       rc = kv_metric(wk->c->w, wk->result_id, wk->c->job, wk->resource, &wk->m, pzErr);
     }
   }
-  sqlite3_free(wk->metric_name);
-  sqlite3_free(wk->threshold_metric);
   wk->metric_name = wk->threshold_metric = 0;
   wk->have_metric = wk->have_value = 0;
   memset(&wk->m, 0, sizeof wk->m);
@@ -357,11 +375,10 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       st[(*depth)++] = (Frame){id, R_VALUES};
       return 0;
     case R_VALUES:
-      wk->metric_name = sqlite3_mprintf("%s", key);
+      wk->metric_name = keep(&wk->name_buf, key, sqlite3_column_bytes(t, 0));
       if (!wk->metric_name) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
       if (strcmp(type, "object")) {
         *pzErr = wrong_type(wk, wk->metric_name, "an object", type);
-        sqlite3_free(wk->metric_name);
         wk->metric_name = 0;
         return -1;
       }
@@ -405,8 +422,9 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
         } else if (strcmp(type, "null")) want = "a boolean";
       } else if (!strcmp(key, "thresholdMetric")) {
         if (!strcmp(type, "text")) {
-          sqlite3_free(wk->threshold_metric);
-          wk->threshold_metric = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(t, 2));
+          const char *tm = (const char *)sqlite3_column_text(t, 2);
+          wk->threshold_metric = keep(&wk->tmetric_buf, tm, sqlite3_column_bytes(t, 2));
+          if (!wk->threshold_metric) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
         } else if (strcmp(type, "null")) want = "a string";
       }
       if (want) {
@@ -482,8 +500,8 @@ int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr)
   }
   /* a results.json whose results are both null is still a run */
   if (!err && !c->skipped && ensure_run(&wk, pzErr)) err = 1;
-  sqlite3_free(wk.metric_name);
-  sqlite3_free(wk.threshold_metric);
+  buf_free(&wk.name_buf);
+  buf_free(&wk.tmetric_buf);
   sqlite3_free(wk.resource_key);
   sqlite3_free(wk.created);
   sqlite3_reset(t);

@@ -55,10 +55,30 @@ static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st, char **pzErr) {
   return 0;
 }
 
+/* INSERT of nrows metric rows, 8 parameters each (bind_pending); source_id is the writer's. */
+static int prep_metric_insert(KvWriter *w, int nrows, sqlite3_stmt **st, char **pzErr) {
+  PerfsqlBuf b = {0};
+  buf_appendf(&b, "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
+              " threshold_metric, threshold_ratio, threshold_exceeded, week_day) VALUES");
+  for (int i = 0; i < nrows; i++) buf_appendf(&b, "%s(?,?,%lld,?,?,?,?,?,?)", i ? "," : "", w->source_id);
+  int bad = b.oom || prep(w->db, b.data, st, pzErr);
+  if (b.oom) *pzErr = sqlite3_mprintf("kubevirt: out of memory");
+  buf_free(&b);
+  return bad ? -1 : 0;
+}
+
 int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzErr) {
   memset(w, 0, sizeof *w);
   w->db = db;
   w->source_id = source_id;
+  /* Foreign keys hold by construction: every id a row refers to (source, run, result,
+  ** series) was inserted or read by this writer in this transaction. Enforced, SQLite
+  ** opens a cursor on each parent table and seeks it, for every row: most of the cost of
+  ** a metric row. So enforcement is off while the writer is open and back on in
+  ** kv_writer_close (SQLITE_DBCONFIG_ENABLE_FKEY applies inside a transaction; the pragma
+  ** does not). The writer deletes nothing, so no cascade is skipped. */
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &w->fk_was);
+  if (w->fk_was) sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, (int *)0);
   if (prep(db, "SELECT id, source_id FROM kubevirt_run WHERE job = ?1 AND build_id = ?2", &w->find_run, pzErr) ||
       prep(db,
            "INSERT INTO kubevirt_run(source_id, job, build_id, started_at, job_dir_created, run_time,"
@@ -68,11 +88,6 @@ int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzE
       prep(db, "SELECT id FROM kubevirt_result WHERE run_id = ?1 AND resource = ?2", &w->find_result, pzErr) ||
       prep(db, "INSERT INTO kubevirt_result(source_id, run_id, resource, file) VALUES (?1, ?2, ?3, ?4)",
            &w->ins_result, pzErr) ||
-      prep(db,
-           "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
-           " threshold_metric, threshold_ratio, threshold_exceeded, week_day)"
-           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-           &w->ins_metric, pzErr) ||
       prep(db, "SELECT CAST(julianday(week_start) - 2440587.5 AS INTEGER) FROM kubevirt_run WHERE id = ?1",
            &w->run_week, pzErr) ||
       prep(db, "SELECT id FROM kubevirt_series WHERE job = ?1 AND resource = ?2 AND metric = ?3",
@@ -81,15 +96,7 @@ int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzE
     kv_writer_close(w);
     return -1;
   }
-  /* the same INSERT for KV_BATCH rows */
-  PerfsqlBuf b = {0};
-  buf_appendf(&b, "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
-              " threshold_metric, threshold_ratio, threshold_exceeded, week_day) VALUES");
-  for (int i = 0; i < KV_BATCH; i++) buf_appendf(&b, "%s(?,?,%lld,?,?,?,?,?,?)", i ? "," : "", source_id);
-  int bad = b.oom || prep(db, b.data, &w->ins_metrics, pzErr);
-  if (b.oom) *pzErr = sqlite3_mprintf("kubevirt: out of memory");
-  buf_free(&b);
-  if (bad) {
+  if (prep_metric_insert(w, 1, &w->ins_metric, pzErr) || prep_metric_insert(w, KV_BATCH, &w->ins_metrics, pzErr)) {
     kv_writer_close(w);
     return -1;
   }
@@ -97,27 +104,24 @@ int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzE
 }
 
 void kv_writer_close(KvWriter *w) {
-  sqlite3_finalize(w->find_run);
-  sqlite3_finalize(w->ins_run);
-  sqlite3_finalize(w->find_result);
-  sqlite3_finalize(w->ins_result);
-  sqlite3_finalize(w->ins_metric);
-  sqlite3_finalize(w->find_series);
-  sqlite3_finalize(w->ins_series);
-  sqlite3_finalize(w->run_week);
-  w->run_week = 0;
-  sqlite3_finalize(w->ins_metrics);
-  w->ins_metrics = 0;
-  buf_free(&w->pend_text);
-  w->npend = 0;
-  sqlite3_finalize(w->tree);
-  w->tree = 0;
+  sqlite3_stmt *const st[] = {w->find_run, w->ins_run, w->find_result, w->ins_result, w->ins_metric,
+                              w->ins_metrics, w->find_series, w->ins_series, w->run_week, w->tree};
+  for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) sqlite3_finalize(st[i]);
   for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
   sqlite3_free(w->slots);
-  w->slots = 0;
-  w->nslots = w->nused = 0;
-  w->find_run = w->ins_run = w->find_result = w->ins_result = w->ins_metric = 0;
-  w->find_series = w->ins_series = 0;
+  sqlite3_free(w->hkey);
+  buf_free(&w->pend_text);
+  if (w->fk_was) sqlite3_db_config(w->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)0);
+  /* all zero but the connection and the counts (kv_writer_count may still read them) */
+  KvWriter z;
+  memset(&z, 0, sizeof z);
+  z.db = w->db;
+  z.source_id = w->source_id;
+  z.n_runs = w->n_runs;
+  z.n_results = w->n_results;
+  z.n_metrics = w->n_metrics;
+  z.n_skipped = w->n_skipped;
+  *w = z;
 }
 
 void kv_writer_count(KvWriter *w, PerfsqlLoad *ld) {
@@ -200,19 +204,36 @@ int kv_result(KvWriter *w, sqlite3_int64 run_id, const char *resource, const cha
   return 0;
 }
 
-/* FNV-1a over "job\x1fresource\x1fmetric". */
-static uint64_t series_hash(const char *job, const char *res, const char *metric) {
-  uint64_t h = 1469598103934665603ULL;
-  const char *parts[3] = {job, res, metric};
-  for (int p = 0; p < 3; p++) {
-    for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
-      h ^= *c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0x1f;
+/* FNV-1a over "job\x1fresource\x1fmetric", continuing from the state after the prefix
+** "job\x1fresource\x1f" (series_prefix). */
+static uint64_t fnv(uint64_t h, const char *s) {
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    h ^= *c;
     h *= 1099511628211ULL;
   }
+  h ^= 0x1f;
+  h *= 1099511628211ULL;
   return h;
+}
+
+static uint64_t series_hash(const char *job, const char *res, const char *metric) {
+  return fnv(fnv(fnv(1469598103934665603ULL, job), res), metric);
+}
+
+/* The hash state after "job\x1fresource\x1f": every metric of a result shares it, so it is
+** computed once per (job, resource) in a row, not per metric. */
+static int series_prefix(KvWriter *w, const char *job, const char *res, uint64_t *h) {
+  size_t a = strlen(job), b = strlen(res);
+  const char *k = w->hkey;
+  if (!k || strncmp(k, job, a) || k[a] != '\x1f' || strncmp(k + a + 1, res, b) || k[a + 1 + b] != '\x1f' ||
+      k[a + b + 2]) {
+    sqlite3_free(w->hkey);
+    w->hkey = sqlite3_mprintf("%s\x1f%s\x1f", job, res);
+    if (!w->hkey) return -1;
+    w->hprefix = fnv(fnv(1469598103934665603ULL, job), res);
+  }
+  *h = w->hprefix;
+  return 0;
 }
 
 static int series_key_eq(const char *key, const char *job, const char *res, const char *metric) {
@@ -247,8 +268,12 @@ static int series_grow(KvWriter *w) {
 
 static int series_id(KvWriter *w, const char *job, const char *res, const char *metric,
                      sqlite3_int64 *id, char **pzErr) {
-  if (w->nused * 2 >= w->nslots && series_grow(w)) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
-  uint64_t h = series_hash(job, res, metric);
+  uint64_t h;
+  if ((w->nused * 2 >= w->nslots && series_grow(w)) || series_prefix(w, job, res, &h)) {
+    *pzErr = sqlite3_mprintf("kubevirt: out of memory");
+    return -1;
+  }
+  h = fnv(h, metric);
   size_t j = (size_t)h & (w->nslots - 1);
   while (w->slots[j].key) {
     if (series_key_eq(w->slots[j].key, job, res, metric)) { *id = w->slots[j].id; return 0; }
@@ -287,32 +312,21 @@ static void bind_pending(KvWriter *w, sqlite3_stmt *s, int base, const KvPending
   const char *text = w->pend_text.data;
   sqlite3_bind_int64(s, base + 1, p->result_id);
   sqlite3_bind_int64(s, base + 2, p->series_id);
-  sqlite3_bind_double(s, base + 3, p->value);
-  if (p->has_tvalue) sqlite3_bind_double(s, base + 4, p->tvalue); else sqlite3_bind_null(s, base + 4);
+  const KvMetric *m = &p->m;
+  sqlite3_bind_double(s, base + 3, m->value);
+  if (m->has_tvalue) sqlite3_bind_double(s, base + 4, m->threshold_value); else sqlite3_bind_null(s, base + 4);
   if (p->tmetric_len >= 0) sqlite3_bind_text(s, base + 5, text + p->tmetric_off, p->tmetric_len, SQLITE_STATIC);
   else sqlite3_bind_null(s, base + 5);
-  if (p->has_tratio) sqlite3_bind_double(s, base + 6, p->tratio); else sqlite3_bind_null(s, base + 6);
-  if (p->has_texceeded) sqlite3_bind_int(s, base + 7, p->texceeded); else sqlite3_bind_null(s, base + 7);
+  if (m->has_tratio) sqlite3_bind_double(s, base + 6, m->threshold_ratio); else sqlite3_bind_null(s, base + 6);
+  if (m->has_texceeded) sqlite3_bind_int(s, base + 7, m->threshold_exceeded); else sqlite3_bind_null(s, base + 7);
   sqlite3_bind_int(s, base + 8, p->week_day);
 }
 
 /* One row through the single-row statement (its error names the metric). */
 static int write_one(KvWriter *w, const KvPending *p, char **pzErr) {
-  sqlite3_stmt *s = w->ins_metric;
-  sqlite3_bind_int64(s, 3, w->source_id);
-  /* ins_metric's parameters are ?1 ?2 ?3(source) ?4..?9: shift the pending binds by one after ?2 */
-  sqlite3_bind_int64(s, 1, p->result_id);
-  sqlite3_bind_int64(s, 2, p->series_id);
-  sqlite3_bind_double(s, 4, p->value);
-  if (p->has_tvalue) sqlite3_bind_double(s, 5, p->tvalue); else sqlite3_bind_null(s, 5);
-  if (p->tmetric_len >= 0)
-    sqlite3_bind_text(s, 6, w->pend_text.data + p->tmetric_off, p->tmetric_len, SQLITE_STATIC);
-  else sqlite3_bind_null(s, 6);
-  if (p->has_tratio) sqlite3_bind_double(s, 7, p->tratio); else sqlite3_bind_null(s, 7);
-  if (p->has_texceeded) sqlite3_bind_int(s, 8, p->texceeded); else sqlite3_bind_null(s, 8);
-  sqlite3_bind_int(s, 9, p->week_day);
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
+  bind_pending(w, w->ins_metric, 0, p);
+  int rc = sqlite3_step(w->ins_metric);
+  sqlite3_reset(w->ins_metric);
   if (rc != SQLITE_DONE) {
     *pzErr = sqlite3_mprintf("kubevirt: writing metric %s: %s", w->pend_text.data + p->name_off,
                              sqlite3_errmsg(w->db));
@@ -359,13 +373,7 @@ int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char 
   KvPending *p = &w->pend[w->npend];
   p->result_id = result_id;
   p->series_id = sid;
-  p->value = m->value;
-  p->tvalue = m->threshold_value;
-  p->has_tvalue = m->has_tvalue;
-  p->tratio = m->threshold_ratio;
-  p->has_tratio = m->has_tratio;
-  p->texceeded = m->threshold_exceeded;
-  p->has_texceeded = m->has_texceeded;
+  p->m = *m;
   p->week_day = w->cur_week_day;
   p->name_off = keep_text(w, m->name);
   p->tmetric_len = m->threshold_metric ? (int)strlen(m->threshold_metric) : -1;

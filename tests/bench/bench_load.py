@@ -2,7 +2,7 @@
 on the same input, on this machine, in one run.
 
 usage: /usr/bin/python3 tests/bench/bench_load.py BUILD_DIR [--runs N] [--keep DIR]
-           [--sched-data FILE] [--kvm-data FILE] [--kubevirt DIR] [--kv-copies N]
+           [--sched-data FILE] [--kvm-data FILE] [--kubevirt DIR] [--kv-copies N] [--only-kubevirt]
 
 Rows (each: min of --runs (default 3) interleaved runs — anchor, load, anchor, load, ...
 — of the CPU time (user + sys) of the process, and the peak RSS of the load):
@@ -148,6 +148,7 @@ def main():
     ap.add_argument("--kubevirt", default=os.path.join(SRC, "..", "shared", "data", "kubevirt",
                                                        "ci-performance-benchmarks", "results"))
     ap.add_argument("--kv-copies", type=int, default=77)
+    ap.add_argument("--only-kubevirt", action="store_true", help="only the KubeVirt row (records no capture)")
     a = ap.parse_args()
     perfsql = os.path.abspath(os.path.join(a.build, "perfsql"))
     tmp = a.keep or tempfile.mkdtemp(prefix="perfsql-bench-load-")
@@ -155,10 +156,11 @@ def main():
     db = os.path.join(tmp, "bench.db")
     rows = []
     try:
-        sched = a.sched_data or record_sched(tmp)
-        kvm = a.kvm_data or record_kvm(tmp)
-        rows.append(perf_row("sched capture (perf bench sched messaging)", perfsql, sched, db, a.runs))
-        rows.append(perf_row("kvm+sched capture (kvm_exits)", perfsql, kvm, db, a.runs))
+        if not a.only_kubevirt:
+            sched = a.sched_data or record_sched(tmp)
+            kvm = a.kvm_data or record_kvm(tmp)
+            rows.append(perf_row("sched capture (perf bench sched messaging)", perfsql, sched, db, a.runs))
+            rows.append(perf_row("kvm+sched capture (kvm_exits)", perfsql, kvm, db, a.runs))
 
         tree = os.path.join(tmp, "kubevirt", "results")
         if os.path.exists(tree):

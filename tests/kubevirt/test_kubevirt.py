@@ -174,6 +174,16 @@ class KubevirtLoad(harness.TempDirTest):
         r = self.ok(["load", "kubevirt", one])
         self.assertIn("skipped", r.err)
         self.assertEqual(self.query("SELECT count(*) FROM kubevirt_run")[0][0], len(results_files()))
+        # the loader writes with foreign-key enforcement off (its ids hold by construction): they hold
+        self.assertEqual(self.query("PRAGMA foreign_key_check"), [])
+        # --replace: the earlier load's rows go by ON DELETE CASCADE, the new ones hold their keys
+        n = self.query("SELECT count(*) FROM kubevirt_metric")[0][0]
+        r = self.ok(["load", "kubevirt", "--replace", BENCH])
+        self.assertIn("replacing the earlier load", r.out)
+        self.assertEqual(self.query("SELECT count(*) FROM kubevirt_metric")[0][0], n)
+        self.assertEqual(self.query("SELECT count(*) FROM kubevirt_metric m JOIN kubevirt_result x ON x.id = m.result_id"
+                                    " JOIN source s ON s.id = x.source_id WHERE s.id = m.source_id"), [(n,)])
+        self.assertEqual(self.query("PRAGMA foreign_key_check"), [])
 
     def test_results_json_errors_leave_database_unchanged(self):
         self.ok(["load", "kubevirt", SHAPE])
@@ -257,6 +267,7 @@ class KubevirtLoad(harness.TempDirTest):
         self.assertEqual(rows, sorted(want))
         self.assertEqual(self.query("SELECT DISTINCT origin FROM kubevirt_run ORDER BY 1"),
                          [("audit",), ("build-log",)])
+        self.assertEqual(self.query("PRAGMA foreign_key_check"), [])
 
     # ---- views ------------------------------------------------------------------
     def test_weekly_reproduces_upstream_averages(self):
