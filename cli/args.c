@@ -2,6 +2,7 @@
 ** args.c — argument matching and file writing shared by every command.
 */
 #include "cli.h"
+#include "sql_stmt.h"
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,6 +28,13 @@ int arg_value(int argc, char **argv, int *i, const char *name, const char **valu
 }
 
 int arg_flag(char **argv, int i, const char *name) { return strcmp(argv[i], name) == 0; }
+
+int arg_positional(const char *cmd, char **argv, int i, const char **slot) {
+  if (argv[i][0] == '-' && argv[i][1]) return cli_usage(cmd, "unknown option %s", argv[i]);
+  if (*slot) return cli_usage(cmd, "unexpected argument %s", argv[i]);
+  *slot = argv[i];
+  return EXIT_OK;
+}
 
 int make_dirs(const char *dir) {
   char path[4096];
@@ -142,4 +150,22 @@ char *safe_path_component(const char *name) {
     snprintf(out + k, sizeof out - k, "-%010llx%s", (unsigned long long)(h & 0xFFFFFFFFFFULL), tail);
   }
   return sqlite3_mprintf("%s", out);
+}
+
+/* ---- call endings (cli.h) ---------------------------------------------------- */
+
+int cli_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what) {
+  char *err = 0;
+  if (sql_prepare(db, sql, st, &err) == SQLITE_OK) return 0;
+  if (what) cli_fail("%s: %s", what, err ? err : "prepare failed");
+  else cli_fail("%s", err ? err : "prepare failed");
+  sqlite3_free(err);
+  return -1;
+}
+
+int cli_done(int failed, char **err, const char *fallback) {
+  int rc = failed ? cli_fail("%s", *err ? *err : fallback) : EXIT_OK;
+  sqlite3_free(*err);
+  *err = 0;
+  return rc;
 }

@@ -36,6 +36,14 @@ int cli_open(Cli *cli);
 
 /* Prints "perfsql: <msg>" on stderr, and returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...);
+/* sql_prepare() for the CLI: on failure prints "perfsql: <what>: <SQLite's message>" (just the
+** message when what is NULL) and returns -1; else 0. */
+int cli_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what);
+/* The end of a call that reports failure as a sqlite3_malloc'd message (loaders, exports):
+** failed == 0 -> EXIT_OK; else prints *err (or fallback when NULL) like cli_fail and returns
+** EXIT_FAIL. Frees *err either way. err is a pointer so that the call can be the first
+** argument: cli_done(load(..., &err), &err, "load failed"). */
+int cli_done(int failed, char **err, const char *fallback);
 /* Prints "perfsql <cmd>: <msg>\nusage: ..." on stderr and returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...);
 
@@ -85,6 +93,10 @@ int format_stmt(sqlite3_stmt *st, OutFormat f, FILE *out);
 /* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
 int arg_value(int argc, char **argv, int *i, const char *name, const char **value);
 int arg_flag(char **argv, int i, const char *name);
+/* The last case of an option loop for a command with one positional argument: an unknown
+** option ("-x"; "-" alone is an argument) or a second argument is a usage error of cmd
+** (returns EXIT_USAGE); the first argument goes to *slot (returns EXIT_OK). */
+int arg_positional(const char *cmd, char **argv, int i, const char **slot);
 
 /* Writes a file (creating parent directories) atomically: a temporary file in the
 ** same directory renamed over path, so a failure never leaves a partial file.

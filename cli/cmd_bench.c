@@ -126,14 +126,6 @@ int load_bench(Cli *cli, int argc, char **argv) {
 
 /* ---- statements ---------------------------------------------------------------- */
 
-/* Prepares sql or prints SQLite's message; returns 0 or -1. */
-static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
-  char *err = 0;
-  if (sql_prepare(db, sql, st, &err) == SQLITE_OK) return 0;
-  cli_fail("bench: %s", err ? err : "prepare failed");
-  sqlite3_free(err);
-  return -1;
-}
 
 /* Prints the rows of a prepared statement, then finalizes it. */
 static int print_stmt(sqlite3 *db, sqlite3_stmt *st, OutFormat fmt, FILE *out) {
@@ -154,7 +146,7 @@ static int is_file(const char *p) {
 static sqlite3_int64 stored_run(sqlite3 *db, const char *arg) {
   sqlite3_stmt *st = 0;
   sqlite3_int64 id = 0;
-  if (prep(db, "SELECT run_id FROM bench_run_find(?1)", &st)) return 0;
+  if (cli_prepare(db, "SELECT run_id FROM bench_run_find(?1)", &st, "bench")) return 0;
   sql_bind_text(st, 1, arg);
   if (sqlite3_step(st) == SQLITE_ROW) id = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
@@ -238,7 +230,7 @@ static sqlite3_stmt *cmp_stmt(sqlite3 *db, const CmpArgs *a, const char *select,
                               const char *tail) {
   char *sql = sqlite3_mprintf("%s FROM %s(?1, ?2, ?3, ?4, ?5, ?6)%s", select, report, tail);
   sqlite3_stmt *st = 0;
-  int bad = !sql || prep(db, sql, &st);
+  int bad = !sql || cli_prepare(db, sql, &st, "bench");
   sqlite3_free(sql);
   if (bad) return 0;
   bind_cmp(st, a);
@@ -326,7 +318,7 @@ static int bench_compare_cmd(Cli *cli, CmpArgs *a) {
 static char *run_line(sqlite3 *db, sqlite3_int64 id) {
   sqlite3_stmt *st = 0;
   char *s = 0;
-  if (prep(db, "SELECT line FROM bench_run_line WHERE run_id = ?1", &st) == 0) {
+  if (cli_prepare(db, "SELECT line FROM bench_run_line WHERE run_id = ?1", &st, "bench") == 0) {
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) s = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
   }
@@ -400,7 +392,7 @@ typedef struct HistArgs {
 static int bench_history_cmd(Cli *cli, const HistArgs *h) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3_stmt *st = 0;
-  if (prep(cli->db, "SELECT * FROM bench_change_points(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st)) return EXIT_FAIL;
+  if (cli_prepare(cli->db, "SELECT * FROM bench_change_points(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st, "bench")) return EXIT_FAIL;
   sql_bind_text(st, 1, h->label);
   sql_bind_text(st, 2, h->metric);
   sql_bind_opt_int64(st, 3, h->has_window, h->window);
@@ -602,7 +594,7 @@ int cmd_bench(Cli *cli, int argc, char **argv) {
     rc = bench_history_cmd(cli, &h);
   } else if (strcmp(sub, "runs") == 0) {
     sqlite3_stmt *st = 0;
-    rc = cli_open(cli) || prep(cli->db, "SELECT * FROM bench_runs", &st) || print_stmt(cli->db, st, a.fmt, stdout)
+    rc = cli_open(cli) || cli_prepare(cli->db, "SELECT * FROM bench_runs", &st, "bench") || print_stmt(cli->db, st, a.fmt, stdout)
              ? EXIT_FAIL : EXIT_OK;
   } else {
     return cli_usage("bench", "unknown subcommand '%s' (%s)", sub, subs);
@@ -640,14 +632,14 @@ static int stmt_png(sqlite3 *db, sqlite3_stmt *st, void **png, int *n) {
 static int history_charts(Cli *cli, const char *label, const char *out_dir, HtmlDoc *h, int max_charts) {
   sqlite3_stmt *st = 0;
   int n = 0;
-  if (prep(cli->db, "SELECT metric FROM bench_series_summary WHERE label = ?1 AND runs >= 3 ORDER BY metric", &st))
+  if (cli_prepare(cli->db, "SELECT metric FROM bench_series_summary WHERE label = ?1 AND runs >= 3 ORDER BY metric", &st, "bench"))
     return -1;
   sql_bind_text(st, 1, label);
   while (sqlite3_step(st) == SQLITE_ROW && n < max_charts) {
     char *metric = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
     sqlite3_stmt *chart = 0;
     void *png = 0;
-    int len = 0, rc = prep(cli->db, "SELECT png FROM bench_history_chart(?1, ?2)", &chart);
+    int len = 0, rc = cli_prepare(cli->db, "SELECT png FROM bench_history_chart(?1, ?2)", &chart, "bench");
     if (rc == 0) {
       sql_bind_text(chart, 1, label);
       sql_bind_text(chart, 2, metric);
@@ -717,7 +709,7 @@ static int write_html_report(Cli *cli, const char *path, int compared, const Cmp
         sqlite3_stmt *chart = 0;
         void *png;
         int len;
-        if (prep(cli->db, "SELECT png FROM bench_compare_bars(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &chart)) { bad = 1; break; }
+        if (cli_prepare(cli->db, "SELECT png FROM bench_compare_bars(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &chart, "bench")) { bad = 1; break; }
         bind_cmp(chart, a);
         sql_bind_text(chart, 7, (const char *)sqlite3_column_text(st, 0));
         if (stmt_png(cli->db, chart, &png, &len) == 0 && png) html_image_png(h, png, (size_t)len, "baseline vs current");
@@ -739,8 +731,8 @@ static int write_html_report(Cli *cli, const char *path, int compared, const Cmp
     html_heading(h, 2, t);
     sqlite3_free(t);
     sqlite3_stmt *st = 0;
-    if (prep(cli->db, "SELECT metric, pos AS run, run_at, git_commit, mean_before, mean_after, change_pct, pvalue"
-                      " FROM bench_change_points(?1)", &st) == 0) {
+    if (cli_prepare(cli->db, "SELECT metric, pos AS run, run_at, git_commit, mean_before, mean_after, change_pct, pvalue"
+                      " FROM bench_change_points(?1)", &st, "bench") == 0) {
       sql_bind_text(st, 1, label);
       html_table_from_stmt(h, st, 0);
       sqlite3_finalize(st);
@@ -816,7 +808,7 @@ int demo_bench(Cli *cli, const char *data_dir, const char *out_dir) {
   if (f) {
     sqlite3_stmt *st = 0;
     fprintf(f, "# Change points in the nightly history (bench_change_points('nightly'))\n\n");
-    if (prep(cli->db, "SELECT * FROM bench_change_points(?1)", &st) == 0) {
+    if (cli_prepare(cli->db, "SELECT * FROM bench_change_points(?1)", &st, "bench") == 0) {
       sql_bind_text(st, 1, "nightly");
       print_stmt(cli->db, st, FMT_MARKDOWN, f);
     }

@@ -200,15 +200,13 @@ static int vm_map(const char *out_path) {
 int cmd_capture(Cli *cli, int argc, char **argv) {
   const char *secs = "1", *events = NULL, *map = NULL, *out = NULL, *name = NULL, *v;
   int vmmap = 0;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1, rc; i < argc; i++) {
     if (arg_value(argc, argv, &i, "-s", &v) || arg_value(argc, argv, &i, "--sleep", &v)) secs = v;
     else if (arg_value(argc, argv, &i, "--events", &v)) events = v;
     else if (arg_value(argc, argv, &i, "--map", &v)) map = v;
     else if (arg_value(argc, argv, &i, "-o", &v) || arg_value(argc, argv, &i, "--output", &v)) out = v;
     else if (arg_flag(argv, i, "--vm-map")) vmmap = 1;
-    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("capture", "unknown option %s", argv[i]);
-    else if (!name) name = argv[i];
-    else return cli_usage("capture", "unexpected argument %s", argv[i]);
+    else if ((rc = arg_positional("capture", argv, i, &name))) return rc;
   }
   if (vmmap) return vm_map(out);
   if (!name) return cli_usage("capture", "missing capture NAME");
@@ -308,8 +306,7 @@ int cmd_capture(Cli *cli, int argc, char **argv) {
   if (cli_open(cli)) goto done;
   char *err = NULL;
   if (perf_load_file(cli->db, outfile, name, map, 0, cli->quiet, &err)) {
-    cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
+    cli_done(1, &err, "load failed");
     goto done;
   }
   rc = EXIT_OK;

@@ -123,10 +123,12 @@ int cmd_plot(Cli *cli, int argc, char **argv) {
   }
   sqlite3_stmt *st = 0;
   const char *tail = 0;
-  int prc = sqlite3_prepare_v2(cli->db, sql, -1, &st, &tail);
+  char *err = 0;
+  int prc = sql_prepare_tail(cli->db, sql, &st, &tail, &err);
   if (prc != SQLITE_OK || !st) {
     /* a failed prepare leaves st NULL: SQLite's own message, "empty query" only for no SQL */
-    int rc = cli_fail("%s: %s", what, prc != SQLITE_OK ? sqlite3_errmsg(cli->db) : "empty query");
+    int rc = cli_fail("%s: %s", what, prc != SQLITE_OK ? err : "empty query");
+    sqlite3_free(err);
     sqlite3_free(sql);
     return rc;
   }

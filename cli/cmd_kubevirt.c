@@ -91,9 +91,7 @@ static int parse_duration(const char *s, double *out) {
 }
 
 int load_kubevirt(Cli *cli, int argc, char **argv) {
-  KvLoadOptions o;
-  memset(&o, 0, sizeof o);
-  o.quiet = cli->quiet;
+  KvLoadOptions o = {.quiet = cli->quiet};
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
   int np = 0;
   if (!paths) return cli_fail("out of memory");
@@ -115,21 +113,14 @@ int load_kubevirt(Cli *cli, int argc, char **argv) {
   int rc = EXIT_OK;
   for (int i = 0; i < np && rc == EXIT_OK; i++) {
     char *err = 0;
-    if (kv_load_path(cli->db, paths[i], &o, &err)) {
-      rc = cli_fail("%s", err ? err : "load failed");
-    }
-    sqlite3_free(err);
+    rc = cli_done(kv_load_path(cli->db, paths[i], &o, &err), &err, "load failed");
   }
   free(paths);
   return rc;
 }
 
 int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
-  KvGcsOptions o;
-  memset(&o, 0, sizeof o);
-  o.quiet = cli->quiet;
-  o.retries = -1;
-  o.since_s = 86400;
+  KvGcsOptions o = {.quiet = cli->quiet, .retries = -1, .since_s = 86400};
   const char **jobs = calloc((size_t)argc + 1, sizeof *jobs);
   if (!jobs) return cli_fail("out of memory");
   o.jobs = jobs;
@@ -169,8 +160,7 @@ int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
   if (rc == EXIT_OK && cli_open(cli)) rc = EXIT_FAIL;
   if (rc == EXIT_OK) {
     char *err = 0;
-    if (kv_load_gcs(cli->db, &o, &err)) rc = cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
+    rc = cli_done(kv_load_gcs(cli->db, &o, &err), &err, "load failed");
   }
   free(jobs);
   return rc;
@@ -178,9 +168,7 @@ int load_kubevirt_gcs(Cli *cli, int argc, char **argv) {
 
 /* `perfsql export kubevirt DIR [--job J] [--iso-weeks]` (argv[0] = "kubevirt") */
 int export_kubevirt(Cli *cli, int argc, char **argv) {
-  KvExportOptions o;
-  memset(&o, 0, sizeof o);
-  o.quiet = cli->quiet;
+  KvExportOptions o = {.quiet = cli->quiet};
   const char *dir = 0;
   for (int i = 1; i < argc; i++) {
     const char *v;
@@ -192,10 +180,7 @@ int export_kubevirt(Cli *cli, int argc, char **argv) {
   if (!dir) return cli_usage("export kubevirt", "give the output DIR");
   if (cli_open(cli) || make_dirs(dir)) return EXIT_FAIL;
   char *err = 0;
-  int rc = EXIT_OK;
-  if (kv_export(cli->db, dir, &o, &err)) rc = cli_fail("%s", err ? err : "export failed");
-  sqlite3_free(err);
-  return rc;
+  return cli_done(kv_export(cli->db, dir, &o, &err), &err, "export failed");
 }
 
 /* ---- demo ------------------------------------------------------------------------ */

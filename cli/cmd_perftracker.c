@@ -209,15 +209,10 @@ static int parse_args(int argc, char **argv, PtArgs *a) {
 /* A loaded job by PerfTracker id or uuid: the newest load wins. */
 static sqlite3_int64 find_loaded_job(sqlite3 *db, const char *ref) {
   sqlite3_stmt *st = NULL;
-  char *err = NULL;
-  if (sql_prepare(db,
+  if (cli_prepare(db,
                   "SELECT id FROM pt_job WHERE (?1 GLOB '[0-9]*' AND NOT ?1 GLOB '*[^0-9]*'"
                   " AND job_id = CAST(?1 AS INTEGER)) OR uuid = lower(?1) ORDER BY id DESC LIMIT 1",
-                  &st, &err) != SQLITE_OK) {
-    cli_fail("%s", err);
-    sqlite3_free(err);
-    return 0;
-  }
+                  &st, NULL)) return 0;
   sql_bind_text(st, 1, ref);
   sqlite3_int64 id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
@@ -236,19 +231,14 @@ static int parse_job_id(const char *ref, sqlite3_int64 *id) {
 static int discover(sqlite3 *db, const char *server, int project, const char *product, sqlite3_int64 ids[2],
                     char *uuids[2], int quiet) {
   sqlite3_stmt *st = NULL;
-  char *err = NULL;
-  if (sql_prepare(db,
+  if (cli_prepare(db,
                   "SELECT baseline_job_id, candidate_job_id, baseline_uuid, candidate_uuid, hardware,"
                   " baseline_ver, candidate_ver, baseline_end, candidate_end,"
                   " coalesce(baseline_job_id, baseline_uuid), coalesce(candidate_job_id, candidate_uuid)"
                   " FROM pt_comparable_jobs"
                   " WHERE product_name = ?1 AND chosen AND (?2 IS NULL OR (server = ?2 AND project_id = ?3))"
                   " ORDER BY candidate_end DESC LIMIT 1",
-                  &st, &err) != SQLITE_OK) {
-    cli_fail("%s", err);
-    sqlite3_free(err);
-    return -1;
-  }
+                  &st, NULL)) return -1;
   sql_bind_text(st, 1, product);
   sql_bind_text(st, 2, server);
   sqlite3_bind_int(st, 3, project);
@@ -286,12 +276,7 @@ static sqlite3_int64 make_comparison(sqlite3 *db, sqlite3_int64 base, sqlite3_in
   sqlite3_int64 id = 0;
   for (int pass = 0; pass < 2; pass++) {
     sqlite3_stmt *st = NULL;
-    char *err = NULL;
-    if (sql_prepare(db, pass ? sel : ins, &st, &err) != SQLITE_OK) {
-      cli_fail("%s", err);
-      sqlite3_free(err);
-      break;
-    }
+    if (cli_prepare(db, pass ? sel : ins, &st, NULL)) break;
     sqlite3_bind_int64(st, 1, base);
     sqlite3_bind_int64(st, 2, cand);
     sqlite3_bind_int(st, 3, a->min_window);
@@ -305,6 +290,7 @@ static sqlite3_int64 make_comparison(sqlite3 *db, sqlite3_int64 base, sqlite3_in
     sqlite3_bind_int(st, 11, a->min_points);
     sqlite3_bind_int(st, 12, a->honour_less_better);
     sqlite3_bind_double(st, 13, a->alpha);
+    char *err = NULL;
     if (pass == 0) {
       if (sql_step_done(st, &err) != SQLITE_OK) {
         cli_fail("%s", err);
@@ -354,17 +340,12 @@ static void free_regs(Reg *r, int n) {
 static int read_result(sqlite3 *db, sqlite3_int64 cmp, Summary *s) {
   memset(s, 0, sizeof *s);
   sqlite3_stmt *st = NULL;
-  char *err = NULL;
-  if (sql_prepare(db,
+  if (cli_prepare(db,
                   "SELECT decision, risk, baseline_ver, candidate_ver, hardware, baseline_uuid, candidate_uuid,"
                   " candidate_product, title, result_json, baseline_job_id, candidate_job_id, curves_analyzed,"
                   " regressions_detected, critical, severe, moderate, high, medium, low, tests_worse, tests_better"
                   " FROM pt_result WHERE comparison = ?1",
-                  &st, &err) != SQLITE_OK) {
-    cli_fail("analysis failed: %s", err);
-    sqlite3_free(err);
-    return -1;
-  }
+                  &st, "analysis failed")) return -1;
   sqlite3_bind_int64(st, 1, cmp);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
@@ -408,16 +389,11 @@ static char *slug(int rank, const char *endpoint, const char *metric, int thread
 static int read_regressions(sqlite3 *db, sqlite3_int64 cmp, int top, const char *out, Reg **regs_out) {
   *regs_out = NULL;
   sqlite3_stmt *st = NULL;
-  char *err = NULL;
-  if (sql_prepare(db,
+  if (cli_prepare(db,
                   "SELECT rank, endpoint, metric_type, threads, scenario, severity, confidence, data_quality,"
                   " points_analyzed, location, size, median_label, mean_degradation_pct, max_degradation_pct,"
                   " consistency_score, visual_separation, chart FROM pt_regression_chart(?1, ?2) ORDER BY rank",
-                  &st, &err) != SQLITE_OK) {
-    cli_fail("regressions: %s", err);
-    sqlite3_free(err);
-    return -1;
-  }
+                  &st, "regressions")) return -1;
   sqlite3_bind_int64(st, 1, cmp);
   if (top >= 0) sqlite3_bind_int(st, 2, top);
   Reg *r = NULL;
@@ -562,13 +538,10 @@ static char *markdown(sqlite3 *db, sqlite3_int64 cmp, const Summary *s, const Re
   buf_appendf(&b, "## PerfTracker's own comparison (worse tests)\n\n");
   {
     sqlite3_stmt *st = NULL;
-    char *err = NULL;
-    if (sql_prepare(db,
+    if (cli_prepare(db,
                     "SELECT tag, category, prev_score, cur_score, diff_pct, p_value, cell FROM pt_test_diff"
                     " WHERE comparison = ?1 AND flag = -1 ORDER BY abs(diff_pct) DESC, tag, category LIMIT 20",
-                    &st, &err) != SQLITE_OK) {
-      cli_fail("pt_test_diff: %s", err);
-      sqlite3_free(err);
+                    &st, "pt_test_diff")) {
       buf_free(&b);
       return NULL;
     }
@@ -635,12 +608,12 @@ static int report(Cli *cli, sqlite3_int64 base, sqlite3_int64 cand, const PtArgs
   ** both are errors unless --force */
   if (!a->force) {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT j.id, coalesce(j.job_id, j.uuid), j.product_name,"
-                           " (SELECT count(*) FROM pt_test AS t WHERE t.job = j.id)"
-                           " FROM pt_job AS j WHERE j.id IN (?1, ?2) ORDER BY j.id = ?2",
-                           -1, &q, NULL) != SQLITE_OK)
-      return cli_fail("perftracker: %s", sqlite3_errmsg(db));
+    if (cli_prepare(db,
+                    "SELECT j.id, coalesce(j.job_id, j.uuid), j.product_name,"
+                    " (SELECT count(*) FROM pt_test AS t WHERE t.job = j.id)"
+                    " FROM pt_job AS j WHERE j.id IN (?1, ?2) ORDER BY j.id = ?2",
+                    &q, "perftracker"))
+      return EXIT_FAIL;
     sqlite3_bind_int64(q, 1, base);
     sqlite3_bind_int64(q, 2, cand);
     char *prod[2] = {NULL, NULL}, *name[2] = {NULL, NULL};
@@ -820,19 +793,11 @@ int load_perftracker(Cli *cli, int argc, char **argv) {
     if (argv[i][0] == '-' && argv[i][1]) continue;
     char *text = NULL, *err = NULL;
     size_t len = 0;
-    if (read_file_all(argv[i], LOAD_MAX_DOCUMENT, &text, &len, &err)) {
-      cli_fail("%s", err);
-      sqlite3_free(err);
-      return EXIT_FAIL;
-    }
+    if (read_file_all(argv[i], LOAD_MAX_DOCUMENT, &text, &len, &err)) return cli_done(1, &err, "read failed");
     sqlite3_int64 job = 0;
     int st = pt_load_job_text(cli->db, argv[i], NULL, text, len, replace, cli->quiet, &job, &err);
     sqlite3_free(text);
-    if (st == LOAD_ERROR) {
-      cli_fail("%s", err);
-      sqlite3_free(err);
-      return EXIT_FAIL;
-    }
+    if (st == LOAD_ERROR) return cli_done(1, &err, "load failed");
   }
   return EXIT_OK;
 }
@@ -850,11 +815,7 @@ int demo_perftracker(Cli *cli, const char *data_dir, const char *out_dir) {
       st = pt_load_job_text(cli->db, path, NULL, text, len, 0, cli->quiet, &jobs[i], &err);
     sqlite3_free(text);
     sqlite3_free(path);
-    if (st == LOAD_ERROR) {
-      cli_fail("%s", err);
-      sqlite3_free(err);
-      return EXIT_FAIL;
-    }
+    if (st == LOAD_ERROR) return cli_done(1, &err, "load failed");
   }
   PtArgs a;
   args_defaults(&a);

@@ -93,12 +93,7 @@ int load_remote(Cli *cli, int argc, char **argv) {
   o.fetch.quiet = cli->quiet;
   if (cli_open(cli)) return EXIT_FAIL;
   char *err = 0;
-  if (remote_load_tree(cli->db, root, &o, &err)) {
-    cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
-    return EXIT_FAIL;
-  }
-  return EXIT_OK;
+  return cli_done(remote_load_tree(cli->db, root, &o, &err), &err, "load failed");
 }
 
 int load_remote_config(Cli *cli, int argc, char **argv) {
@@ -113,12 +108,7 @@ int load_remote_config(Cli *cli, int argc, char **argv) {
   if (!dir) return cli_usage("load remote-config", "missing DIR");
   if (cli_open(cli)) return EXIT_FAIL;
   char *err = 0;
-  if (remote_load_config(cli->db, dir, replace, cli->quiet, &err)) {
-    cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
-    return EXIT_FAIL;
-  }
-  return EXIT_OK;
+  return cli_done(remote_load_config(cli->db, dir, replace, cli->quiet, &err), &err, "load failed");
 }
 
 /* ---- writing helpers ----------------------------------------------------------- */
@@ -137,14 +127,6 @@ static void csv_cell(PerfsqlBuf *b, const char *s) {
   }
 }
 
-/* sql_prepare, the error printed; 0 or -1. */
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st) {
-  char *e = 0;
-  if (sql_prepare(db, sql, st, &e) == SQLITE_OK) return 0;
-  cli_fail("%s", e);
-  sqlite3_free(e);
-  return -1;
-}
 
 static int write_buf(const char *path, PerfsqlBuf *b) {
   if (b->oom) { buf_free(b); return cli_fail("%s: out of memory", path), -1; }
@@ -256,11 +238,11 @@ static void topic_title(const char *topic, char *out, size_t cap) {
 ** and topic, from the views remote_topic_summary (counts) and remote_topic_cases (rows). */
 static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteration, int *files) {
   sqlite3_stmt *cnt = 0, *rows = 0;
-  if (prepare(db, "SELECT * FROM remote_topic_summary WHERE ?1 = 0 OR iteration = ?1 ORDER BY iteration, topic",
-              &cnt))
+  if (cli_prepare(db, "SELECT * FROM remote_topic_summary WHERE ?1 = 0 OR iteration = ?1 ORDER BY iteration, topic",
+              &cnt, NULL))
     return -1;
-  if (prepare(db, "SELECT * FROM remote_topic_cases WHERE ?1 = 0 OR iteration = ?1 ORDER BY iteration, topic, case_name",
-              &rows)) {
+  if (cli_prepare(db, "SELECT * FROM remote_topic_cases WHERE ?1 = 0 OR iteration = ?1 ORDER BY iteration, topic, case_name",
+              &rows, NULL)) {
     sqlite3_finalize(cnt);
     return -1;
   }
@@ -324,20 +306,27 @@ static int write_topic_overviews(sqlite3 *db, const char *dir, int only_iteratio
 
 /* ---- charts ---------------------------------------------------------------------- */
 
-/* Runs a query returning (file name, PNG blob) rows and writes each under dir. */
-static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count) {
+/* Runs a query returning (file name, PNG blob[, heading]) rows and writes each under dir;
+** with h, each chart also goes into the page under its heading (third column). */
+static int write_blobs(sqlite3 *db, const char *dir, const char *sql, HtmlDoc *h, int *count) {
   sqlite3_stmt *st = 0;
-  if (prepare(db, sql, &st)) return -1;
+  if (cli_prepare(db, sql, &st, NULL)) return -1;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (sqlite3_column_type(st, 1) == SQLITE_NULL) continue;
+    const void *png = sqlite3_column_blob(st, 1);
+    size_t n = (size_t)sqlite3_column_bytes(st, 1);
     char *safe = safe_path_component((const char *)sqlite3_column_text(st, 0));
     char *path = sqlite3_mprintf("%s/%s", dir, safe ? safe : "_");
     sqlite3_free(safe);
-    int w = write_file_path(path, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+    int w = write_file_path(path, png, n);
     sqlite3_free(path);
     if (w) { sqlite3_finalize(st); return -1; }
     (*count)++;
+    if (h) {
+      html_heading(h, 3, (const char *)sqlite3_column_text(st, 2));
+      html_image_png(h, png, n, (const char *)sqlite3_column_text(st, 2));
+    }
   }
   if (rc != SQLITE_DONE) {
     cli_fail("charts: %s", sqlite3_errmsg(db));
@@ -348,25 +337,15 @@ static int write_blobs(sqlite3 *db, const char *dir, const char *sql, int *count
   return 0;
 }
 
-/* Charts: overhead per tool (view remote_overhead_chart: bars of each case's change
-** against its baseline, per metric) and resource use over time (view
-** remote_resource_chart: the tool's %CPU per iteration). */
-static int remote_write_charts(sqlite3 *db, const char *dir, int *count) {
+/* The charts and DIR/report.html, one self-contained page (cli/html.h) with the
+** thresholds, the overhead chart of every topic (view remote_overhead_chart: bars of each
+** case's change against its baseline, per metric; the same PNGs as
+** DIR/charts/overhead_<topic>.png, computed once) and the table of degraded metrics;
+** then DIR/charts/resources_<case>.png (view remote_resource_chart: the tool's %CPU per
+** iteration). */
+static int write_charts_html(sqlite3 *db, const char *dir, int *count) {
   char *cdir = sqlite3_mprintf("%s/charts", dir);
-  int rc = make_dirs(cdir);
-  if (rc == 0)
-    rc = write_blobs(db, cdir,
-        "SELECT 'overhead_' || topic || '.png', chart"
-        " FROM remote_overhead_chart(1400, 560, ': change vs baseline over all iterations')", count);
-  if (rc == 0)
-    rc = write_blobs(db, cdir, "SELECT 'resources_' || case_name || '.png', chart FROM remote_resource_chart", count);
-  sqlite3_free(cdir);
-  return rc;
-}
-
-/* DIR/report.html: one self-contained page (cli/html.h) with the thresholds, the
-** overhead chart of every topic and the table of degraded metrics. */
-static int write_html(sqlite3 *db, const char *dir) {
+  if (make_dirs(cdir)) { sqlite3_free(cdir); return -1; }
   char *path = sqlite3_mprintf("%s/report.html", dir);
   HtmlDoc *h = html_open(path, "eBPF tool overhead");
   sqlite3_free(path);
@@ -376,18 +355,21 @@ static int write_html(sqlite3 *db, const char *dir) {
   html_heading(h, 2, "Thresholds");
   html_table_from_sql(h, db, "SELECT metric, percent, origin FROM remote_thresholds", 0);
   html_heading(h, 2, "Overhead per tool");
-  sqlite3_stmt *st = 0;
-  if (sql_prepare(db, "SELECT topic, chart FROM remote_overhead_chart()", &st, 0) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      html_heading(h, 3, (const char *)sqlite3_column_text(st, 0));
-      html_image_png(h, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-                     (const char *)sqlite3_column_text(st, 0));
-    }
+  int rc = write_blobs(db, cdir,
+                       "SELECT 'overhead_' || topic || '.png', chart, topic"
+                       " FROM remote_overhead_chart(1400, 560, ': change vs baseline over all iterations')", h, count);
+  if (rc) {
+    html_abandon(h);
+  } else {
+    html_heading(h, 2, "Degraded metrics");
+    html_table_from_sql(h, db, "SELECT * FROM remote_degraded", 0);
+    rc = html_close(h);
   }
-  sqlite3_finalize(st);
-  html_heading(h, 2, "Degraded metrics");
-  html_table_from_sql(h, db, "SELECT * FROM remote_degraded", 0);
-  return html_close(h);
+  if (rc == 0)
+    rc = write_blobs(db, cdir, "SELECT 'resources_' || case_name || '.png', chart FROM remote_resource_chart", 0,
+                     count);
+  sqlite3_free(cdir);
+  return rc;
 }
 
 /* ---- perfsql's own overview -------------------------------------------------------- */
@@ -396,7 +378,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
   PerfsqlBuf b = {0};
   buf_appendf(&b, "# eBPF tool overhead (perfsql)\n\n");
   sqlite3_stmt *st = 0;
-  if (prepare(db, "SELECT iterations, n, thresholds FROM remote_overview_header", &st)) return -1;
+  if (cli_prepare(db, "SELECT iterations, n, thresholds FROM remote_overview_header", &st, NULL)) return -1;
   if (sqlite3_step(st) == SQLITE_ROW) {
     buf_appendf(&b, "Iterations: %s (%lld). ", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "none",
                 sqlite3_column_int64(st, 1));
@@ -411,7 +393,7 @@ static int write_overview(sqlite3 *db, const char *path, int charts) {
               "PPS Single Δ%% | PPS Multi Δ%% | CPU avg %% | Verdict |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|\n");
   const char *sql = "SELECT * FROM remote_overview";
-  if (prepare(db, sql, &st)) { buf_free(&b); return -1; }
+  if (cli_prepare(db, sql, &st, NULL)) { buf_free(&b); return -1; }
   int rows = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     buf_appendf(&b, "|");
@@ -458,7 +440,7 @@ static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, i
   for (size_t r = 0; r < sizeof reports / sizeof reports[0]; r++) {
     char *sql = sqlite3_mprintf("SELECT * FROM %s WHERE ?1 = 0 OR iteration = ?1", reports[r].view);
     sqlite3_stmt *st = 0;
-    int prc = prepare(db, sql, &st);
+    int prc = cli_prepare(db, sql, &st, NULL);
     sqlite3_free(sql);
     if (prc) return EXIT_FAIL;
     sqlite3_bind_int(st, 1, only_iteration);
@@ -471,15 +453,14 @@ static int write_remote_reports(Cli *cli, const char *dir, int only_iteration, i
   if (write_topic_overviews(db, dir, only_iteration, &files)) return EXIT_FAIL;
   /* aggregated statistics, one CSV per topic */
   sqlite3_stmt *st = 0;
-  if (prepare(db, "SELECT * FROM remote_report_stats", &st)) return EXIT_FAIL;
+  if (cli_prepare(db, "SELECT * FROM remote_report_stats", &st, NULL)) return EXIT_FAIL;
   int w = write_csv_grouped(st, 1, 1, 0, stats_path, (void *)dir, &files);
   sqlite3_finalize(st);
   if (w) return EXIT_FAIL;
   int nch = 0;
-  if (charts && remote_write_charts(db, dir, &nch)) return EXIT_FAIL;
   if (charts) {
-    if (write_html(db, dir)) return EXIT_FAIL;
-    files++;
+    if (write_charts_html(db, dir, &nch)) return EXIT_FAIL;
+    files++;   /* report.html */
   }
   char *ov = sqlite3_mprintf("%s/overview.md", dir);
   w = write_overview(db, ov, charts);
@@ -495,8 +476,8 @@ static int write_cases_json(Cli *cli, const char *file, sqlite3_int64 source) {
   if (cli_open(cli)) return EXIT_FAIL;
   sqlite3 *db = cli->db;
   sqlite3_stmt *st = 0;
-  if (prepare(db, "SELECT source_id, config_path, environment_name FROM remote_case_matrix"
-                  " WHERE ?1 = 0 OR source_id = ?1 ORDER BY source_id DESC, config_path LIMIT 1", &st))
+  if (cli_prepare(db, "SELECT source_id, config_path, environment_name FROM remote_case_matrix"
+                  " WHERE ?1 = 0 OR source_id = ?1 ORDER BY source_id DESC, config_path LIMIT 1", &st, NULL))
     return EXIT_FAIL;
   sqlite3_bind_int64(st, 1, source);
   if (sqlite3_step(st) != SQLITE_ROW) {
@@ -508,10 +489,10 @@ static int write_cases_json(Cli *cli, const char *file, sqlite3_int64 source) {
   char *cpath = sqlite3_mprintf("%s", sqlite3_column_text(st, 1));
   char *envname = sqlite3_mprintf("%s", sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
   sqlite3_finalize(st);
-  if (prepare(db,
+  if (cli_prepare(db,
       "SELECT json_quote(m.name), json_quote(m.command), json_quote(m.script), json_quote(m.category),"
       " json_quote(m.environment), m.parameters, m.duration, m.id"
-      " FROM remote_case_matrix AS m WHERE m.source_id = ?1 AND m.config_path = ?2 ORDER BY m.id", &st)) {
+      " FROM remote_case_matrix AS m WHERE m.source_id = ?1 AND m.config_path = ?2 ORDER BY m.id", &st, NULL)) {
     sqlite3_free(cpath);
     sqlite3_free(envname);
     return EXIT_FAIL;
@@ -519,7 +500,7 @@ static int write_cases_json(Cli *cli, const char *file, sqlite3_int64 source) {
   sqlite3_bind_int64(st, 1, sid);
   sqlite3_bind_text(st, 2, cpath, -1, SQLITE_STATIC);
   sqlite3_stmt *pq = 0;
-  if (prepare(db, "SELECT json_quote(key), json_quote(value) FROM json_each(?1) ORDER BY id", &pq)) {
+  if (cli_prepare(db, "SELECT json_quote(key), json_quote(value) FROM json_each(?1) ORDER BY id", &pq, NULL)) {
     sqlite3_finalize(st);
     sqlite3_free(cpath);
     sqlite3_free(envname);

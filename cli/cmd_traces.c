@@ -57,23 +57,17 @@ static void warn_unmatched_map(Cli *cli, const char *map, const char *capture) {
 int load_perf(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *name = NULL, *map = NULL, *v;
   int replace = 0;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1, rc; i < argc; i++) {
     if (arg_value(argc, argv, &i, "--name", &v)) name = v;
     else if (arg_value(argc, argv, &i, "--map", &v)) map = v;
     else if (arg_flag(argv, i, "--replace")) replace = 1;
-    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("load perf", "unknown option %s", argv[i]);
-    else if (!file) file = argv[i];
-    else return cli_usage("load perf", "unexpected argument %s", argv[i]);
+    else if ((rc = arg_positional("load perf", argv, i, &file))) return rc;
   }
   if (!file) return cli_usage("load perf", "missing FILE");
   if (!name) return cli_usage("load perf", "missing --name CAPTURE");
   if (cli_open(cli)) return EXIT_FAIL;
   char *err = NULL;
-  if (perf_load_file(cli->db, file, name, map, replace, cli->quiet, &err)) {
-    int rc = cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
-    return rc;
-  }
+  if (perf_load_file(cli->db, file, name, map, replace, cli->quiet, &err)) return cli_done(1, &err, "load failed");
   if (map) warn_unmatched_map(cli, map, name);
   return EXIT_OK;
 }
@@ -81,22 +75,16 @@ int load_perf(Cli *cli, int argc, char **argv) {
 int load_taskmap(Cli *cli, int argc, char **argv) {
   const char *file = NULL, *capture = NULL, *v;
   int replace = 0;
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1, rc; i < argc; i++) {
     if (arg_value(argc, argv, &i, "--capture", &v)) capture = v;
     else if (arg_flag(argv, i, "--replace")) replace = 1;
-    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage("load taskmap", "unknown option %s", argv[i]);
-    else if (!file) file = argv[i];
-    else return cli_usage("load taskmap", "unexpected argument %s", argv[i]);
+    else if ((rc = arg_positional("load taskmap", argv, i, &file))) return rc;
   }
   if (!file) return cli_usage("load taskmap", "missing CSV");
   if (!capture) return cli_usage("load taskmap", "missing --capture NAME");
   if (cli_open(cli)) return EXIT_FAIL;
   char *err = NULL;
-  if (taskmap_load(cli->db, file, capture, replace, cli->quiet, &err)) {
-    int rc = cli_fail("%s", err ? err : "load failed");
-    sqlite3_free(err);
-    return rc;
-  }
+  if (taskmap_load(cli->db, file, capture, replace, cli->quiet, &err)) return cli_done(1, &err, "load failed");
   warn_unmatched_map(cli, file, capture);
   return EXIT_OK;
 }

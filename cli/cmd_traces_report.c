@@ -240,12 +240,7 @@ static int diff(Cli *cli, const char *a, const char *b, const char *png, FILE *o
   if (cli_open(cli)) return EXIT_FAIL;
   for (int i = 0; i < 2; i++) {
     sqlite3_stmt *q = NULL;
-    char *err = NULL;
-    if (sql_prepare(cli->db, "SELECT 1 FROM capture WHERE name = ?1", &q, &err) != SQLITE_OK) {
-      int r = cli_fail("traces diff: %s", err);
-      sqlite3_free(err);
-      return r;
-    }
+    if (cli_prepare(cli->db, "SELECT 1 FROM capture WHERE name = ?1", &q, "traces diff")) return EXIT_FAIL;
     sql_bind_text(q, 1, i ? b : a);
     int found = sqlite3_step(q) == SQLITE_ROW;
     sqlite3_finalize(q);
@@ -259,10 +254,8 @@ static int diff(Cli *cli, const char *a, const char *b, const char *png, FILE *o
   if (rc == EXIT_OK && png) {
     sql = sqlite3_mprintf("SELECT png FROM capture_diff_chart(%Q, %Q)", a, b);
     sqlite3_stmt *q = NULL;
-    char *err = NULL;
-    if (sql_prepare(cli->db, sql, &q, &err) != SQLITE_OK) {
-      rc = cli_fail("traces diff: %s", err);
-      sqlite3_free(err);
+    if (cli_prepare(cli->db, sql, &q, "traces diff")) {
+      rc = EXIT_FAIL;
     } else if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) > 0) {
       if (write_file_path(png, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0))) rc = EXIT_FAIL;
     } else if (sqlite3_errcode(cli->db) != SQLITE_DONE && sqlite3_errcode(cli->db) != SQLITE_OK &&
@@ -321,11 +314,7 @@ int demo_traces(Cli *cli, const char *data_dir, const char *out_dir) {
     int rc = perf_load_file(cli->db, path, caps[i].name, i == 2 ? map : NULL, 0, 1, &err);
     sqlite3_free(path);
     sqlite3_free(map);
-    if (rc) {
-      int r = cli_fail("%s", err ? err : "load failed");
-      sqlite3_free(err);
-      return r;
-    }
+    if (rc) return cli_done(1, &err, "load failed");
   }
   char *dir = sqlite3_mprintf("%s/traces", out_dir);
   char *html = sqlite3_mprintf("%s/traces/dashboard.html", out_dir);

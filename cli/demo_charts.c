@@ -13,6 +13,7 @@
 **  3. Returns 0 or an EXIT_ code after printing a one-line error.
 */
 #include "cli.h"
+#include "sql_stmt.h"
 #include "html.h"
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,12 @@ static const DemoChart charts[] = {
 static int run_chart(Cli *cli, const DemoChart *c, const char *markers, const char *dir,
                      HtmlDoc *h) {
   sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(cli->db, c->sql, -1, &st, 0) != SQLITE_OK)
-    return cli_fail("demo charts: %s: %s", c->file, sqlite3_errmsg(cli->db));
+  char *err = 0;
+  if (sql_prepare(cli->db, c->sql, &st, &err) != SQLITE_OK) {
+    int rc = cli_fail("demo charts: %s: %s", c->file, err);
+    sqlite3_free(err);
+    return rc;
+  }
   if (sqlite3_bind_parameter_count(st) >= 1) sqlite3_bind_text(st, 1, markers, -1, SQLITE_STATIC);
   int rc = EXIT_OK;
   if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_BLOB) {

@@ -11,6 +11,7 @@
 **     names the statement's first line.
 */
 #include "cli.h"
+#include "sql_stmt.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,10 +194,12 @@ int format_query(sqlite3 *db, const char *sql, OutFormat f, FILE *out) {
     sqlite3_stmt *st = 0;
     const char *start = tail;
     while (*start == ' ' || *start == '\n' || *start == '\t' || *start == '\r') start++;
-    if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK) {
+    char *err = 0;
+    if (sql_prepare_tail(db, tail, &st, &tail, &err) != SQLITE_OK) {
       int line = 1;
       for (const char *p = sql; p < start; p++) line += *p == '\n';
-      cli_fail("SQL statement at line %d: %s", line, sqlite3_errmsg(db));
+      cli_fail("SQL statement at line %d: %s", line, err);
+      sqlite3_free(err);
       return -1;
     }
     if (!st) continue; /* whitespace or comment */

@@ -17,6 +17,7 @@
 #include "html.h"
 #include "chart_png.h"
 #include "cli.h"
+#include "sql_stmt.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -25,28 +26,12 @@
 
 struct HtmlDoc {
   char *path;
-  char *data;
-  size_t len, cap;
-  int oom;
+  PerfsqlBuf b;                 /* the page */
   int n_maps;                   /* image maps written: their names are "chart-map-N" */
 };
 
 static void put(HtmlDoc *h, const char *s, size_t n) {
-  if (!h || h->oom) return;
-  if (h->len + n + 1 > h->cap) {
-    size_t nc = h->cap ? h->cap * 2 : 65536;
-    while (nc < h->len + n + 1) nc *= 2;
-    char *nd = sqlite3_realloc64(h->data, nc);
-    if (!nd) {
-      h->oom = 1;
-      return;
-    }
-    h->data = nd;
-    h->cap = nc;
-  }
-  memcpy(h->data + h->len, s, n);
-  h->len += n;
-  h->data[h->len] = 0;
+  if (h) buf_append(&h->b, s, n);
 }
 
 static void puts_(HtmlDoc *h, const char *s) { put(h, s, strlen(s)); }
@@ -57,7 +42,7 @@ static void putf(HtmlDoc *h, const char *fmt, ...) {
   char *s = sqlite3_vmprintf(fmt, ap);
   va_end(ap);
   if (!s) {
-    if (h) h->oom = 1;
+    if (h) h->b.oom = 1;
     return;
   }
   puts_(h, s);
@@ -102,7 +87,7 @@ HtmlDoc *html_open(const char *path, const char *title) {
   if (!h) return 0;
   memset(h, 0, sizeof *h);
   h->path = sqlite3_mprintf("%s", path);
-  if (!h->path) h->oom = 1;
+  if (!h->path) h->b.oom = 1;
   puts_(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
   html_text(h, title);
@@ -205,7 +190,7 @@ static void image_map(HtmlDoc *h, int id, const char *marks) {
                               (int)xl, xname, (int)fl[2], f[2], fl[3] ? "\n" : "", (int)(fl[3] ? yl : 0), yname,
                               fl[3] ? ": " : "", (int)fl[3], f[3]);
     if (!t) {
-      h->oom = 1;
+      h->b.oom = 1;
       return;
     }
     /* escaped, with newlines as character references (kept in attributes) */
@@ -242,7 +227,7 @@ static void image(HtmlDoc *h, const void *png, size_t len, const char *alt, int 
   }
   char *b64 = html_base64(png, len);
   if (!b64) {
-    if (h) h->oom = 1;
+    if (h) h->b.oom = 1;
     sqlite3_free(bare);
     free(marks);
     return;
@@ -337,10 +322,12 @@ int html_table_from_sql(HtmlDoc *h, sqlite3 *db, const char *sql, int max_rows) 
   const char *tail = sql;
   while (tail && *tail) {
     sqlite3_stmt *st = 0;
-    if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK) {
+    char *err = 0;
+    if (sql_prepare_tail(db, tail, &st, &tail, &err) != SQLITE_OK) {
       puts_(h, "<p class=\"note\">error: ");
-      html_text(h, sqlite3_errmsg(db));
+      html_text(h, err);
       puts_(h, "</p>\n");
+      sqlite3_free(err);
       return -1;
     }
     if (!st) continue;          /* whitespace or a comment */
@@ -355,12 +342,12 @@ int html_close(HtmlDoc *h) {
   if (!h) return cli_fail("out of memory building an HTML report"), -1;
   puts_(h, "</body>\n</html>\n");
   int rc = 0;
-  if (h->oom) {
+  if (h->b.oom) {
     rc = -1;
     cli_fail("%s: out of memory building the HTML report", h->path ? h->path : "?");
   } else {
     char *tmp = sqlite3_mprintf("%s.tmp", h->path);
-    rc = tmp ? write_file_path(tmp, h->data, h->len) : -1;
+    rc = tmp ? write_file_path(tmp, h->b.data, h->b.len) : -1;
     if (rc == 0 && rename(tmp, h->path) != 0) {
       cli_fail("%s: %s", h->path, strerror(errno));
       remove(tmp);
@@ -368,7 +355,7 @@ int html_close(HtmlDoc *h) {
     }
     sqlite3_free(tmp);
   }
-  sqlite3_free(h->data);
+  buf_free(&h->b);
   sqlite3_free(h->path);
   sqlite3_free(h);
   return rc;
@@ -376,7 +363,7 @@ int html_close(HtmlDoc *h) {
 
 void html_abandon(HtmlDoc *h) {
   if (!h) return;
-  sqlite3_free(h->data);
+  buf_free(&h->b);
   sqlite3_free(h->path);
   sqlite3_free(h);
 }

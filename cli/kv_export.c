@@ -97,6 +97,20 @@ static void close_result(RunOut *o) {
   o->open_res = 0;
 }
 
+/* One of the export's queries, prepared with ?1 = the --job filter (NULL: every job); NULL
+** with *pzErr set on failure. */
+static sqlite3_stmt *export_query(sqlite3 *db, const char *sql, const char *job, char **pzErr) {
+  sqlite3_stmt *st = 0;
+  char *err = 0;
+  if (sql_prepare(db, sql, &st, &err) != SQLITE_OK) {
+    *pzErr = sqlite3_mprintf("kubevirt export: %s", err);
+    sqlite3_free(err);
+    return 0;
+  }
+  sql_bind_text(st, 1, job);
+  return st;
+}
+
 static int finish_run(RunOut *o, char **pzErr) {
   if (!o->run) return 0;
   /* results appear vmi first, then vm; fill in the nulls */
@@ -112,16 +126,9 @@ static int finish_run(RunOut *o, char **pzErr) {
 
 static int export_results(sqlite3 *db, const char *dir, const KvExportOptions *opt, sqlite3_int64 *nfiles,
                           char **pzErr) {
-  sqlite3_stmt *st = 0;
-  char *err = 0;
-  if (sql_prepare(db, kv_results_sql, &st, &err) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("kubevirt export: %s", err);
-    sqlite3_free(err);
-    return -1;
-  }
-  sql_bind_text(st, 1, opt->job);
-  RunOut o;
-  memset(&o, 0, sizeof o);
+  sqlite3_stmt *st = export_query(db, kv_results_sql, opt->job, pzErr);
+  if (!st) return -1;
+  RunOut o = {0};
   int rc = 0, step;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
     sqlite3_int64 run = sqlite3_column_int64(st, 0);
@@ -221,16 +228,9 @@ static int finish_week(WeekOut *w, const char *dir, char **pzErr) {
 
 static int export_weekly(sqlite3 *db, const char *dir, const KvExportOptions *opt, sqlite3_int64 *nfiles,
                          char **pzErr) {
-  sqlite3_stmt *st = 0;
-  char *err = 0;
-  if (sql_prepare(db, kv_weekly_sql, &st, &err) != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("kubevirt export: %s", err);
-    sqlite3_free(err);
-    return -1;
-  }
-  sql_bind_text(st, 1, opt->job);
-  WeekOut w;
-  memset(&w, 0, sizeof w);
+  sqlite3_stmt *st = export_query(db, kv_weekly_sql, opt->job, pzErr);
+  if (!st) return -1;
+  WeekOut w = {0};
   int rc = 0, step;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *week = (const char *)sqlite3_column_text(st, 3);

@@ -43,6 +43,7 @@
 **     scans ordered by metric, merged); memory O(N).
 */
 #include "bench.h"
+#include "tvf.h"
 #include "sql_stmt.h"
 
 #include <math.h>
@@ -101,37 +102,14 @@ static int bc_disconnect(sqlite3_vtab *p) { sqlite3_free(p); return SQLITE_OK; }
 ** thresholds, alpha, time, noise_k) has a usable EQ constraint; argv holds
 ** them in order. base and current are required. */
 static int bc_best_index(sqlite3_vtab *tab, sqlite3_index_info *info) {
-  int pos[BC_NARGS] = {-1, -1, -1, -1, -1, -1};
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (c->iColumn < BC_ARG_BASE || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (!c->usable) return SQLITE_CONSTRAINT;
-    pos[c->iColumn - BC_ARG_BASE] = i;
-  }
-  if (pos[0] < 0 || pos[1] < 0) {
-    sqlite3_free(tab->zErrMsg);
-    tab->zErrMsg = sqlite3_mprintf("bench_compare: base and current runs are required");
-    return SQLITE_ERROR;
-  }
-  int mask = 0, n = 0;
-  for (int k = 0; k < BC_NARGS; k++) {
-    if (pos[k] < 0) continue;
-    mask |= 1 << k;
-    info->aConstraintUsage[pos[k]].argvIndex = ++n;
-    info->aConstraintUsage[pos[k]].omit = 1;
-  }
-  info->idxNum = mask;
+  int rc = tvf_best_index(tab, info, BC_ARG_BASE, BC_NARGS, 3, "bench_compare: base and current runs are required");
   info->estimatedCost = 10000;
-  return SQLITE_OK;
+  return rc;
 }
 
 static int bc_open(sqlite3_vtab *p, sqlite3_vtab_cursor **pp) {
   (void)p;
-  BcCursor *c = sqlite3_malloc64(sizeof(*c));
-  if (!c) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *pp = &c->base;
-  return SQLITE_OK;
+  return tvf_cursor_new(sizeof(BcCursor), pp);
 }
 
 static void bc_reset(BcCursor *c) {

@@ -96,6 +96,13 @@ static int parse_number(const char *s, double *out) {
 }
 
 /* One rule body: a number (seed convention) or {threshold_pct, better}. */
+/* A mapping pair's key and value nodes; returns the key's text (NULL when it is not a scalar). */
+static const char *pair_key(YCtx *y, const yaml_node_pair_t *p, yaml_node_t **k, yaml_node_t **v) {
+  *k = yaml_document_get_node(y->doc, p->key);
+  *v = yaml_document_get_node(y->doc, p->value);
+  return scalar(*k);
+}
+
 static int parse_rule_body(YCtx *y, yaml_node_t *node, int *has_pct, double *pct, int *has_better,
                            int *better) {
   *has_pct = *has_better = 0;
@@ -111,9 +118,8 @@ static int parse_rule_body(YCtx *y, yaml_node_t *node, int *has_pct, double *pct
   if (node->type != YAML_MAPPING_NODE)
     return yfail(y, node, "expected a number (percent) or a mapping {threshold_pct, better}%s", 0);
   for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-    yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-    const char *key = scalar(k);
+    yaml_node_t *k, *v;
+    const char *key = pair_key(y, p, &k, &v);
     if (!key) return yfail(y, k, "expected a key%s", 0);
     if (strcmp(key, "threshold_pct") == 0) {
       double d;
@@ -152,9 +158,8 @@ static int parse_root(YCtx *y, yaml_node_t *root, BenchThresholds *t) {
   if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0) return 0;  /* empty */
   if (root->type != YAML_MAPPING_NODE) return yfail(y, root, "expected a mapping at the top level%s", 0);
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-    yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-    const char *key = scalar(k);
+    yaml_node_t *k, *v;
+    const char *key = pair_key(y, p, &k, &v);
     if (!key) return yfail(y, k, "expected a key%s", 0);
     if (strcmp(key, "default") == 0) {
       int hp, hb, b = t->default_better;

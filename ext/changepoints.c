@@ -42,6 +42,7 @@
 **     naming the argument.
 */
 #include "bench.h"
+#include "tvf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -275,38 +276,15 @@ static int cp_disconnect(sqlite3_vtab *p) { sqlite3_free(p); return SQLITE_OK; }
 ** window, max_pvalue, min_magnitude) has a usable EQ constraint; the values
 ** arrive in argv in that order. series is required. */
 static int cp_best_index(sqlite3_vtab *tab, sqlite3_index_info *info) {
-  int argpos[4] = {-1, -1, -1, -1};
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-    if (c->iColumn < CP_SERIES || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (!c->usable) return SQLITE_CONSTRAINT;
-    argpos[c->iColumn - CP_SERIES] = i;
-  }
-  if (argpos[0] < 0) {
-    sqlite3_free(tab->zErrMsg);
-    tab->zErrMsg = sqlite3_mprintf("changepoints: the series argument is required");
-    return SQLITE_ERROR;
-  }
-  int mask = 0, n = 0;
-  for (int k = 0; k < 4; k++) {
-    if (argpos[k] < 0) continue;
-    mask |= 1 << k;
-    info->aConstraintUsage[argpos[k]].argvIndex = ++n;
-    info->aConstraintUsage[argpos[k]].omit = 1;
-  }
-  info->idxNum = mask;
+  int rc = tvf_best_index(tab, info, CP_SERIES, 4, 1, "changepoints: the series argument is required");
   info->estimatedCost = 1000;
   info->estimatedRows = 10;
-  return SQLITE_OK;
+  return rc;
 }
 
 static int cp_open(sqlite3_vtab *p, sqlite3_vtab_cursor **ppCursor) {
   (void)p;
-  CpCursor *c = sqlite3_malloc64(sizeof(*c));
-  if (!c) return SQLITE_NOMEM;
-  memset(c, 0, sizeof(*c));
-  *ppCursor = &c->base;
-  return SQLITE_OK;
+  return tvf_cursor_new(sizeof(CpCursor), ppCursor);
 }
 
 static void cp_reset(CpCursor *c) {

@@ -18,6 +18,7 @@
 
 #include "perfsql.h"
 #include "perf_reader.h"
+#include "tvf.h"
 
 typedef struct PeVtab { sqlite3_vtab base; } PeVtab;
 typedef struct PeCursor {
@@ -68,11 +69,7 @@ static int pe_best_index(sqlite3_vtab *v, sqlite3_index_info *info) {
 
 static int pe_open(sqlite3_vtab *v, sqlite3_vtab_cursor **pp) {
   (void)v;
-  PeCursor *c = sqlite3_malloc(sizeof *c);
-  if (!c) return SQLITE_NOMEM;
-  memset(c, 0, sizeof *c);
-  *pp = &c->base;
-  return SQLITE_OK;
+  return tvf_cursor_new(sizeof(PeCursor), pp);
 }
 
 static void pe_reset(PeCursor *c) {

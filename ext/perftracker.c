@@ -459,19 +459,13 @@ void pt_window_scan_final(sqlite3_context *ctx) {
         if (!first_out) buf_append(&b, ",", 1);
         first_out = 0;
         buf_appendf(&b, "{\"start_idx\":%d,\"end_idx\":%d,\"size\":%d,", cw->start_idx, cw->end_idx, cw->size);
-        put_num(&b, "start_x", cw->start_x);
-        buf_append(&b, ",", 1);
-        put_num(&b, "end_x", cw->end_x);
-        buf_append(&b, ",", 1);
-        put_num(&b, "median", cw->median);
-        buf_append(&b, ",", 1);
-        put_num(&b, "mean", cw->mean);
-        buf_append(&b, ",", 1);
-        put_num(&b, "max_abs", cw->max_abs);
-        buf_append(&b, ",", 1);
-        put_num(&b, "consistency", cw->consistency);
-        buf_append(&b, ",", 1);
-        put_num(&b, "visual_sep", cw->visual_sep);
+        const struct { const char *key; double v; } nums[] = {
+          {"start_x", cw->start_x}, {"end_x", cw->end_x}, {"median", cw->median}, {"mean", cw->mean},
+          {"max_abs", cw->max_abs}, {"consistency", cw->consistency}, {"visual_sep", cw->visual_sep}};
+        for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+          if (k) buf_append(&b, ",", 1);
+          put_num(&b, nums[k].key, nums[k].v);
+        }
         buf_appendf(&b, ",\"significant\":%d,\"kept\":%d,\"merge_order\":%d,\"worst\":%d}", cw->significant,
                     cw->kept, cw->merge_order, i == worst);
       }

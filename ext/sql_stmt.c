@@ -11,8 +11,12 @@ static void set_err(sqlite3 *db, char **pzErr) {
 }
 
 int sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char **pzErr) {
+  return sql_prepare_tail(db, sql, st, 0, pzErr);
+}
+
+int sql_prepare_tail(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char **tail, char **pzErr) {
   *st = 0;
-  int rc = sqlite3_prepare_v2(db, sql, -1, st, 0);
+  int rc = sqlite3_prepare_v2(db, sql, -1, st, tail);
   if (rc != SQLITE_OK) {
     set_err(db, pzErr);
     sqlite3_finalize(*st);

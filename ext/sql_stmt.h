@@ -17,6 +17,10 @@
 #include "perfsql.h"
 
 int sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char **pzErr);
+/* The same for the first statement of a script: *tail is set to the text after it
+** (for the next call). A script position holding only whitespace or comments
+** prepares to *st == NULL with SQLITE_OK. */
+int sql_prepare_tail(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char **tail, char **pzErr);
 /* Runs one or more statements that return no rows of interest. */
 int sql_exec(sqlite3 *db, const char *sql, char **pzErr);
 

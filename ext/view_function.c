@@ -25,6 +25,7 @@
 ** Limits: at most 32 parameters; only equality constraints bind parameters.
 */
 #include "perfsql.h"
+#include "tvf.h"
 #include "sql_stmt.h"
 #include <ctype.h>
 #include <string.h>
@@ -180,27 +181,10 @@ static int vf_disconnect(sqlite3_vtab *vt) {
 ** impossible (SQLITE_CONSTRAINT), so SQLite orders the joins to supply it. */
 static int vf_best_index(sqlite3_vtab *vt, sqlite3_index_info *info) {
   ViewFn *v = (ViewFn *)vt;
-  int which[VF_MAX_PARAMS];
-  unsigned mask = 0;
-  for (int i = 0; i < v->n_param; i++) which[i] = -1;
-  for (int c = 0; c < info->nConstraint; c++) {
-    const struct sqlite3_index_constraint *k = &info->aConstraint[c];
-    int p = k->iColumn - v->n_out;
-    if (p < 0 || k->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-    if (!k->usable) return SQLITE_CONSTRAINT;
-    which[p] = c;
-  }
-  int argi = 0;
-  for (int i = 0; i < v->n_param; i++) {
-    if (which[i] < 0) continue;
-    info->aConstraintUsage[which[i]].argvIndex = ++argi;
-    info->aConstraintUsage[which[i]].omit = 1;
-    mask |= 1u << i;
-  }
-  info->idxNum = (int)mask;
+  int rc = tvf_best_index(vt, info, v->n_out, v->n_param, 0, "");
   info->estimatedCost = 1000.0;
   info->estimatedRows = 1000;
-  return SQLITE_OK;
+  return rc;
 }
 
 static int vf_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out) {

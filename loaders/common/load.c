@@ -80,6 +80,15 @@ fail:
   return LOAD_ERROR;
 }
 
+int load_bind_texts(sqlite3_stmt *st, int first, const char *const *v, int n) {
+  int rc = SQLITE_OK;
+  for (int i = 0; i < n; i++) {
+    int r = sql_bind_text(st, first + i, v[i]);
+    if (rc == SQLITE_OK) rc = r;
+  }
+  return rc;
+}
+
 void load_identity_hash(const char *content_hex, const char *name, char out[65]) {
   Sha256 h;
   sha256_init(&h);

@@ -56,6 +56,10 @@ void load_free(PerfsqlLoad *ld);
 ** "already loaded as source N (use --replace to reload)". quiet suppresses. */
 void load_report(const PerfsqlLoad *ld, int status, int quiet);
 
+/* Binds the texts v[0..n-1] to parameters first..first+n-1 (sql_bind_text: NULL binds NULL);
+** returns the first error code, else SQLITE_OK. For the rows' runs of text columns. */
+int load_bind_texts(sqlite3_stmt *st, int first, const char *const *v, int n);
+
 /* Has this kind+uri been loaded (any content)? Returns the source id or 0. */
 sqlite3_int64 load_find_uri(sqlite3 *db, const char *kind, const char *uri);
 

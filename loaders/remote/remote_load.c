@@ -30,6 +30,7 @@
 #include "remote_load.h"
 #include "remote_parse.h"
 #include "common/load.h"
+#include "sql_stmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,26 +196,21 @@ typedef struct Loader {
   char *err;                  /* set by row callbacks on SQLite errors */
 } Loader;
 
-static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v) {
-  if (v && v[0]) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-  else sqlite3_bind_null(s, i);
-}
-static void bind_opt_double(sqlite3_stmt *s, int i, int have, double v) {
-  if (have) sqlite3_bind_double(s, i, v); else sqlite3_bind_null(s, i);
-}
-static void bind_opt_int(sqlite3_stmt *s, int i, long long v) {
-  if (v >= 0) sqlite3_bind_int64(s, i, v); else sqlite3_bind_null(s, i);
-}
+/* The parsers' optional values: an empty text and a negative count are absent (NULL). */
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v) { sql_bind_text(s, i, v && v[0] ? v : 0); }
+static void bind_opt_int(sqlite3_stmt *s, int i, long long v) { sql_bind_opt_int64(s, i, v >= 0, v); }
+/* Steps statement `which` (sql_step_done) and counts its row; an SQLite error is kept in L->err. */
 static int step_done(Loader *L, int which) {
-  sqlite3_stmt *s = L->st[which];
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    if (!L->err) L->err = sqlite3_mprintf("%s", sqlite3_errmsg(L->db));
-    return -1;
-  }
+  if (sql_step_done(L->st[which], L->err ? 0 : &L->err) != SQLITE_OK) return -1;
   L->n_rows[which]++;
   return 0;
+}
+/* Statement `which` with the rows' common head bound: ?1 the load, ?2 the file being loaded. */
+static sqlite3_stmt *file_stmt(Loader *L, int which) {
+  sqlite3_stmt *s = L->st[which];
+  sqlite3_bind_int64(s, 1, L->ld.source_id);
+  sqlite3_bind_int64(s, 2, L->file_id);
+  return s;
 }
 
 /* The line of an invalid JSON text: where a valid document ends and other text begins,
@@ -281,41 +277,38 @@ static long json_error_line(Loader *L, const char *text, size_t n, const char **
   return last;
 }
 
-typedef struct FileCtx { Loader *L; } FileCtx;
+/* The monitors' sample rows: the file head, then ?3 the sample's line. */
+static sqlite3_stmt *sample_stmt(Loader *L, int which, long long line) {
+  sqlite3_stmt *s = file_stmt(L, which);
+  sqlite3_bind_int64(s, 3, line);
+  return s;
+}
 
 static int on_pidstat(void *ctx, const PidstatRow *r) {
-  Loader *L = ctx;
-  sqlite3_stmt *s = L->st[ST_PIDSTAT];
-  sqlite3_bind_int64(s, 1, L->ld.source_id);
-  sqlite3_bind_int64(s, 2, L->file_id);
-  sqlite3_bind_int64(s, 3, r->line);
+  sqlite3_stmt *s = sample_stmt(ctx, ST_PIDSTAT, r->line);
   sqlite3_bind_int64(s, 4, r->ts);
   bind_opt_int(s, 5, r->uid);
   bind_opt_int(s, 6, r->pid);
-  bind_opt_double(s, 7, r->have_usr, r->usr);
-  bind_opt_double(s, 8, r->have_system, r->system);
-  bind_opt_double(s, 9, r->have_guest, r->guest);
-  bind_opt_double(s, 10, r->have_wait, r->wait);
-  bind_opt_double(s, 11, r->have_cpu_pct, r->cpu_pct);
+  sql_bind_opt_double(s, 7, r->have_usr, r->usr);
+  sql_bind_opt_double(s, 8, r->have_system, r->system);
+  sql_bind_opt_double(s, 9, r->have_guest, r->guest);
+  sql_bind_opt_double(s, 10, r->have_wait, r->wait);
+  sql_bind_opt_double(s, 11, r->have_cpu_pct, r->cpu_pct);
   bind_opt_int(s, 12, r->cpu);
-  bind_opt_double(s, 13, r->have_minflt, r->minflt);
-  bind_opt_double(s, 14, r->have_majflt, r->majflt);
+  sql_bind_opt_double(s, 13, r->have_minflt, r->minflt);
+  sql_bind_opt_double(s, 14, r->have_majflt, r->majflt);
   bind_opt_int(s, 15, r->vsz_kb);
   bind_opt_int(s, 16, r->rss_kb);
-  bind_opt_double(s, 17, r->have_mem, r->mem_pct);
+  sql_bind_opt_double(s, 17, r->have_mem, r->mem_pct);
   bind_text_or_null(s, 18, r->command);
-  return step_done(L, ST_PIDSTAT) ? 1 : 0;
+  return step_done(ctx, ST_PIDSTAT) ? 1 : 0;
 }
 
 static int on_logsize(void *ctx, const LogsizeRow *r) {
-  Loader *L = ctx;
-  sqlite3_stmt *s = L->st[ST_LOGSIZE];
-  sqlite3_bind_int64(s, 1, L->ld.source_id);
-  sqlite3_bind_int64(s, 2, L->file_id);
-  sqlite3_bind_int64(s, 3, r->line);
-  sqlite3_bind_text(s, 4, r->ts, -1, SQLITE_TRANSIENT);
+  sqlite3_stmt *s = sample_stmt(ctx, ST_LOGSIZE, r->line);
+  sql_bind_text(s, 4, r->ts);
   sqlite3_bind_int64(s, 5, r->size);
-  return step_done(L, ST_LOGSIZE) ? 1 : 0;
+  return step_done(ctx, ST_LOGSIZE) ? 1 : 0;
 }
 
 /* Loads one file; returns 0, or -1 with the line and message (sqlite3_malloc'd). */
@@ -334,28 +327,22 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
     sqlite3_stmt *s = L->st[ST_CASE];
     sqlite3_bind_int64(s, 1, sid);
     sqlite3_bind_int(s, 2, L->iteration);
-    sqlite3_bind_text(s, 3, c->case_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, cn.topic, -1, SQLITE_TRANSIENT);
+    const char *const name[] = {c->case_name, cn.topic}, *const rest[] = {cn.protocol, cn.direction, cn.hash, c->env};
+    load_bind_texts(s, 3, name, 2);
     sqlite3_bind_int64(s, 5, cn.case_id);
-    sqlite3_bind_text(s, 6, cn.protocol, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 7, cn.direction, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 8, cn.hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 9, c->env, -1, SQLITE_TRANSIENT);
+    load_bind_texts(s, 6, rest, 4);
     if (step_done(L, ST_CASE)) return -1;
   }
   sqlite3_stmt *s = L->st[ST_FILE];
   sqlite3_bind_int64(s, 1, sid);
   sqlite3_bind_int(s, 2, L->iteration);
-  sqlite3_bind_text(s, 3, c->node, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 4, c->scope, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 5, c->case_name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 6, c->env, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 7, c->side, -1, SQLITE_TRANSIENT);
+  const char *const where[] = {c->node, c->scope, c->case_name, c->env, c->side};
+  load_bind_texts(s, 3, where, 5);
   bind_text_or_null(s, 8, c->test_type);
   bind_text_or_null(s, 9, c->conn);
   bind_text_or_null(s, 10, c->run_dir);
-  sqlite3_bind_text(s, 11, c->kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 12, relpath, -1, SQLITE_TRANSIENT);
+  sql_bind_text(s, 11, c->kind);
+  sql_bind_text(s, 12, relpath);
   sqlite3_bind_int64(s, 13, (sqlite3_int64)n);
   if (step_done(L, ST_FILE)) return -1;
   L->file_id = sqlite3_last_insert_rowid(L->db);
@@ -363,14 +350,12 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
   if (strcmp(c->kind, "netperf") == 0) {
     NetperfResult r;
     if (remote_parse_netperf(text, n, &r, line, msg)) return -1;
-    s = L->st[ST_LAT];
-    sqlite3_bind_int64(s, 1, sid);
-    sqlite3_bind_int64(s, 2, L->file_id);
+    s = file_stmt(L, ST_LAT);
     sqlite3_bind_text(s, 3, r.form, -1, SQLITE_STATIC);
     static const int order[] = {NP_MIN, NP_MEAN, NP_MAX, NP_STDDEV, NP_P50, NP_P90, NP_P99, NP_RATE, NP_TPUT};
-    for (int i = 0; i < 9; i++) bind_opt_double(s, 4 + i, r.have[order[i]], r.v[order[i]]);
+    for (int i = 0; i < 9; i++) sql_bind_opt_double(s, 4 + i, r.have[order[i]], r.v[order[i]]);
     bind_text_or_null(s, 13, r.units);
-    bind_opt_double(s, 14, r.have[NP_ELAPSED], r.v[NP_ELAPSED]);
+    sql_bind_opt_double(s, 14, r.have[NP_ELAPSED], r.v[NP_ELAPSED]);
     return step_done(L, ST_LAT);
   }
   if (strcmp(c->kind, "iperf3") == 0) {
@@ -426,9 +411,7 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
       *msg = sqlite3_mprintf("iperf3 JSON has neither end.sum_sent/end.sum nor an error member");
       return -1;
     }
-    s = L->st[ST_IPERF_INS];
-    sqlite3_bind_int64(s, 1, sid);
-    sqlite3_bind_int64(s, 2, L->file_id);
+    s = file_stmt(L, ST_IPERF_INS);
     bind_opt_int(s, 3, c->stream);
     bind_opt_int(s, 4, c->port);
     sqlite3_bind_value(s, 5, sqlite3_column_value(g, 1));
@@ -445,22 +428,18 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
   if (strcmp(c->kind, "timing") == 0) {
     TimingResult r;
     if (remote_parse_timing(text, n, &r, line, msg)) return -1;
-    s = L->st[ST_TIMING];
-    sqlite3_bind_int64(s, 1, sid);
-    sqlite3_bind_int64(s, 2, L->file_id);
+    s = file_stmt(L, ST_TIMING);
     bind_text_or_null(s, 3, r.test);
     bind_text_or_null(s, 4, r.process_start);
-    sqlite3_bind_text(s, 5, r.start, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 6, r.end, -1, SQLITE_TRANSIENT);
+    sql_bind_text(s, 5, r.start);
+    sql_bind_text(s, 6, r.end);
     return step_done(L, ST_TIMING);
   }
   if (strcmp(c->kind, "pidstat") == 0) {
     PidstatHeader h;
     int rc = remote_parse_pidstat(text, n, &h, on_pidstat, L, line, msg);
     if (rc) return -1;
-    s = L->st[ST_MONITOR];
-    sqlite3_bind_int64(s, 1, sid);
-    sqlite3_bind_int64(s, 2, L->file_id);
+    s = file_stmt(L, ST_MONITOR);
     bind_opt_int(s, 3, h.pid);
     sqlite3_bind_int64(s, 4, h.interval_s);
     bind_text_or_null(s, 5, h.start_datetime);
@@ -472,14 +451,8 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
   if (strcmp(c->kind, "logsize") == 0) {
     char watched[1024];
     if (remote_parse_logsize(text, n, watched, sizeof watched, on_logsize, L, line, msg)) return -1;
-    s = L->st[ST_MONITOR];
-    sqlite3_bind_int64(s, 1, sid);
-    sqlite3_bind_int64(s, 2, L->file_id);
-    sqlite3_bind_null(s, 3);
-    sqlite3_bind_null(s, 4);
-    sqlite3_bind_null(s, 5);
-    sqlite3_bind_null(s, 6);
-    sqlite3_bind_null(s, 7);
+    s = file_stmt(L, ST_MONITOR);
+    for (int i = 3; i <= 7; i++) sqlite3_bind_null(s, i);   /* pid .. layout: pidstat only */
     bind_text_or_null(s, 8, watched);
     return step_done(L, ST_MONITOR);
   }
@@ -490,18 +463,15 @@ static int load_one(Loader *L, const FileClass *c, const char *relpath, const ch
     s = L->st[ST_CASE_CMD];
     sqlite3_bind_int64(s, 1, sid);
     sqlite3_bind_int(s, 2, L->iteration);
-    sqlite3_bind_text(s, 3, c->case_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, c->env, -1, SQLITE_TRANSIENT);
+    sql_bind_text(s, 3, c->case_name);
+    sql_bind_text(s, 4, c->env);
     while (cl && (cmd[cl - 1] == ' ' || cmd[cl - 1] == '\t')) cl--;
-    sqlite3_bind_text(s, 5, cmd, (int)cl, SQLITE_TRANSIENT);
-    if (started) sqlite3_bind_text(s, 6, started, (int)sl, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(s, 6);
+    sql_bind_text_n(s, 5, cmd, (int)cl);
+    sql_bind_text_n(s, 6, started, (int)sl);
     return step_done(L, ST_CASE_CMD);
   }
   return 0;
 }
-
-static int exec_sql(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, 0, 0, 0); }
 
 int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, char **pzErr) {
   *pzErr = 0;
@@ -578,8 +548,10 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
     goto out;
   }
   for (int i = 0; i < ST_COUNT; i++) {
-    if (sqlite3_prepare_v2(db, stmt_sql[i], -1, &L.st[i], 0) != SQLITE_OK) {
-      *pzErr = sqlite3_mprintf("remote loader: %s", sqlite3_errmsg(db));
+    char *e = 0;
+    if (sql_prepare(db, stmt_sql[i], &L.st[i], &e) != SQLITE_OK) {
+      *pzErr = sqlite3_mprintf("remote loader: %s", e);
+      sqlite3_free(e);
       goto out;
     }
   }
@@ -588,7 +560,7 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
     if (!want[i]) continue;
     long line = 0;
     char *msg = 0;
-    if (o->keep_going) exec_sql(db, "SAVEPOINT remote_file");
+    if (o->keep_going) sql_exec(db, "SAVEPOINT remote_file", 0);
     int frc = load_one(&L, &cls[i], files[i].path, data[i], lens[i], &line, &msg);
     if (L.err) {   /* SQLite itself failed: never skippable */
       *pzErr = sqlite3_mprintf("%s: %s", files[i].path, L.err);
@@ -603,17 +575,17 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
       sqlite3_free(disp);
       sqlite3_free(msg);
       if (!o->keep_going) { *pzErr = e; goto out; }
-      exec_sql(db, "ROLLBACK TO remote_file");
-      exec_sql(db, "RELEASE remote_file");
+      sql_exec(db, "ROLLBACK TO remote_file", 0);
+      sql_exec(db, "RELEASE remote_file", 0);
       sqlite3_stmt *s = L.st[ST_SKIP];
       sqlite3_bind_int64(s, 1, L.ld.source_id);
       sqlite3_bind_int(s, 2, o->iteration);
-      sqlite3_bind_text(s, 3, files[i].path, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(s, 4, e, -1, SQLITE_TRANSIENT);
+      sql_bind_text(s, 3, files[i].path);
+      sql_bind_text(s, 4, e);
       if (step_done(&L, ST_SKIP)) { sqlite3_free(e); *pzErr = L.err; L.err = 0; goto out; }
       skipped[nskipped++] = e;
     } else {
-      if (o->keep_going) exec_sql(db, "RELEASE remote_file");
+      if (o->keep_going) sql_exec(db, "RELEASE remote_file", 0);
       nloaded++;
     }
     progress_update("remote: loading", (uint64_t)++done, (uint64_t)nwant);
@@ -628,7 +600,7 @@ int remote_load_tree(sqlite3 *db, const char *root, const RemoteLoadOptions *o, 
       if (L.n_rows[counts[i].st]) load_count(&L.ld, counts[i].table, L.n_rows[counts[i].st]);
     sqlite3_int64 ncase = 0;
     sqlite3_stmt *q = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM remote_case WHERE source_id=?1", -1, &q, 0) == SQLITE_OK) {
+    if (sql_prepare(db, "SELECT count(*) FROM remote_case WHERE source_id=?1", &q, 0) == SQLITE_OK) {
       sqlite3_bind_int64(q, 1, L.ld.source_id);
       if (sqlite3_step(q) == SQLITE_ROW) ncase = sqlite3_column_int64(q, 0);
     }

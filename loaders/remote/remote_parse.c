@@ -37,7 +37,13 @@
 typedef struct Line { const char *p; size_t len; long no; } Line;
 typedef struct Lines { const char *p, *end; long no; } Lines;
 
-static void lines_init(Lines *ls, const char *text, size_t n) {
+/* Every parser's start: its result zeroed (result_size bytes; none when 0), the line reader
+** over [text, text+n) and no error yet. */
+static void parse_begin(Lines *ls, const char *text, size_t n, void *result, size_t result_size,
+                        long *err_line, char **err_msg) {
+  if (result_size) memset(result, 0, result_size);
+  *err_line = 0;
+  *err_msg = 0;
   ls->p = text;
   ls->end = text + n;
   const char *z = memchr(text, 0, n);
@@ -331,11 +337,8 @@ static int netperf_classic(const Line *ls, int nl, NetperfResult *r, long *err_l
 
 int remote_parse_netperf(const char *text, size_t n, NetperfResult *r, long *err_line,
                          char **err_msg) {
-  memset(r, 0, sizeof *r);
-  *err_line = 0;
-  *err_msg = 0;
   Lines it;
-  lines_init(&it, text, n);
+  parse_begin(&it, text, n, r, sizeof *r, err_line, err_msg);
   Line l;
   int nl = 0, cap = 0;
   Line *ls = 0;
@@ -426,11 +429,8 @@ static void copy_trim(char *dst, size_t cap, const char *p, size_t n) {
 
 int remote_parse_timing(const char *text, size_t n, TimingResult *r, long *err_line,
                         char **err_msg) {
-  memset(r, 0, sizeof *r);
-  *err_line = 0;
-  *err_msg = 0;
   Lines it;
-  lines_init(&it, text, n);
+  parse_begin(&it, text, n, r, sizeof *r, err_line, err_msg);
   Line l;
   long last = 0;
   while (lines_next(&it, &l)) {
@@ -512,17 +512,14 @@ static const char *find_after(const Line *l, const char *key) {
 int remote_parse_pidstat(const char *text, size_t n, PidstatHeader *h,
                          int (*row)(void *ctx, const PidstatRow *r), void *ctx,
                          long *err_line, char **err_msg) {
-  memset(h, 0, sizeof *h);
+  Lines it;
+  parse_begin(&it, text, n, h, sizeof *h, err_line, err_msg);
   h->pid = -1;
   h->interval_s = 2;
   h->start_epoch = -1;
-  *err_line = 0;
-  *err_msg = 0;
   int cols[24], ncols = 0;            /* column kinds of the current header (Time is one) */
   long long day = -1;                 /* from the banner */
   long first_sod = -1;
-  Lines it;
-  lines_init(&it, text, n);
   Line l;
   while (lines_next(&it, &l)) {
     if (line_blank(&l)) continue;
@@ -676,11 +673,9 @@ int remote_parse_pidstat(const char *text, size_t n, PidstatHeader *h,
 int remote_parse_logsize(const char *text, size_t n, char *watched, size_t watched_cap,
                          int (*row)(void *ctx, const LogsizeRow *r), void *ctx,
                          long *err_line, char **err_msg) {
-  *err_line = 0;
-  *err_msg = 0;
   if (watched_cap) watched[0] = 0;
   Lines it;
-  lines_init(&it, text, n);
+  parse_begin(&it, text, n, 0, 0, err_line, err_msg);
   Line l;
   while (lines_next(&it, &l)) {
     if (line_blank(&l)) continue;
@@ -727,10 +722,8 @@ int remote_parse_ebpf_start(const char *text, size_t n, const char **command, si
                             char **err_msg) {
   *command = *started = 0;
   *command_len = *started_len = 0;
-  *err_line = 0;
-  *err_msg = 0;
   Lines it;
-  lines_init(&it, text, n);
+  parse_begin(&it, text, n, 0, 0, err_line, err_msg);
   Line l;
   long last = 0;
   while (lines_next(&it, &l)) {

@@ -77,18 +77,13 @@ envvals AS (
   SELECT source_id, config_path, id, 'path' AS name,
          coalesce(json_extract(doc, '$.paths.tools_dir'), 'measurement-tools') || '/' ||
          category || '/' || script AS value FROM cases
-  UNION ALL SELECT source_id, config_path, id, 'host_LOCAL_IP',
-         coalesce(json_extract(doc, '$.environments.host.server.test_ip'),
-                  json_extract(doc, '$.environments.host.network_config.server_ip')) FROM cases
-  UNION ALL SELECT source_id, config_path, id, 'host_REMOTE_IP',
-         coalesce(json_extract(doc, '$.environments.host.client.test_ip'),
-                  json_extract(doc, '$.environments.host.network_config.client_ip')) FROM cases
-  UNION ALL SELECT source_id, config_path, id, 'vm_LOCAL_IP',
-         coalesce(json_extract(doc, '$.environments.vm.server.test_ip'),
-                  json_extract(doc, '$.environments.vm.network_config.server_ip')) FROM cases
-  UNION ALL SELECT source_id, config_path, id, 'vm_REMOTE_IP',
-         coalesce(json_extract(doc, '$.environments.vm.client.test_ip'),
-                  json_extract(doc, '$.environments.vm.network_config.client_ip')) FROM cases
+  UNION ALL SELECT cases.source_id, cases.config_path, cases.id, ip.env || ip.name,
+         coalesce(json_extract(cases.doc, '$.environments.' || ip.env || '.' || ip.side || '.test_ip'),
+                  json_extract(cases.doc, '$.environments.' || ip.env || '.network_config.' || ip.side || '_ip'))
+  FROM cases, (SELECT 'host' AS env, '_LOCAL_IP' AS name, 'server' AS side
+               UNION ALL SELECT 'host', '_REMOTE_IP', 'client'
+               UNION ALL SELECT 'vm', '_LOCAL_IP', 'server'
+               UNION ALL SELECT 'vm', '_REMOTE_IP', 'client') AS ip
   UNION ALL SELECT source_id, config_path, id, 'INTERNAL_INTERFACE',
          json_extract(doc, '$.environments."' || environment || '".network_config.internal_interface')
   FROM cases

@@ -9,4 +9,4 @@
 CREATE VIEW remote_degraded AS
 SELECT case_name AS "tool case", env, metric, n, remote_round(mean, 3) AS mean,
   remote_round(baseline_mean, 3) AS baseline, diff_pct AS "diff %", threshold_pct AS "threshold %"
-FROM remote_iteration_stats WHERE verdict = 'degraded' ORDER BY case_name, metric;
+FROM remote_metric_stats WHERE verdict = 'degraded' ORDER BY case_name, metric;

@@ -7,6 +7,7 @@
 -- iperf3 bits/s, PPS from bits/s), the baseline likewise, and diff_pct is recomputed
 -- from the two means. CPU and RSS pool every pidstat sample inside the test windows
 -- of every iteration (not an average of window averages).
+-- remote_metric_stats plus the resource rows (cpu_pct, rss_kb) from the pidstat samples.
 -- Columns:
 --   topic, case_name, protocol, direction, env   the case
 --   metric        tcp_rr_mean_us | tcp_rr_max_us | udp_rr_mean_us | udp_rr_max_us |
@@ -22,48 +23,19 @@
 --   verdict       degraded | improved | ok | no baseline (| NULL for resources)
 CREATE VIEW remote_iteration_stats AS
 WITH rs AS (
-  SELECT iteration, case_name, env, cpu_pct, rss_kb FROM remote_resource_sample WHERE window IS NOT NULL),
+  SELECT case_name, env, cpu_pct, rss_kb FROM remote_resource_sample WHERE window IS NOT NULL),
 raw AS (
-  SELECT iteration, scope, case_name, env, test || '_mean_us' AS metric, 'latency' AS family,
-         mean_us AS value FROM remote_latency_run
+  SELECT case_name, env, 'cpu_pct' AS metric, cpu_pct AS value FROM rs
   UNION ALL
-  SELECT iteration, scope, case_name, env, test || '_max_us', 'latency', max_us FROM remote_latency_run
-  UNION ALL
-  SELECT iteration, scope, case_name, env,
-         test_type || '_' || kind || CASE test_type WHEN 'throughput' THEN '_gbps' ELSE '' END,
-         test_type,
-         CASE test_type WHEN 'throughput' THEN bps / 1e9 ELSE bps / (blksize * 8.0) END
-  FROM remote_stream_run
-  UNION ALL
-  SELECT iteration, 'ebpf', case_name, env, 'cpu_pct', 'resource', cpu_pct FROM rs
-  UNION ALL
-  SELECT iteration, 'ebpf', case_name, env, 'rss_kb', 'resource', rss_kb FROM rs),
+  SELECT case_name, env, 'rss_kb', rss_kb FROM rs),
 agg AS (
-  SELECT scope, case_name, env, metric, family, count(value) AS n, avg(value) AS mean,
-         CASE WHEN count(value) > 1 THEN
-           sqrt(max(0.0, (sum(value * value) - sum(value) * sum(value) / count(value)) / (count(value) - 1)))
-         END AS stddev,
-         min(value) AS min, max(value) AS max
-  FROM raw WHERE value IS NOT NULL
-  GROUP BY scope, case_name, env, metric, family),
-cases AS (
-  SELECT DISTINCT topic, case_name, protocol, direction, env FROM remote_case_env),
-j AS (
-  SELECT c.topic, c.case_name, c.protocol, c.direction, c.env, e.metric, e.family, e.n, e.mean,
-         e.stddev, e.min, e.max, b.n AS baseline_n, b.mean AS baseline_mean,
-         b.stddev AS baseline_stddev,
-         CASE WHEN b.mean IS NULL THEN NULL
-              WHEN b.mean = 0 THEN CASE WHEN e.mean = 0 THEN 0.0 ELSE 9e999 END
-              ELSE remote_round((e.mean - b.mean) / b.mean * 100, 2) END AS diff_pct
-  FROM cases AS c
-  JOIN agg AS e ON e.scope = 'ebpf' AND e.case_name = c.case_name AND e.env = c.env
-  LEFT JOIN agg AS b ON b.scope = 'baseline' AND b.case_name = '' AND b.env = c.env AND b.metric = e.metric)
-SELECT j.*, t.percent AS threshold_pct,
-       CASE WHEN j.family = 'resource' THEN NULL
-            WHEN j.diff_pct IS NULL THEN 'no baseline'
-            WHEN (j.family = 'latency' AND j.diff_pct > t.percent)
-              OR (j.family <> 'latency' AND j.diff_pct < -t.percent) THEN 'degraded'
-            WHEN (j.family = 'latency' AND j.diff_pct < -t.percent)
-              OR (j.family <> 'latency' AND j.diff_pct > t.percent) THEN 'improved'
-            ELSE 'ok' END AS verdict
-FROM j LEFT JOIN remote_thresholds AS t ON t.metric = j.family;
+  SELECT case_name, env, metric, count(value) AS n, avg(value) AS mean, min(value) AS min, max(value) AS max,
+    CASE WHEN count(value) > 1 THEN sqrt(max(0.0, (sum(value * value) - sum(value) * sum(value) / count(value))
+      / (count(value) - 1))) END AS stddev                -- as in remote_metric_stats
+  FROM raw WHERE value IS NOT NULL GROUP BY case_name, env, metric)
+SELECT * FROM remote_metric_stats
+UNION ALL
+SELECT c.topic, c.case_name, c.protocol, c.direction, c.env, a.metric, 'resource', a.n, a.mean, a.stddev,
+       a.min, a.max, NULL, NULL, NULL, NULL, NULL, NULL
+FROM (SELECT DISTINCT topic, case_name, protocol, direction, env FROM remote_case_env) AS c
+JOIN agg AS a ON a.case_name = c.case_name AND a.env = c.env;

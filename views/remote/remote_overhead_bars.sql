@@ -15,7 +15,7 @@ SELECT s.topic, substr(s.case_name, instr(s.case_name, '_case_') + 1) AS label,
   CASE s.metric WHEN 'tcp_rr_mean_us' THEN 'TCP RR latency' WHEN 'udp_rr_mean_us' THEN 'UDP RR latency'
     WHEN 'throughput_single_gbps' THEN 'throughput single' WHEN 'throughput_multi_gbps' THEN 'throughput multi'
     WHEN 'pps_single' THEN 'PPS single' ELSE 'PPS multi' END AS series, s.diff_pct
-FROM remote_iteration_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)
+FROM remote_metric_stats AS s JOIN (SELECT DISTINCT case_name, case_id FROM remote_case) AS c USING (case_name)
 WHERE s.metric IN ('tcp_rr_mean_us', 'udp_rr_mean_us', 'throughput_single_gbps', 'throughput_multi_gbps',
     'pps_single', 'pps_multi') AND s.diff_pct IS NOT NULL AND abs(s.diff_pct) < 1e308
 ORDER BY s.topic, c.case_id, s.case_name,

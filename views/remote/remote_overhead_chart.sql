@@ -4,7 +4,7 @@
 -- The bars are the rows of remote_overhead_bars. `perfsql export remote` writes
 -- charts/overhead_<topic>.png from
 --   SELECT topic, chart FROM remote_overhead_chart(1400, 560, ': change vs baseline over all iterations')
--- and shows remote_overhead_chart() (the defaults) in report.html.
+-- and shows the same charts in report.html.
 -- Parameters:
 --   :width_px    chart width in pixels; NULL = 1200
 --   :height_px   chart height in pixels; NULL = 480

@@ -4,7 +4,7 @@
 -- A sample at T belongs to a window when start+interval <= T <= end+interval, with the
 -- window's times turned into unix seconds by the monitor's START_DATETIME/START_EPOCH
 -- pair (remote_epoch), exactly as the framework does. Samples outside every window
--- have window NULL.
+-- have window NULL. The samples are those of remote_pidstat_sample.
 -- Columns:
 --   iteration, topic, case_name, env   the case
 --   ts          unix seconds of the sample
@@ -23,18 +23,10 @@ WITH w AS (
   JOIN remote_monitor_latest AS m
     ON m.kind = 'pidstat' AND m.iteration = w.iteration AND m.case_name = w.case_name AND m.env = w.env
   WHERE w.scope = 'ebpf'),
-s AS (
-  SELECT c.iteration, c.topic, c.case_name, c.env, s.file_id, s.line, s.ts,
-         s.ts - min(s.ts) OVER (PARTITION BY s.file_id) AS t_rel_s,
-         s.cpu_pct, s.usr_pct, s.system_pct, s.rss_kb, s.vsz_kb, s.minflt_s
-  FROM remote_case_env AS c
-  JOIN remote_monitor_latest AS m
-    ON m.kind = 'pidstat' AND m.iteration = c.iteration AND m.case_name = c.case_name AND m.env = c.env
-  JOIN remote_pidstat AS s ON s.file_id = m.file_id),
 tagged AS (
   SELECT s.*, w.window,
          row_number() OVER (PARTITION BY s.file_id, s.line ORDER BY w.s_ep) AS rn
-  FROM s LEFT JOIN w
+  FROM remote_pidstat_sample AS s LEFT JOIN w
     ON w.file_id = s.file_id AND s.ts BETWEEN w.s_ep + w.interval_s AND w.e_ep + w.interval_s)
 SELECT iteration, topic, case_name, env, ts, t_rel_s, window, cpu_pct, usr_pct, system_pct,
        rss_kb, vsz_kb, minflt_s
