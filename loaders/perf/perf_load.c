@@ -33,7 +33,6 @@
 #include "perf_load.h"
 #include "perf_reader.h"
 #include "sched_derive.h"
-#include "sql_stmt.h"
 
 /* ---- statements ------------------------------------------------------------------ */
 
@@ -622,7 +621,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     }
     const char *text[] = {capture, path, rs->hostname, rs->osrelease, rs->perf_version, rs->arch};  /* ?2..?7 */
     sqlite3_bind_int64(q, 1, ld.source_id);
-    for (int i = 0; i < 6; i++) sql_bind_text(q, i + 2, text[i]);
+    load_bind_texts(q, 2, text, 6);
     sqlite3_bind_int(q, 8, rs->nr_cpus);
     sqlite3_bind_int(q, 9, rs->pipe_mode);
     if (step(db, q, pzErr)) { sqlite3_finalize(q); goto fail; }
