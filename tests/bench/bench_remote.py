@@ -38,6 +38,9 @@ def timed(fn):
 
 def main():
     args = sys.argv[1:]
+    if "-h" in args or "--help" in args:
+        print(__doc__)
+        return
     n, k = 100, 3
     if "--cases" in args:
         i = args.index("--cases")
