@@ -79,7 +79,8 @@ def per_chart(con, sql, seconds=1.0):
     return best, png
 
 
-def typical(ext):
+def typical_db(ext):
+    """An in-memory connection with `ext` loaded and the typical charts' 1,000 rows in typ."""
     con = sqlite3.connect(":memory:")
     con.enable_load_extension(True)
     con.load_extension(ext)
@@ -87,6 +88,11 @@ def typical(ext):
     con.execute("""WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < 999)
                    INSERT INTO typ SELECT i % 250, 2e6 * (1 + i / 250) + 1e6 * sin(i / 20.0)
                                           + (i * 7919 % 100) * 2500, 'series ' || (i / 250) FROM r""")
+    return con
+
+
+def typical(ext):
+    con = typical_db(ext)
     anchor, _ = per_chart(con, "SELECT sum(y) FROM typ", 0.3)
     print("typical charts, 1200x600 (CPU time per chart, best of 3; one connection)")
     print(f"anchor  SELECT sum(y) over the same 1,000 rows: {anchor * 1000:8.3f} ms")
@@ -102,16 +108,7 @@ def typical(ext):
 
 
 def against(ext, other, rounds=30):
-    cons = []
-    for e in (ext, other):
-        con = sqlite3.connect(":memory:")
-        con.enable_load_extension(True)
-        con.load_extension(e)
-        con.execute("CREATE TABLE typ(x INTEGER, y REAL, s TEXT)")
-        con.execute("""WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < 999)
-                       INSERT INTO typ SELECT i % 250, 2e6 * (1 + i / 250) + 1e6 * sin(i / 20.0)
-                                              + (i * 7919 % 100) * 2500, 'series ' || (i / 250) FROM r""")
-        cons.append(con)
+    cons = [typical_db(e) for e in (ext, other)]
     print(f"A/B, CPU ms per chart (best batch of 10, {rounds} batches each, interleaved): A = {ext}, B = {other}")
     for name, sql in TYPICAL.items():
         q = sql.replace("@OPT@", "")
