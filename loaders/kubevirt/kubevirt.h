@@ -44,8 +44,10 @@ void kv_line_col(const char *s, size_t off, long *line, long *col);
 
 typedef struct KvSeriesSlot { char *key; sqlite3_int64 id; } KvSeriesSlot;
 
-/* A metric row waiting for its multi-row INSERT (kv_writer.c); texts in KvWriter.pend_text. */
-enum { KV_BATCH = 32 };
+/* Metric rows are kept until kv_writer_flush(), then sorted into the table's key order
+** (series_id, week_day, result_id: sql/012) and written KV_BATCH at a time; at most
+** KV_KEEP rows are kept (~56 MB), a full buffer is written early. */
+enum { KV_BATCH = 32, KV_KEEP = 1 << 20 };
 typedef struct KvMetric {
   const char *name;
   double value;
@@ -56,12 +58,14 @@ typedef struct KvMetric {
   int threshold_exceeded; int has_texceeded;
 } KvMetric;
 
+/* One kept metric row (56 bytes). */
 typedef struct KvPending {
-  sqlite3_int64 result_id, series_id;
-  KvMetric m;                  /* its two texts are not kept here: name_off, tmetric_off */
+  sqlite3_int64 series_id, result_id;
+  double value, threshold_value, threshold_ratio;
   int week_day;
-  size_t name_off, tmetric_off;
-  int tmetric_len;             /* -1: NULL */
+  int tmetric_off;             /* threshold_metric: offset in KvWriter.pend_text, -1 = NULL */
+  signed char texceeded;       /* -1 = NULL */
+  unsigned char has_tvalue, has_tratio;
 } KvPending;
 
 typedef struct KvWriter {
@@ -76,15 +80,15 @@ typedef struct KvWriter {
   sqlite3_int64 cur_result; int cur_week_day;  /* the result metrics are being added to */
   sqlite3_int64 n_runs, n_results, n_metrics, n_skipped;
   sqlite3_stmt *ins_metrics;                   /* KV_BATCH rows at once */
-  KvPending pend[KV_BATCH]; int npend;         /* metrics not yet written */
-  PerfsqlBuf pend_text;
+  KvPending *pend; size_t npend, cap;          /* metrics not yet written */
+  PerfsqlBuf pend_text;                        /* their threshold_metric texts */
   int fk_was;                                  /* foreign-key enforcement before kv_writer_open */
 } KvWriter;
 
 int kv_writer_open(KvWriter *w, sqlite3 *db, sqlite3_int64 source_id, char **pzErr);
 void kv_writer_close(KvWriter *w);   /* does not write pending metrics: kv_writer_flush first */
-/* Writes the metrics kv_metric() kept back (they go in batches of KV_BATCH rows). Call it
-** before kv_writer_count() and commit. */
+/* Writes the metrics kv_metric() kept back, in the table's key order. Call it before
+** kv_writer_count() and commit. */
 int kv_writer_flush(KvWriter *w, char **pzErr);
 /* Adds run counts to the load's row_counts. */
 void kv_writer_count(KvWriter *w, PerfsqlLoad *ld);

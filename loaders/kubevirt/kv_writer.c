@@ -2,8 +2,12 @@
 ** kv_writer.c — writes KubeVirt runs, results and metrics (sql/004_kubevirt.sql).
 **
 **  1. Inputs: an open load (source id) and rows from the readers. Every
-**     statement is prepared once per load; metric rows go through one
-**     prepared INSERT (the hot path: ~1M rows for the real history).
+**     statement is prepared once per load. Metric rows (the hot path: 563k
+**     for the real history) are kept in memory, sorted into kubevirt_metric's
+**     key order (series_id, week_day, result_id) and appended through one
+**     prepared multi-row INSERT: the table's B-tree grows at its end instead of
+**     being split at random places, and there is no secondary index to sort
+**     but the (result_id, series_id) one (sql/012).
 **  2. A run (job, build id) already loaded by *another* source is skipped,
 **     never duplicated (n_skipped counts them); the same run met again in the
 **     same load (its VMI and VM audit files) is reused. A (run, resource) that
@@ -17,6 +21,7 @@
 */
 #include "kubevirt.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -55,12 +60,12 @@ static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st, char **pzErr) {
   return 0;
 }
 
-/* INSERT of nrows metric rows, 8 parameters each (bind_pending); source_id is the writer's. */
+/* INSERT of nrows metric rows, 8 parameters each (bind_pending). */
 static int prep_metric_insert(KvWriter *w, int nrows, sqlite3_stmt **st, char **pzErr) {
   PerfsqlBuf b = {0};
-  buf_appendf(&b, "INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value,"
+  buf_appendf(&b, "INSERT INTO kubevirt_metric(result_id, series_id, value, threshold_value,"
               " threshold_metric, threshold_ratio, threshold_exceeded, week_day) VALUES");
-  for (int i = 0; i < nrows; i++) buf_appendf(&b, "%s(?,?,%lld,?,?,?,?,?,?)", i ? "," : "", w->source_id);
+  for (int i = 0; i < nrows; i++) buf_appendf(&b, "%s(?,?,?,?,?,?,?,?)", i ? "," : "");
   int bad = b.oom || prep(w->db, b.data, st, pzErr);
   if (b.oom) *pzErr = sqlite3_mprintf("kubevirt: out of memory");
   buf_free(&b);
@@ -110,6 +115,7 @@ void kv_writer_close(KvWriter *w) {
   for (size_t i = 0; i < w->nslots; i++) sqlite3_free(w->slots[i].key);
   sqlite3_free(w->slots);
   sqlite3_free(w->hkey);
+  sqlite3_free(w->pend);
   buf_free(&w->pend_text);
   if (w->fk_was) sqlite3_db_config(w->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)0);
   /* all zero but the connection and the counts (kv_writer_count may still read them) */
@@ -307,19 +313,29 @@ static int series_id(KvWriter *w, const char *job, const char *res, const char *
   return 0;
 }
 
-/* Binds pending row p to s from parameter base+1 on (8 parameters: all but source_id). */
+/* Binds pending row p to s from parameter base+1 on (8 parameters). */
 static void bind_pending(KvWriter *w, sqlite3_stmt *s, int base, const KvPending *p) {
-  const char *text = w->pend_text.data;
   sqlite3_bind_int64(s, base + 1, p->result_id);
   sqlite3_bind_int64(s, base + 2, p->series_id);
-  const KvMetric *m = &p->m;
-  sqlite3_bind_double(s, base + 3, m->value);
-  if (m->has_tvalue) sqlite3_bind_double(s, base + 4, m->threshold_value); else sqlite3_bind_null(s, base + 4);
-  if (p->tmetric_len >= 0) sqlite3_bind_text(s, base + 5, text + p->tmetric_off, p->tmetric_len, SQLITE_STATIC);
+  sqlite3_bind_double(s, base + 3, p->value);
+  if (p->has_tvalue) sqlite3_bind_double(s, base + 4, p->threshold_value); else sqlite3_bind_null(s, base + 4);
+  if (p->tmetric_off >= 0) sqlite3_bind_text(s, base + 5, w->pend_text.data + p->tmetric_off, -1, SQLITE_STATIC);
   else sqlite3_bind_null(s, base + 5);
-  if (m->has_tratio) sqlite3_bind_double(s, base + 6, m->threshold_ratio); else sqlite3_bind_null(s, base + 6);
-  if (m->has_texceeded) sqlite3_bind_int(s, base + 7, m->threshold_exceeded); else sqlite3_bind_null(s, base + 7);
+  if (p->has_tratio) sqlite3_bind_double(s, base + 6, p->threshold_ratio); else sqlite3_bind_null(s, base + 6);
+  if (p->texceeded >= 0) sqlite3_bind_int(s, base + 7, p->texceeded); else sqlite3_bind_null(s, base + 7);
   sqlite3_bind_int(s, base + 8, p->week_day);
+}
+
+/* The metric name of a series id, from the cache (only for messages). */
+static const char *series_metric(KvWriter *w, sqlite3_int64 id) {
+  for (size_t i = 0; i < w->nslots; i++) {
+    const char *k = w->slots[i].key;
+    if (k && w->slots[i].id == id) {
+      const char *a = strchr(k, '\x1f'), *b = a ? strchr(a + 1, '\x1f') : 0;
+      return b ? b + 1 : k;
+    }
+  }
+  return "?";
 }
 
 /* One row through the single-row statement (its error names the metric). */
@@ -328,38 +344,85 @@ static int write_one(KvWriter *w, const KvPending *p, char **pzErr) {
   int rc = sqlite3_step(w->ins_metric);
   sqlite3_reset(w->ins_metric);
   if (rc != SQLITE_DONE) {
-    *pzErr = sqlite3_mprintf("kubevirt: writing metric %s: %s", w->pend_text.data + p->name_off,
-                             sqlite3_errmsg(w->db));
+    *pzErr = sqlite3_mprintf("kubevirt: writing metric %s: %s", series_metric(w, p->series_id), sqlite3_errmsg(w->db));
     return -1;
   }
   return 0;
 }
 
-/* Metric rows go in KV_BATCH at a time: SQLite's fixed cost per statement (cursors, the
-** foreign-key lookups of result, series and source) is paid once per batch. A batch that
-** fails (it is undone as a whole) is written again row by row, so that the error names
-** the metric, as before. */
+/* kubevirt_metric's key order. */
+static int cmp_pending(const void *a, const void *b) {
+  const KvPending *x = a, *y = b;
+  if (x->series_id != y->series_id) return x->series_id < y->series_id ? -1 : 1;
+  if (x->week_day != y->week_day) return x->week_day < y->week_day ? -1 : 1;
+  if (x->result_id != y->result_id) return x->result_id < y->result_id ? -1 : 1;
+  return 0;
+}
+
+/* Puts the kept rows in kubevirt_metric's key order. Series ids are kubevirt_series'
+** rowids, small and dense: a counting sort by series keeps each series' rows in arrival
+** order, which for a tree read in path order is already their (week_day, result_id)
+** order; a series whose rows are not is sorted on its own (qsort is the fallback for
+** sparse ids too). O(rows + series); one second array of the rows while it runs. */
+static void sort_pending(KvWriter *w) {
+  size_t n = w->npend;
+  if (n < 2) return;
+  sqlite3_int64 lo = w->pend[0].series_id, hi = lo;
+  for (size_t i = 1; i < n; i++) {
+    if (w->pend[i].series_id < lo) lo = w->pend[i].series_id;
+    if (w->pend[i].series_id > hi) hi = w->pend[i].series_id;
+  }
+  KvPending *out = 0;
+  size_t *start = 0;
+  if ((sqlite3_uint64)(hi - lo) < 4 * (sqlite3_uint64)n + 1024) {
+    size_t nb = (size_t)(hi - lo) + 2;
+    start = sqlite3_malloc64(nb * sizeof *start);
+    out = sqlite3_malloc64(n * sizeof *out);
+  }
+  if (!start || !out) {
+    sqlite3_free(start);
+    sqlite3_free(out);
+    qsort(w->pend, n, sizeof *w->pend, cmp_pending);
+    return;
+  }
+  size_t nb = (size_t)(hi - lo) + 2;
+  memset(start, 0, nb * sizeof *start);
+  for (size_t i = 0; i < n; i++) start[w->pend[i].series_id - lo + 1]++;
+  for (size_t b = 1; b < nb; b++) start[b] += start[b - 1];
+  for (size_t i = 0; i < n; i++) out[start[w->pend[i].series_id - lo]++] = w->pend[i];
+  /* start[b] is now the end of bucket b (= the start of bucket b + 1) */
+  for (size_t b = 0, from = 0; b + 1 < nb; from = start[b++]) {
+    size_t to = start[b];
+    for (size_t i = from + 1; i < to; i++)
+      if (cmp_pending(&out[i - 1], &out[i]) > 0) {
+        qsort(out + from, to - from, sizeof *out, cmp_pending);
+        break;
+      }
+  }
+  sqlite3_free(start);
+  sqlite3_free(w->pend);
+  w->pend = out;
+  w->cap = n;
+}
+
+/* The kept rows, sorted, KV_BATCH at a time: SQLite's fixed cost per statement is paid
+** once per batch. A batch that fails (it is undone as a whole) is written again row by
+** row, so that the error names the metric. */
 int kv_writer_flush(KvWriter *w, char **pzErr) {
   if (w->pend_text.oom) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
+  sort_pending(w);
   int rc = 0;
-  if (w->npend == KV_BATCH) {
-    for (int i = 0; i < KV_BATCH; i++) bind_pending(w, w->ins_metrics, 8 * i, &w->pend[i]);
+  size_t i = 0;
+  for (; rc == 0 && i + KV_BATCH <= w->npend; i += KV_BATCH) {
+    for (int k = 0; k < KV_BATCH; k++) bind_pending(w, w->ins_metrics, 8 * k, &w->pend[i + k]);
     int r = sqlite3_step(w->ins_metrics);
     sqlite3_reset(w->ins_metrics);
-    if (r != SQLITE_DONE)
-      for (int i = 0; i < w->npend && rc == 0; i++) rc = write_one(w, &w->pend[i], pzErr);
-  } else {
-    for (int i = 0; i < w->npend && rc == 0; i++) rc = write_one(w, &w->pend[i], pzErr);
+    for (int k = 0; r != SQLITE_DONE && k < KV_BATCH && rc == 0; k++) rc = write_one(w, &w->pend[i + k], pzErr);
   }
+  for (; rc == 0 && i < w->npend; i++) rc = write_one(w, &w->pend[i], pzErr);
   w->npend = 0;
   w->pend_text.len = 0;
   return rc;
-}
-
-static size_t keep_text(KvWriter *w, const char *s) {
-  size_t off = w->pend_text.len;
-  buf_append(&w->pend_text, s, strlen(s) + 1);
-  return off;
 }
 
 int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char *resource,
@@ -370,15 +433,30 @@ int kv_metric(KvWriter *w, sqlite3_int64 result_id, const char *job, const char 
     *pzErr = sqlite3_mprintf("kubevirt: metric %s written outside its result", m->name);
     return -1;
   }
+  if (w->npend == w->cap) {
+    size_t cap = w->cap ? w->cap * 2 : 4096;
+    KvPending *np = sqlite3_realloc64(w->pend, cap * sizeof *np);
+    if (!np) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
+    w->pend = np;
+    w->cap = cap;
+  }
   KvPending *p = &w->pend[w->npend];
-  p->result_id = result_id;
   p->series_id = sid;
-  p->m = *m;
+  p->result_id = result_id;
+  p->value = m->value;
+  p->threshold_value = m->threshold_value;
+  p->threshold_ratio = m->threshold_ratio;
+  p->has_tvalue = (unsigned char)(m->has_tvalue != 0);
+  p->has_tratio = (unsigned char)(m->has_tratio != 0);
+  p->texceeded = (signed char)(m->has_texceeded ? (m->threshold_exceeded != 0) : -1);
   p->week_day = w->cur_week_day;
-  p->name_off = keep_text(w, m->name);
-  p->tmetric_len = m->threshold_metric ? (int)strlen(m->threshold_metric) : -1;
-  p->tmetric_off = m->threshold_metric ? keep_text(w, m->threshold_metric) : 0;
+  p->tmetric_off = -1;
+  if (m->threshold_metric) {
+    if (w->pend_text.len > 0x7fff0000u) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
+    p->tmetric_off = (int)w->pend_text.len;
+    buf_append(&w->pend_text, m->threshold_metric, strlen(m->threshold_metric) + 1);
+  }
   w->n_metrics++;
-  if (++w->npend == KV_BATCH) return kv_writer_flush(w, pzErr);
+  if (++w->npend == KV_KEEP) return kv_writer_flush(w, pzErr);
   return 0;
 }

@@ -181,8 +181,20 @@ class KubevirtLoad(harness.TempDirTest):
         r = self.ok(["load", "kubevirt", "--replace", BENCH])
         self.assertIn("replacing the earlier load", r.out)
         self.assertEqual(self.query("SELECT count(*) FROM kubevirt_metric")[0][0], n)
+        # a metric belongs to its load through its result (kubevirt_metric has no source_id: sql/012)
+        src = self.query("SELECT max(id) FROM source WHERE kind = 'kubevirt'")[0]   # the --replace load
         self.assertEqual(self.query("SELECT count(*) FROM kubevirt_metric m JOIN kubevirt_result x ON x.id = m.result_id"
-                                    " JOIN source s ON s.id = x.source_id WHERE s.id = m.source_id"), [(n,)])
+                                    f" WHERE x.source_id = {src[0]}"), [(n,)])
+        self.assertEqual(self.query("PRAGMA foreign_key_check"), [])
+        self.assertEqual(self.query("PRAGMA integrity_check"), [("ok",)])
+        # deleting the source deletes its runs, results and metrics (source -> result -> metric)
+        con = sqlite3.connect(self.db)
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("DELETE FROM source WHERE id = ?", src)
+        con.commit()
+        con.close()
+        self.assertEqual(self.query("SELECT (SELECT count(*) FROM kubevirt_run), (SELECT count(*) FROM kubevirt_result),"
+                                    " (SELECT count(*) FROM kubevirt_metric)"), [(0, 0, 0)])
         self.assertEqual(self.query("PRAGMA foreign_key_check"), [])
 
     def test_results_json_errors_leave_database_unchanged(self):
@@ -565,6 +577,65 @@ class KubevirtLoad(harness.TempDirTest):
         self.assertEqual({r["metric"] for r in got}, want)
 
     # ---- shape.yaml -----------------------------------------------------------------
+    # ---- sql/012: kubevirt_metric keyed by (series, week, result) ----------------
+    def test_metrics_of_a_version_10_database_migrate(self):
+        """A database written before sql/012 (kubevirt_metric with source_id, keyed by
+        (result_id, series_id), two secondary indexes, views that name the table) migrates to
+        exactly the schema of a new database, with every row kept."""
+        old = os.path.join(self.tmp, "v10.db")
+        con = sqlite3.connect(old)
+        for f in sorted(glob.glob(os.path.join(harness.SRC, "sql", "0*.sql"))):
+            if int(os.path.basename(f)[:3]) <= 10:
+                con.executescript(read(f))
+        for f in sorted(glob.glob(os.path.join(harness.SRC, "views", "kubevirt", "*.sql"))):
+            if "-- Parameters:" not in read(f):
+                con.executescript(read(f))
+        self.assertIn("source_id", [r[1] for r in con.execute("PRAGMA table_info(kubevirt_metric)")])
+        con.executescript("""
+            INSERT INTO source(id, kind, uri, content_hash) VALUES (1, 'kubevirt', 'tree', 'x'), (2, 'kubevirt', 't2', 'y');
+            INSERT INTO kubevirt_run(id, source_id, job, build_id, started_at, job_dir_created, run_time, week_start, origin)
+              VALUES (1, 1, 'j', 10, '2025-03-03T10:00:00.000Z', NULL, '2025-03-03T10:00:00.000Z', '2025-03-03', 'audit'),
+                     (2, 1, 'j', 11, '2025-03-12T10:00:00.000Z', NULL, '2025-03-12T10:00:00.000Z', '2025-03-10', 'audit'),
+                     (3, 2, 'j', 12, '2025-03-13T10:00:00.000Z', NULL, '2025-03-13T10:00:00.000Z', '2025-03-10', 'audit');
+            INSERT INTO kubevirt_result(id, source_id, run_id, resource, file)
+              VALUES (1, 1, 1, 'vmi', 'a'), (2, 1, 2, 'vmi', 'b'), (3, 2, 3, 'vmi', 'c');
+            INSERT INTO kubevirt_series(id, job, resource, metric) VALUES (1, 'j', 'vmi', 'm1'), (2, 'j', 'vmi', 'm2');
+            INSERT INTO kubevirt_metric(result_id, series_id, source_id, value, threshold_value, threshold_metric,
+                                        threshold_ratio, threshold_exceeded, week_day)
+              VALUES (1, 2, 1, 5.5, 10.0, 'm1', 0.5, 0, 20150), (1, 1, 1, 11.0, NULL, NULL, NULL, NULL, 20150),
+                     (2, 1, 1, 12.0, NULL, NULL, NULL, NULL, 20157), (3, 1, 2, 14.0, NULL, NULL, NULL, NULL, 20157);
+            PRAGMA user_version = 10;
+        """)
+        con.commit()
+        cols = ("result_id, series_id, value, threshold_value, threshold_metric, threshold_ratio,"
+                " threshold_exceeded, week_day")
+        before = con.execute(f"SELECT {cols} FROM kubevirt_metric ORDER BY result_id, series_id").fetchall()
+        con.close()
+        self.ok(["init"], db=old)
+        fresh = os.path.join(self.tmp, "fresh.db")
+        self.ok(["init"], db=fresh)
+        schema = ("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
+                  " ORDER BY type, name")
+        self.assertEqual(self.query(schema, db=old), self.query(schema, db=fresh))
+        self.assertEqual(self.query(f"SELECT {cols} FROM kubevirt_metric ORDER BY result_id, series_id", db=old), before)
+        self.assertNotIn("source_id", [r[1] for r in self.query("PRAGMA table_info(kubevirt_metric)", db=old)])
+        self.assertEqual(self.query("PRAGMA integrity_check", db=old), [("ok",)])
+        self.assertEqual(self.query("PRAGMA foreign_key_check", db=old), [])
+        # the weekly view reads the migrated rows (week of 2025-03-10: 12 and 14)
+        got = self.sqljson("SELECT metric, week_start, runs, mean FROM kubevirt_weekly ORDER BY metric, week_start", db=old)
+        self.assertEqual([(g["metric"], g["week_start"], g["runs"], g["mean"]) for g in got],
+                         [("m1", "2025-03-03", 1, 11.0), ("m1", "2025-03-10", 2, 13.0),
+                          ("m2", "2025-03-03", 1, 5.5), ("m2", "2025-03-10", 0, None)])
+        # deleting a source still deletes its metrics, through its results
+        con = sqlite3.connect(old)
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("DELETE FROM source WHERE id = 2")
+        con.commit()
+        con.close()
+        self.assertEqual(self.query("SELECT result_id, value FROM kubevirt_metric ORDER BY result_id, series_id", db=old),
+                         [(1, 11.0), (1, 5.5), (2, 12.0)])
+        self.assertEqual(self.query("PRAGMA foreign_key_check", db=old), [])
+
     def test_shape_yaml(self):
         self.ok(["load", "kubevirt", SHAPE])
         self.assertEqual(self.query("SELECT release_version, since_date FROM kubevirt_release"), [("v1-8", "2025-01-01")])

@@ -40,7 +40,7 @@ WITH rel AS (
 ), lim AS (
   SELECT CASE WHEN :for_job IS NULL THEN (SELECT since_date FROM rel) ELSE :since_date END AS since
 ), pts AS (
-  -- from the series (one or a few rows) into kubevirt_metric_week (series_id, week_day): no table scan
+  -- from the series (one or a few rows) into kubevirt_metric's key (series_id, week_day): no table scan
   SELECT r.run_time AS x, m.value AS y, r.week_start AS week
   FROM kubevirt_series AS se
   CROSS JOIN kubevirt_metric AS m ON m.series_id = se.id

@@ -26,7 +26,7 @@ WITH weeks AS (
   FROM kubevirt_result AS x JOIN kubevirt_run AS r ON r.id = x.run_id
   GROUP BY r.job, x.resource, r.week_start
 ), agg AS (
-  -- reads the covering index kubevirt_metric_week in (series, week) order: no sort
+  -- reads kubevirt_metric in its key order (series_id, week_day, result_id): no sort
   SELECT series_id, week_day, count(*) AS runs, avg(value) AS mean, min(value) AS min,
          max(value) AS max, median(value) AS median, percentile(value, 95) AS p95
   FROM kubevirt_metric

@@ -82,7 +82,7 @@ static void write_values(FILE *f, int per) {
   fprintf(f, "\n    }\n  }");
 }
 
-typedef struct Row { sqlite3_int64 result, series, source; double value, tv, tr; int has_tv, has_tr, te, week; char tm[32]; } Row;
+typedef struct Row { sqlite3_int64 result, series; double value, tv, tr; int has_tv, has_tr, te, week; char tm[32]; } Row;
 
 int main(int argc, char **argv) {
   int runs = 5000, metrics = 190;
@@ -151,14 +151,14 @@ int main(int argc, char **argv) {
   /* 3. the anchor: the same rows through one prepared INSERT */
   Row *rows = malloc((size_t)nrows * sizeof *rows);
   sqlite3_int64 n = 0;
-  sqlite3_prepare_v2(db, "SELECT result_id, series_id, source_id, value, threshold_value, threshold_metric,"
-                         " threshold_ratio, threshold_exceeded, week_day FROM kubevirt_metric", -1, &st, 0);
+  sqlite3_prepare_v2(db, "SELECT result_id, series_id, week_day, value, threshold_value, threshold_metric,"
+                         " threshold_ratio, threshold_exceeded FROM kubevirt_metric", -1, &st, 0);
   while (sqlite3_step(st) == SQLITE_ROW && n < nrows) {
     Row *w = &rows[n++];
     memset(w, 0, sizeof *w);
     w->result = sqlite3_column_int64(st, 0);
     w->series = sqlite3_column_int64(st, 1);
-    w->source = sqlite3_column_int64(st, 2);
+    w->week = sqlite3_column_int(st, 2);
     w->value = sqlite3_column_double(st, 3);
     w->has_tv = sqlite3_column_type(st, 4) != SQLITE_NULL;
     w->tv = sqlite3_column_double(st, 4);
@@ -166,33 +166,30 @@ int main(int argc, char **argv) {
     w->has_tr = sqlite3_column_type(st, 6) != SQLITE_NULL;
     w->tr = sqlite3_column_double(st, 6);
     w->te = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 7);
-    w->week = sqlite3_column_int(st, 8);
   }
   sqlite3_finalize(st);
   sqlite3 *adb = unit_open(adbp);
   sqlite3_exec(adb, pragmas, 0, 0, 0);
   sqlite3_exec(adb, "PRAGMA journal_mode=WAL;"
                     "CREATE TABLE anchor_metric (result_id INTEGER NOT NULL, series_id INTEGER NOT NULL,"
-                    " source_id INTEGER NOT NULL, value REAL NOT NULL, threshold_value REAL, threshold_metric TEXT,"
-                    " threshold_ratio REAL, threshold_exceeded INTEGER, week_day INTEGER NOT NULL,"
-                    " PRIMARY KEY (result_id, series_id)) WITHOUT ROWID;"
-                    "CREATE INDEX anchor_source ON anchor_metric(source_id);"
-                    "CREATE INDEX anchor_week ON anchor_metric(series_id, week_day, value);", 0, 0, 0);
+                    " week_day INTEGER NOT NULL, value REAL NOT NULL, threshold_value REAL, threshold_metric TEXT,"
+                    " threshold_ratio REAL, threshold_exceeded INTEGER,"
+                    " PRIMARY KEY (series_id, week_day, result_id)) WITHOUT ROWID;"
+                    "CREATE UNIQUE INDEX anchor_result ON anchor_metric(result_id, series_id);", 0, 0, 0);
   t0 = now_s();
   c0 = cpu_s();
   sqlite3_exec(adb, "BEGIN", 0, 0, 0);
-  sqlite3_prepare_v2(adb, "INSERT INTO anchor_metric VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &st, 0);
+  sqlite3_prepare_v2(adb, "INSERT INTO anchor_metric VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st, 0);
   for (sqlite3_int64 i = 0; i < n; i++) {
     Row *w = &rows[i];
     sqlite3_bind_int64(st, 1, w->result);
     sqlite3_bind_int64(st, 2, w->series);
-    sqlite3_bind_int64(st, 3, w->source);
+    sqlite3_bind_int(st, 3, w->week);
     sqlite3_bind_double(st, 4, w->value);
     if (w->has_tv) sqlite3_bind_double(st, 5, w->tv); else sqlite3_bind_null(st, 5);
     if (w->tm[0]) sqlite3_bind_text(st, 6, w->tm, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 6);
     if (w->has_tr) sqlite3_bind_double(st, 7, w->tr); else sqlite3_bind_null(st, 7);
     if (w->te >= 0) sqlite3_bind_int(st, 8, w->te); else sqlite3_bind_null(st, 8);
-    sqlite3_bind_int(st, 9, w->week);
     sqlite3_step(st);
     sqlite3_reset(st);
   }
