@@ -68,6 +68,15 @@ typedef struct KvPending {
   unsigned char has_tvalue, has_tratio;
 } KvPending;
 
+/* What the parameters of a metric INSERT hold since they were last bound (sqlite3_reset
+** keeps bindings): a NULL, the same series or the same week is not bound again. */
+typedef struct KvBound {
+  unsigned char null[8 * KV_BATCH];
+  sqlite3_int64 series[KV_BATCH];
+  int week[KV_BATCH];
+  unsigned char known[KV_BATCH];   /* series[] and week[] hold what is bound */
+} KvBound;
+
 typedef struct KvWriter {
   sqlite3 *db;
   sqlite3_int64 source_id;
@@ -82,6 +91,7 @@ typedef struct KvWriter {
   sqlite3_stmt *ins_metrics;                   /* KV_BATCH rows at once */
   KvPending *pend; size_t npend, cap;          /* metrics not yet written */
   PerfsqlBuf pend_text;                        /* their threshold_metric texts */
+  KvBound bound[2];                            /* of ins_metric, of ins_metrics */
   int fk_was;                                  /* foreign-key enforcement before kv_writer_open */
 } KvWriter;
 

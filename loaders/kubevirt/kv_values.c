@@ -345,21 +345,26 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
     (*depth)--;
     if (st[*depth].role == R_METRIC && flush_metric(wk, pzErr)) return -1;
   }
-  const char *key = (const char *)sqlite3_column_text(t, 0);
+  /* The key as a blob: its bytes as json_tree returned them. sqlite3_column_text would
+  ** first reallocate each key to add a terminator (json_tree's keys have none). Keys hold
+  ** no NUL (json_strict_check), so length + memcmp compares as strcmp did. */
+  const char *key = (const char *)sqlite3_column_blob(t, 0);
+  int klen = sqlite3_column_bytes(t, 0);
   const char *type = (const char *)sqlite3_column_text(t, 1);
-  if (!key) return 0;  /* array element */
+  if (!key) key = "";
+#define KEY_IS(lit) (klen == (int)sizeof(lit) - 1 && memcmp(key, lit, sizeof(lit) - 1) == 0)
   int prole = st[k].role;
   switch (prole) {
     case R_ROOT: {
-      if (!strcmp(key, "JobDirCreationTime")) return take_created(wk, type, (const char *)sqlite3_column_text(t, 2), pzErr);
-      const char *res = !strcmp(key, "VMIResult") ? "vmi" : !strcmp(key, "VMResult") ? "vm" : 0;
+      if (KEY_IS("JobDirCreationTime")) return take_created(wk, type, (const char *)sqlite3_column_text(t, 2), pzErr);
+      const char *res = KEY_IS("VMIResult") ? "vmi" : KEY_IS("VMResult") ? "vm" : 0;
       if (!res) return 0;
       wk->saw_result = 1;
       if (!strcmp(type, "null")) return 0;
       if (ensure_run(wk, pzErr)) return -1;
       if (wk->c->skipped) return 1;
       sqlite3_free(wk->resource_key);
-      wk->resource_key = sqlite3_mprintf("%s", key);
+      wk->resource_key = sqlite3_mprintf("%.*s", klen, key);
       if (strcmp(type, "object")) { *pzErr = wrong_type(wk, "", "an object or null", type); return -1; }
       wk->resource = res;
       wk->result_id = 0;
@@ -367,7 +372,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       return 0;
     }
     case R_RESULT:
-      if (strcmp(key, "Values")) return 0;
+      if (!KEY_IS("Values")) return 0;
       wk->saw_values = 1;
       if (!strcmp(type, "null")) return begin_values(wk, pzErr);
       if (strcmp(type, "object")) { *pzErr = wrong_type(wk, ".Values", "an object", type); return -1; }
@@ -375,7 +380,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       st[(*depth)++] = (Frame){id, R_VALUES};
       return 0;
     case R_VALUES:
-      wk->metric_name = keep(&wk->name_buf, key, sqlite3_column_bytes(t, 0));
+      wk->metric_name = keep(&wk->name_buf, key, klen);
       if (!wk->metric_name) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
       if (strcmp(type, "object")) {
         *pzErr = wrong_type(wk, wk->metric_name, "an object", type);
@@ -386,7 +391,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       st[(*depth)++] = (Frame){id, R_METRIC};
       return 0;
     case R_METRIC:
-      if (!strcmp(key, "value")) {
+      if (KEY_IS("value")) {
         if (!is_num(type)) {
           char *w = sqlite3_mprintf("%s.value", wk->metric_name);
           *pzErr = wrong_type(wk, w, "a number", type);
@@ -395,7 +400,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
         }
         wk->m.value = sqlite3_column_double(t, 2);
         wk->have_value = 1;
-      } else if (!strcmp(key, "thresholdResult")) {
+      } else if (KEY_IS("thresholdResult")) {
         if (!strcmp(type, "null")) return 0;
         if (strcmp(type, "object")) {
           char *w = sqlite3_mprintf("%s.thresholdResult", wk->metric_name);
@@ -409,26 +414,26 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       return 0;
     case R_THR: {
       const char *want = 0;
-      if (!strcmp(key, "thresholdValue")) {
+      if (KEY_IS("thresholdValue")) {
         if (is_num(type)) { wk->m.threshold_value = sqlite3_column_double(t, 2); wk->m.has_tvalue = 1; }
         else if (strcmp(type, "null")) want = "a number";
-      } else if (!strcmp(key, "thresholdRatio")) {
+      } else if (KEY_IS("thresholdRatio")) {
         if (is_num(type)) { wk->m.threshold_ratio = sqlite3_column_double(t, 2); wk->m.has_tratio = 1; }
         else if (strcmp(type, "null")) want = "a number";
-      } else if (!strcmp(key, "thresholdExceeded")) {
+      } else if (KEY_IS("thresholdExceeded")) {
         if (!strcmp(type, "true") || !strcmp(type, "false")) {
           wk->m.threshold_exceeded = type[0] == 't';
           wk->m.has_texceeded = 1;
         } else if (strcmp(type, "null")) want = "a boolean";
-      } else if (!strcmp(key, "thresholdMetric")) {
+      } else if (KEY_IS("thresholdMetric")) {
         if (!strcmp(type, "text")) {
-          const char *tm = (const char *)sqlite3_column_text(t, 2);
+          const char *tm = (const char *)sqlite3_column_blob(t, 2);   /* keep() adds the NUL */
           wk->threshold_metric = keep(&wk->tmetric_buf, tm, sqlite3_column_bytes(t, 2));
           if (!wk->threshold_metric) { *pzErr = sqlite3_mprintf("kubevirt: out of memory"); return -1; }
         } else if (strcmp(type, "null")) want = "a string";
       }
       if (want) {
-        char *w = sqlite3_mprintf("%s.thresholdResult.%s", wk->metric_name, key);
+        char *w = sqlite3_mprintf("%s.thresholdResult.%.*s", wk->metric_name, klen, key);
         *pzErr = wrong_type(wk, w, want, type);
         sqlite3_free(w);
         return -1;
@@ -437,6 +442,7 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
     }
   }
   return 0;
+#undef KEY_IS
 }
 
 int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr) {

@@ -313,17 +313,42 @@ static int series_id(KvWriter *w, const char *job, const char *res, const char *
   return 0;
 }
 
-/* Binds pending row p to s from parameter base+1 on (8 parameters). */
-static void bind_pending(KvWriter *w, sqlite3_stmt *s, int base, const KvPending *p) {
+static void bind_null(sqlite3_stmt *s, int i, KvBound *b) {
+  if (!b->null[i - 1]) sqlite3_bind_null(s, i);
+  b->null[i - 1] = 1;
+}
+
+static void bind_double(sqlite3_stmt *s, int i, KvBound *b, int have, double v) {
+  if (!have) { bind_null(s, i, b); return; }
+  sqlite3_bind_double(s, i, v);
+  b->null[i - 1] = 0;
+}
+
+/* Binds pending row p to s as its row'th row (8 parameters from 8 * row + 1 on); b is
+** what s's parameters hold. */
+static void bind_pending(KvWriter *w, sqlite3_stmt *s, KvBound *b, int row, const KvPending *p) {
+  int base = 8 * row;
   sqlite3_bind_int64(s, base + 1, p->result_id);
-  sqlite3_bind_int64(s, base + 2, p->series_id);
+  if (!b->known[row] || b->series[row] != p->series_id) sqlite3_bind_int64(s, base + 2, p->series_id);
   sqlite3_bind_double(s, base + 3, p->value);
-  if (p->has_tvalue) sqlite3_bind_double(s, base + 4, p->threshold_value); else sqlite3_bind_null(s, base + 4);
-  if (p->tmetric_off >= 0) sqlite3_bind_text(s, base + 5, w->pend_text.data + p->tmetric_off, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(s, base + 5);
-  if (p->has_tratio) sqlite3_bind_double(s, base + 6, p->threshold_ratio); else sqlite3_bind_null(s, base + 6);
-  if (p->texceeded >= 0) sqlite3_bind_int(s, base + 7, p->texceeded); else sqlite3_bind_null(s, base + 7);
-  sqlite3_bind_int(s, base + 8, p->week_day);
+  bind_double(s, base + 4, b, p->has_tvalue, p->threshold_value);
+  if (p->tmetric_off >= 0) {
+    sqlite3_bind_text(s, base + 5, w->pend_text.data + p->tmetric_off, -1, SQLITE_STATIC);
+    b->null[base + 4] = 0;
+  } else {
+    bind_null(s, base + 5, b);
+  }
+  bind_double(s, base + 6, b, p->has_tratio, p->threshold_ratio);
+  if (p->texceeded >= 0) {
+    sqlite3_bind_int(s, base + 7, p->texceeded);
+    b->null[base + 6] = 0;
+  } else {
+    bind_null(s, base + 7, b);
+  }
+  if (!b->known[row] || b->week[row] != p->week_day) sqlite3_bind_int(s, base + 8, p->week_day);
+  b->series[row] = p->series_id;
+  b->week[row] = p->week_day;
+  b->known[row] = 1;
 }
 
 /* The metric name of a series id, from the cache (only for messages). */
@@ -340,7 +365,7 @@ static const char *series_metric(KvWriter *w, sqlite3_int64 id) {
 
 /* One row through the single-row statement (its error names the metric). */
 static int write_one(KvWriter *w, const KvPending *p, char **pzErr) {
-  bind_pending(w, w->ins_metric, 0, p);
+  bind_pending(w, w->ins_metric, &w->bound[0], 0, p);
   int rc = sqlite3_step(w->ins_metric);
   sqlite3_reset(w->ins_metric);
   if (rc != SQLITE_DONE) {
@@ -414,7 +439,7 @@ int kv_writer_flush(KvWriter *w, char **pzErr) {
   int rc = 0;
   size_t i = 0;
   for (; rc == 0 && i + KV_BATCH <= w->npend; i += KV_BATCH) {
-    for (int k = 0; k < KV_BATCH; k++) bind_pending(w, w->ins_metrics, 8 * k, &w->pend[i + k]);
+    for (int k = 0; k < KV_BATCH; k++) bind_pending(w, w->ins_metrics, &w->bound[1], k, &w->pend[i + k]);
     int r = sqlite3_step(w->ins_metrics);
     sqlite3_reset(w->ins_metrics);
     for (int k = 0; r != SQLITE_DONE && k < KV_BATCH && rc == 0; k++) rc = write_one(w, &w->pend[i + k], pzErr);
