@@ -182,6 +182,10 @@ static long long path_offset(const char *s, size_t n, char **keys, int nk) {
 
 enum { R_ROOT, R_RESULT, R_VALUES, R_METRIC, R_THR };
 
+/* A frame is a container we entered. json_tree's id column is not read (one column less
+** per row): a container's id is learned from its first child's parent column. */
+#define KV_ID_PENDING (-1)
+
 typedef struct Frame {
   sqlite3_int64 id;
   int role;
@@ -196,6 +200,7 @@ typedef struct Walk {
   char *metric_name, *threshold_metric;  /* NULL, or name_buf.data / tmetric_buf.data */
   PerfsqlBuf name_buf, tmetric_buf;      /* reused for every metric: no allocation per row */
   int have_metric, have_value;
+  int pending;                 /* the top frame's id is not known yet (on_row) */
   char *created;               /* JobDirCreationTime, once seen */
   int created_seen;
   int saw_result, saw_values;  /* a VMIResult/VMResult key; a "Values" key */
@@ -330,15 +335,15 @@ static int begin_values(Walk *wk, char **pzErr) {
 
 /* One json_tree row. */
 static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr) {
-  sqlite3_int64 id = sqlite3_column_int64(t, 3);
   int k;
-  if (sqlite3_column_type(t, 4) == SQLITE_NULL) {
-    /* the root */
-    st[0].id = id;
-    *depth = 1;
-    return 0;
+  sqlite3_int64 parent = sqlite3_column_int64(t, 3);   /* only the root (kv_load_doc) has none */
+  if (wk->pending) {
+    /* The row after a container we entered: its first child, unless the container is
+    ** empty and this row's parent is one of its ancestors (all on the stack). */
+    wk->pending = 0;
+    for (k = *depth - 2; k >= 0 && st[k].id != parent; k--) {}
+    if (k < 0) st[*depth - 1].id = parent;
   }
-  sqlite3_int64 parent = sqlite3_column_int64(t, 4);
   for (k = *depth - 1; k >= 0 && st[k].id != parent; k--) {}
   if (k < 0) return 0;  /* inside a subtree we ignore */
   while (*depth > k + 1) {
@@ -368,7 +373,8 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       if (strcmp(type, "object")) { *pzErr = wrong_type(wk, "", "an object or null", type); return -1; }
       wk->resource = res;
       wk->result_id = 0;
-      st[(*depth)++] = (Frame){id, R_RESULT};
+      st[(*depth)++] = (Frame){KV_ID_PENDING, R_RESULT};
+      wk->pending = 1;
       return 0;
     }
     case R_RESULT:
@@ -377,7 +383,8 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
       if (!strcmp(type, "null")) return begin_values(wk, pzErr);
       if (strcmp(type, "object")) { *pzErr = wrong_type(wk, ".Values", "an object", type); return -1; }
       if (begin_values(wk, pzErr)) return -1;
-      st[(*depth)++] = (Frame){id, R_VALUES};
+      st[(*depth)++] = (Frame){KV_ID_PENDING, R_VALUES};
+      wk->pending = 1;
       return 0;
     case R_VALUES:
       wk->metric_name = keep(&wk->name_buf, key, klen);
@@ -388,7 +395,8 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
         return -1;
       }
       wk->have_metric = 1;
-      st[(*depth)++] = (Frame){id, R_METRIC};
+      st[(*depth)++] = (Frame){KV_ID_PENDING, R_METRIC};
+      wk->pending = 1;
       return 0;
     case R_METRIC:
       if (KEY_IS("value")) {
@@ -409,7 +417,8 @@ static int on_row(Walk *wk, Frame *st, int *depth, sqlite3_stmt *t, char **pzErr
           return -1;
         }
         wk->m.has_threshold = 1;
-        st[(*depth)++] = (Frame){id, R_THR};
+        st[(*depth)++] = (Frame){KV_ID_PENDING, R_THR};
+        wk->pending = 1;
       }
       return 0;
     case R_THR: {
@@ -453,7 +462,7 @@ int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr)
   /* duplicate keys, NUL, 1e999: refused before anything is written */
   if (json_strict_check(c->file, json, n, pzErr)) return -1;
   if (!w->tree &&
-      sqlite3_prepare_v3(w->db, "SELECT key, type, atom, id, parent FROM json_tree(?1)", -1,
+      sqlite3_prepare_v3(w->db, "SELECT key, type, atom, parent FROM json_tree(?1)", -1,
                          SQLITE_PREPARE_PERSISTENT, &w->tree, 0) != SQLITE_OK) {
     *pzErr = sqlite3_mprintf("kubevirt: %s", sqlite3_errmsg(w->db));
     return -1;
@@ -477,7 +486,8 @@ int kv_load_doc(KvDocCtx *c, const char *json, size_t n, int kind, char **pzErr)
         err = 1;
         break;
       }
-      st[0].id = sqlite3_column_int64(t, 3);
+      st[0].id = KV_ID_PENDING;
+      wk.pending = 1;
       st[0].role = kind == KV_DOC_RESULTS ? R_ROOT : R_RESULT;
       depth = 1;
       if (kind == KV_DOC_RESULT) {

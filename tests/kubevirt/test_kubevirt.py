@@ -197,6 +197,37 @@ class KubevirtLoad(harness.TempDirTest):
                                     " (SELECT count(*) FROM kubevirt_metric)"), [(0, 0, 0)])
         self.assertEqual(self.query("PRAGMA foreign_key_check"), [])
 
+    def test_results_json_empty_and_unknown_containers(self):
+        """The walk enters only the containers it reads; empty objects and arrays and unknown
+        keys holding objects (even ones named "Values") around and inside the metrics change
+        nothing. Oracle: Python's json module on the same text. (Synthetic file: the shapes
+        are the point, not the provenance.)"""
+        doc = {"Extra": {"deep": {"Values": {"x": {"value": 9}}}, "e": {}},
+               "JobDirCreationTime": "2025-03-04T10:00:00Z",
+               "VMIResult": {"Other": {"Values": {"zz": {"value": 7}}}, "Empty": {},
+                             "Values": {"a": {"thresholdResult": {}, "value": 1.5},
+                                        "e": {"value": 3, "x": {}, "y": [], "z": [{}, [1]],
+                                              "thresholdResult": {"thresholdValue": 2, "thresholdMetric": "a",
+                                                                  "thresholdRatio": 1.5, "thresholdExceeded": True}},
+                                        "b": {"value": 2, "thresholdResult": None}, "c": {"y": [], "value": -4}}},
+               "VMResult": {"Values": {}}}
+        d = os.path.join(self.tmp, "results", "job", "1700000000000000000")
+        os.makedirs(d)
+        write(os.path.join(d, "results.json"), json.dumps(doc, indent=2))
+        self.ok(["load", "kubevirt", os.path.join(self.tmp, "results")])
+        want = []
+        for key, res in (("VMIResult", "vmi"), ("VMResult", "vm")):
+            for name, m in doc[key]["Values"].items():
+                t = m.get("thresholdResult") or {}
+                exc = t.get("thresholdExceeded")
+                want.append((res, name, m["value"], t.get("thresholdValue"), t.get("thresholdMetric"),
+                             t.get("thresholdRatio"), None if exc is None else int(exc)))
+        got = self.query("SELECT s.resource, s.metric, m.value, m.threshold_value, m.threshold_metric,"
+                         " m.threshold_ratio, m.threshold_exceeded FROM kubevirt_metric m"
+                         " JOIN kubevirt_series s ON s.id = m.series_id")
+        self.assertEqual(sorted(got), sorted(want))
+        self.assertEqual(sorted(self.query("SELECT resource FROM kubevirt_result")), [("vm",), ("vmi",)])
+
     def test_results_json_errors_leave_database_unchanged(self):
         self.ok(["load", "kubevirt", SHAPE])
         before = self.dump()
