@@ -448,6 +448,36 @@ static const char *const bulk_tables[] = {"trace_event_other", "sched_switch", "
 enum { N_BULK_TABLES = (int)(sizeof bulk_tables / sizeof *bulk_tables) };
 static const char *const derived_tables[] = {"sched_run", "sched_delay"};  /* sched_derive.c writes them */
 
+static sqlite3_int64 max_rowid(sqlite3 *db, const char *table) {
+  char *sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", table);
+  sqlite3_stmt *q = NULL;
+  sqlite3_int64 v = 0;
+  if (sql && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+    v = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_free(sql);
+  return v;
+}
+
+/* capture_rows (sql/011_traces_compact.sql): the derived tables' rows of this load are
+** those above the largest rowid before it (one transaction); the trigger that deletes a
+** capture deletes them by that range. */
+static int record_rowids(sqlite3 *db, sqlite3_int64 cap, const sqlite3_int64 *before, char **pzErr) {
+  for (int i = 0; i < 2; i++) {
+    sqlite3_int64 after = max_rowid(db, derived_tables[i]);
+    if (after <= before[i]) continue;
+    char *sql = sqlite3_mprintf("INSERT INTO capture_rows VALUES(%lld, '%s', %lld, %lld)", cap, derived_tables[i],
+                                before[i] + 1, after);
+    int rc = sql ? sqlite3_exec(db, sql, 0, 0, pzErr) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) {
+      if (!*pzErr) *pzErr = sqlite3_mprintf("out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* ---- task map CSV ------------------------------------------------------------------- */
 
 void taskmap_free(TaskMap *m) {
@@ -694,6 +724,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   /* a bigger page cache for the load's one big transaction (fewer spills to the WAL);
   ** 64 MiB keeps the peak RSS of a load well under 256 MB at any file size */
   sqlite3_exec(db, "PRAGMA cache_size = -65536", 0, 0, 0);
+  sqlite3_int64 derived_before[2] = {max_rowid(db, derived_tables[0]), max_rowid(db, derived_tables[1])};
   if (load_index_defer(db, bulk_tables, N_BULK_TABLES, &deferred, pzErr) ||
       load_index_defer(db, derived_tables, 2, &deferred, pzErr) ||
       sched_derive_open(db, &ld, cap_id, &derive, pzErr))
@@ -835,7 +866,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     int e = sqlite3_exec(db, sql, 0, 0, pzErr);
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;
-    if (sched_derive_finish(derive, r, path, quiet)) goto fail;
+    if (sched_derive_finish(derive, r, path, quiet) || record_rowids(db, cap_id, derived_before, pzErr)) goto fail;
   }
   if (load_index_restore(db, &deferred, pzErr)) goto fail;
   load_count(&ld, "capture", 1);

@@ -95,6 +95,9 @@ class TraceEventOnceTest(harness.TempDirTest):
         r = harness.sqlite3_shell(self.db, "PRAGMA foreign_keys = ON;\n"
                                   "DELETE FROM source WHERE id = (SELECT source_id FROM capture WHERE name = 'a');")
         self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(self.query("SELECT count(*) FROM capture_rows WHERE capture_id = 1")[0][0], 0)
+        self.assertEqual(self.query("SELECT tbl FROM capture_rows WHERE capture_id = 2 ORDER BY 1"),
+                         [("sched_delay",), ("sched_run",)])
         for t in tables:
             self.assertEqual(self.query(f"SELECT count(*) FROM {t} WHERE capture_id = 1")[0][0], 0, t)
             self.assertEqual(self.query(f"SELECT count(*) FROM {t} WHERE capture_id = 2")[0][0], counts_b[t], t)
@@ -102,7 +105,7 @@ class TraceEventOnceTest(harness.TempDirTest):
         # a capture deleted by itself goes the same way
         r = harness.sqlite3_shell(self.db, "DELETE FROM capture WHERE name = 'b';")
         self.assertEqual(r.rc, 0, repr(r))
-        for t in tables[:-2]:
+        for t in tables[:-2] + ["capture_rows"]:
             self.assertEqual(self.query(f"SELECT count(*) FROM {t}")[0][0], 0, t)
         # and a reload after both deletions is whole again
         self.ok(["--quiet", "load", "perf", a, "--name", "a", "--replace"])
