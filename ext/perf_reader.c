@@ -1524,15 +1524,31 @@ static void jchar(JsonOut *o, char c) {
   if (o->n + 1 > sizeof o->t) jflush(o);
   o->t[o->n++] = c;
 }
-/* Integer to decimal without printf. */
+/* Integer to decimal without printf: single digits (most fields: flags, booleans) at
+** once, else two digits per division. */
 static void jnum(JsonOut *o, long long v, int is_unsigned) {
+  static const char d2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                           "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                           "8081828384858687888990919293949596979899";
+  unsigned long long u = is_unsigned || v >= 0 ? (unsigned long long)v : 0ull - (unsigned long long)v;
+  if (u < 10 && (is_unsigned || v >= 0)) {
+    jchar(o, (char)('0' + u));
+    return;
+  }
   char tmp[24];
   int i = (int)sizeof tmp;
-  unsigned long long u = is_unsigned || v >= 0 ? (unsigned long long)v : 0ull - (unsigned long long)v;
-  do {
-    tmp[--i] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
+  while (u >= 100) {
+    unsigned r = (unsigned)(u % 100) * 2;
+    u /= 100;
+    tmp[--i] = d2[r + 1];
+    tmp[--i] = d2[r];
+  }
+  if (u >= 10) {
+    tmp[--i] = d2[u * 2 + 1];
+    tmp[--i] = d2[u * 2];
+  } else {
+    tmp[--i] = (char)('0' + u);
+  }
   if (!is_unsigned && v < 0) tmp[--i] = '-';
   jput(o, tmp + i, sizeof tmp - (size_t)i);
 }
