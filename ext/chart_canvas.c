@@ -346,8 +346,9 @@ static Ramp *ramp_of(Canvas *c, int fg) {
 }
 
 /* Paints pixel (x, y), inside the image, with k/16 (1..16) of the ramp's
-** colour over what is there (read with libgd's pixel macros, written with
-** gdImageSetPixel). */
+** colour over what is there (read with libgd's pixel macros; a palette
+** index is stored in libgd's row directly, what gdImageSetPixel does for a
+** plain colour inside the image, without its per-call checks). */
 static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
   gdImagePtr im = c->im;
   if (!im->trueColor) {
@@ -357,7 +358,7 @@ static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
       if (!im->trueColor) r->idx[d][k] = (short)v;
     }
     if (!im->trueColor) {
-      gdImageSetPixel(im, x, y, v);
+      im->pixels[y][x] = (unsigned char)v;   /* = gdImageSetPixel of an index inside the image */
       return;
     }
   }
@@ -470,6 +471,10 @@ static void marks_field(ChartMarks *m, const char *s) {
     if (m->buf[i] == '\t' || m->buf[i] == '\n' || m->buf[i] == '\r') m->buf[i] = ' ';
 }
 
+/* fmin/fmax (NaN gives the other one), inlined */
+static inline double dmin(double a, double b) { return a < b || b != b ? a : b; }
+static inline double dmax(double a, double b) { return a > b || b != b ? a : b; }
+
 void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
                  const char *x, const char *y) {
   ChartMarks *m = &c->marks;
@@ -478,8 +483,8 @@ void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const ch
     m->truncated = 1;
     return;
   }
-  int a = clamp_px(fmin(x0, x1), 0, c->w), b = clamp_px(fmin(y0, y1), 0, c->h);
-  int d = clamp_px(fmax(x0, x1), 0, c->w), e = clamp_px(fmax(y0, y1), 0, c->h);
+  int a = clamp_px(dmin(x0, x1), 0, c->w), b = clamp_px(dmin(y0, y1), 0, c->h);
+  int d = clamp_px(dmax(x0, x1), 0, c->w), e = clamp_px(dmax(y0, y1), 0, c->h);
   if (d <= a || e <= b) return;          /* outside the image */
   char box[64];
   int n = 0, v[4] = {a, b, d, e};
