@@ -704,7 +704,10 @@ static inline void cov_put(Canvas *c, int x, int y, float v) {
 void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double width,
                  int cx0, int cy0, int cx1, int cy1) {
   if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1)) return;
-  double r = width / 2, R = r + 1;
+  /* a pixel centre at distance d gets r + 0.5 - d: only centres closer
+  ** than R = r + 0.5 are visited (rows, and per row the span of the band
+  ** around the line) */
+  double r = width / 2, R = r + 0.5;
   if (cx0 < 0) cx0 = 0;
   if (cy0 < 0) cy0 = 0;
   if (cx1 > c->w) cx1 = c->w;
@@ -716,7 +719,9 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
   int ya = (int)floor(fmin(fmax(miny, cy0), cy1)), yb = (int)ceil(fmax(fmin(maxy, cy1), cy0));
   if (ya >= yb || maxx < cx0 || minx > cx1) return;
   double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy, len = sqrt(len2);
-  double inv = len2 > 0 ? 1 / len2 : 0, r5 = r + 0.5, lim2 = r5 * r5;
+  double inv = len2 > 0 ? 1 / len2 : 0, r5 = R, lim2 = r5 * r5;
+  /* centres this close are covered fully (r5 - d >= 1) without a sqrt */
+  double full2 = r5 >= 1 ? (r5 - 1) * (r5 - 1) : -1;
   for (int y = ya; y < yb; y++) {
     double yc = y + 0.5;
     double xa = minx, xb = maxx;
@@ -734,6 +739,10 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
       if (t > 1) t = 1;
       double ex = px - t * dx, ey = py - t * dy, d2 = ex * ex + ey * ey;
       if (d2 >= lim2) continue;
+      if (d2 <= full2) {
+        cov_put(c, x, y, 1.0f);
+        continue;
+      }
       double v = r5 - sqrt(d2);
       cov_put(c, x, y, v >= 1 ? 1.0f : (float)v);
     }

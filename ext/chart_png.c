@@ -203,47 +203,14 @@ static void codes_init(void) {
   }
 }
 
+/* The bit writer's state: bytes out at p, acc holds n pending bits. */
 typedef struct Bits { unsigned char *p; uint64_t acc; uint32_t n; } Bits;
-
-static inline void bits_put(Bits *b, Code c) {
-  b->acc |= (uint64_t)c.bits << b->n;
-  b->n += c.n;
-  if (b->n >= 32) {
-    b->p[0] = (unsigned char)b->acc;
-    b->p[1] = (unsigned char)(b->acc >> 8);
-    b->p[2] = (unsigned char)(b->acc >> 16);
-    b->p[3] = (unsigned char)(b->acc >> 24);
-    b->p += 4;
-    b->acc >>= 32;
-    b->n -= 32;
-  }
-}
 
 /* Adler-32 (RFC 1950) of the filtered bytes, kept as they are encoded:
 ** a literal v adds v to a and a to b; a run of L bytes v adds L*v to a and
 ** L*a + v*L*(L+1)/2 to b, without reading the bytes again. Reduced mod
 ** 65521 once per row (a row of 4097 bytes keeps both below 2^40). */
 #define ADLER_MOD 65521u
-typedef struct Adler { uint64_t a, b; } Adler;
-
-/* Emits a run of L repeats of the previous byte v: runs of 3..258, the
-** remainder (< 3) as literals. */
-static inline void emit_run(Bits *b, Adler *ad, unsigned v, int L) {
-  ad->b += (uint64_t)L * ad->a + (uint64_t)v * (uint64_t)L * (uint64_t)(L + 1) / 2;
-  ad->a += (uint64_t)L * v;
-  while (L >= 3) {
-    int k = L > 258 ? 258 : L;
-    bits_put(b, run_code[k]);
-    L -= k;
-  }
-  while (L-- > 0) bits_put(b, lit_code[v]);
-}
-
-static inline void emit_lit(Bits *b, Adler *ad, unsigned v) {
-  ad->a += v;
-  ad->b += ad->a;
-  bits_put(b, lit_code[v]);
-}
 
 /* First x >= i where row[x] != v (prev NULL: filter None) or
 ** row[x] - prev[x] != v (filter Up), or n. */
@@ -265,22 +232,71 @@ static inline int run_end(const unsigned char *row, const unsigned char *prev, i
   return i;
 }
 
-/* Encodes one row (after its filter byte): filter None when prev is NULL,
-** else Up (row - prev); *last = the previous byte of the stream. */
-static void encode_row(Bits *b, Adler *ad, const unsigned char *row, const unsigned char *prev, int n,
-                       unsigned *last) {
-  int i = 0;
-  while (i < n) {
-    unsigned d = (unsigned char)(row[i] - (prev ? prev[i] : 0));
-    if (d == *last) {
-      int j = run_end(row, prev, i + 1, n, d);
-      emit_run(b, ad, d, j - i);
-      i = j;
-    } else {
-      emit_lit(b, ad, d);
-      *last = d;
+/* Encodes a filter byte and its row: filter None when prev is NULL, else Up
+** (row - prev); *last = the previous byte of the stream (256: none). Each
+** byte equal to the one before it starts a run (distance 1): runs of
+** 3..258, a remainder < 3 as literals. The state lives in locals here (the
+** output is bytes, which the compiler must assume alias everything). */
+static void encode_row(Bits *bits, uint64_t ad[2], const unsigned char *row, const unsigned char *prev,
+                       int n, unsigned *plast) {
+  unsigned char *p = bits->p;
+  uint64_t acc = bits->acc, a = ad[0], b = ad[1];
+  uint32_t nb = bits->n;
+  unsigned last = *plast;
+#define PUT(code)                                   \
+  do {                                              \
+    Code c_ = (code);                               \
+    acc |= (uint64_t)c_.bits << nb;                 \
+    nb += c_.n;                                     \
+    if (nb >= 32) {                                 \
+      p[0] = (unsigned char)acc;                    \
+      p[1] = (unsigned char)(acc >> 8);             \
+      p[2] = (unsigned char)(acc >> 16);            \
+      p[3] = (unsigned char)(acc >> 24);            \
+      p += 4;                                       \
+      acc >>= 32;                                   \
+      nb -= 32;                                     \
+    }                                               \
+  } while (0)
+  for (int i = -1; i < n;) {
+    /* i = -1: the filter byte */
+    unsigned d = i < 0 ? (prev ? 2u : 0u) : (unsigned char)(row[i] - (prev ? prev[i] : 0));
+    if (d != last) {
+      a += d;
+      b += a;
+      PUT(lit_code[d]);
+      last = d;
       i++;
+      continue;
     }
+    int j = i < 0 ? 0 : run_end(row, prev, i + 1, n, d), L = j - i;
+    b += (uint64_t)L * a + (uint64_t)d * (uint64_t)L * (uint64_t)(L + 1) / 2;
+    a += (uint64_t)L * d;
+    while (L >= 3) {
+      int k = L > 258 ? 258 : L;
+      PUT(run_code[k]);
+      L -= k;
+    }
+    while (L-- > 0) PUT(lit_code[d]);
+    i = j;
+  }
+#undef PUT
+  bits->p = p;
+  bits->acc = acc;
+  bits->n = nb;
+  ad[0] = a % ADLER_MOD;
+  ad[1] = b % ADLER_MOD;
+  *plast = last;
+}
+
+/* Appends one code to the bit writer (the end of block). */
+static void bits_put(Bits *b, Code c) {
+  b->acc |= (uint64_t)c.bits << b->n;
+  b->n += c.n;
+  while (b->n >= 8) {
+    *b->p++ = (unsigned char)b->acc;
+    b->acc >>= 8;
+    b->n -= 8;
   }
 }
 
@@ -291,7 +307,7 @@ static void idat_chunk(Out *o, gdImagePtr im) {
   int w = gdImageSX(im), h = gdImageSY(im);
   size_t at = chunk_begin(o, "IDAT");
   out_put(o, "\x78\x01", 2);     /* zlib header: deflate, 32 KiB window, check bits */
-  Adler ad = {1, 0};
+  uint64_t ad[2] = {1, 0};       /* Adler-32 sums a, b */
   Bits b = {0, 3, 3};            /* BFINAL = 1, BTYPE = 01 (fixed codes) */
   unsigned last = 256;           /* no byte yet */
   /* worst case per row: 9 bits per byte, + the bit buffer */
@@ -299,27 +315,16 @@ static void idat_chunk(Out *o, gdImagePtr im) {
   for (int y = 0; y < h && !o->oom; y++) {
     if (out_room(o, row_max)) break;
     b.p = o->b + o->len;
-    const unsigned char *prev = y > 0 ? im->pixels[y - 1] : 0;
-    unsigned f = prev ? 2 : 0;
-    if (f == last) emit_run(&b, &ad, f, 1);
-    else emit_lit(&b, &ad, f);
-    last = f;
-    encode_row(&b, &ad, im->pixels[y], prev, w, &last);
-    ad.a %= ADLER_MOD;
-    ad.b %= ADLER_MOD;
+    encode_row(&b, ad, im->pixels[y], y > 0 ? im->pixels[y - 1] : 0, w, &last);
     o->len = (size_t)(b.p - o->b);
   }
   if (!o->oom && out_room(o, 16) == 0) {
     b.p = o->b + o->len;
     bits_put(&b, eob_code);
-    while (b.n > 0) {
-      *b.p++ = (unsigned char)b.acc;
-      b.acc >>= 8;
-      b.n = b.n > 8 ? b.n - 8 : 0;
-    }
+    if (b.n > 0) *b.p++ = (unsigned char)b.acc;     /* the last bits, padded */
     o->len = (size_t)(b.p - o->b);
     unsigned char adl[4];
-    be32(adl, (unsigned)(ad.b << 16 | ad.a));
+    be32(adl, (unsigned)(ad[1] << 16 | ad[0]));
     out_put(o, adl, 4);
   }
   chunk_end(o, at);
