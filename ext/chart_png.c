@@ -6,17 +6,18 @@
 **  1. A palette image (every chart unless it needed a 257th solid colour)
 **     is written here from libgd's image (im->red/green/blue, im->pixels):
 **     IHDR (8-bit indexes), PLTE, pHYs (96 dpi, as libgd writes it), one
-**     IDAT, the marks, IEND. Chunk CRCs and the Adler-32 are zlib's
-**     functions' definitions (crc32() from zlib; Adler-32 kept run by run).
+**     IDAT, the marks, IEND; chunk CRCs by zlib's crc32().
 **  2. The IDAT is deflated here, not by zlib's deflate(): chart images are
 **     long runs of one index (background, bars, grid lines) and rows that
 **     repeat the row above. Row 0 has filter None, every other row filter
-**     Up (row - previous row: an unchanged pixel is 0), and the filtered
-**     bytes are coded as one fixed-Huffman block of literals and runs (a
-**     repeat of the previous byte, distance 1, found 8 bytes at a time).
-**     zlib's deflate() spent ~2 ms per 1200x600 image on the same data (its
-**     per-byte window, hash and Adler-32 work); this writer ~0.3 ms, for
-**     a PNG ~10% larger than libgd's level 1 (numbers: README "Benchmarks").
+**     Up (row - previous row: an unchanged pixel is 0). The filtered bytes
+**     become literals and runs (repeats of the previous byte, distance 1,
+**     found 8 bytes at a time), written as one deflate block with Huffman
+**     codes built for the image; the Adler-32 is kept run by run. zlib's
+**     deflate() (level 1, or Z_RLE) spent ~2 ms per 1200x600 chart on the
+**     same data (its per-byte window, hash and Adler-32 work), this writer
+**     ~0.4 ms, and the PNGs are about as large as libgd's level 1 (README
+**     "Benchmarks").
 **  3. A true-colour image is written by libgd (gdImagePngPtrEx at
 **     CHART_PNG_LEVEL), the marks chunk spliced in before its IEND.
 **  4. The marks text is deflated by zlib (level 1) when longer than 1 KiB;
@@ -160,57 +161,35 @@ static void marks_chunk(Out *o, Canvas *c) {
   chunk_end(o, at);
 }
 
-/* ---- IDAT by own deflate: one fixed-Huffman block, runs only ------------- */
+/* ---- IDAT by own deflate: runs and literals, one dynamic-Huffman block ---- */
 
-/* Deflate codes (RFC 1951 3.2.6), bit-reversed for LSB-first output:
-** lit[v] for a literal byte; run[L] for a run of L (3..258) repeats of the
-** previous byte = length code + its extra bits + distance code 0 (d = 1). */
-typedef struct Code { uint32_t bits; uint32_t n; } Code;
-static Code lit_code[256], run_code[259], eob_code;
-static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
+/* Pass 1 turns the filtered rows into symbols, uint32 each: a literal byte
+** v (0..255), or RUN | L for a run of L (3..258) repeats of the previous
+** byte (length code + distance 1). Pass 2 writes them with Huffman codes
+** made for this image (RFC 1951 3.2.7). */
+#define RUN 0x10000u
+#define N_LITLEN 286
+static const int len_base[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+                                 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const int len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+                                  4, 4, 4, 4, 5, 5, 5, 5, 0};
+static unsigned char len_index[259];      /* run length -> length code - 257 */
+static pthread_once_t len_once = PTHREAD_ONCE_INIT;
 
-static uint32_t rev(uint32_t v, int n) {
-  uint32_t r = 0;
-  for (int i = 0; i < n; i++) r |= ((v >> i) & 1u) << (n - 1 - i);
-  return r;
-}
-
-/* The fixed code of lit/len symbol s. */
-static Code fixed_code(int s) {
-  Code c;
-  if (s < 144) c.n = 8, c.bits = rev(0x30u + (uint32_t)s, 8);
-  else if (s < 256) c.n = 9, c.bits = rev(0x190u + (uint32_t)(s - 144), 9);
-  else if (s < 280) c.n = 7, c.bits = rev((uint32_t)(s - 256), 7);
-  else c.n = 8, c.bits = rev(0xC0u + (uint32_t)(s - 280), 8);
-  return c;
-}
-
-static void codes_init(void) {
-  static const int base[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
-                               67, 83, 99, 115, 131, 163, 195, 227, 258};
-  static const int extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
-                                4, 4, 4, 4, 5, 5, 5, 5, 0};
-  for (int v = 0; v < 256; v++) lit_code[v] = fixed_code(v);
-  eob_code = fixed_code(256);
+static void len_init(void) {
   for (int L = 3; L <= 258; L++) {
     int i = 28;
-    while (base[i] > L) i--;
-    Code c = fixed_code(257 + i);
-    /* + extra bits (L - base) + distance code 0 in 5 bits (all zero) */
-    c.bits |= (uint32_t)(L - base[i]) << c.n;
-    c.n += (uint32_t)extra[i] + 5;
-    run_code[L] = c;
+    while (len_base[i] > L) i--;
+    len_index[L] = (unsigned char)i;
   }
 }
 
-/* The bit writer's state: bytes out at p, acc holds n pending bits. */
-typedef struct Bits { unsigned char *p; uint64_t acc; uint32_t n; } Bits;
-
-/* Adler-32 (RFC 1950) of the filtered bytes, kept as they are encoded:
-** a literal v adds v to a and a to b; a run of L bytes v adds L*v to a and
-** L*a + v*L*(L+1)/2 to b, without reading the bytes again. Reduced mod
-** 65521 once per row (a row of 4097 bytes keeps both below 2^40). */
-#define ADLER_MOD 65521u
+/* The symbols of the image and their counts. */
+typedef struct Syms {
+  uint32_t *s; sqlite3_int64 n, cap;
+  uint32_t freq[N_LITLEN];
+  int oom;
+} Syms;
 
 /* First x >= i where row[x] != v (prev NULL: filter None) or
 ** row[x] - prev[x] != v (filter Up), or n. */
@@ -232,39 +211,29 @@ static inline int run_end(const unsigned char *row, const unsigned char *prev, i
   return i;
 }
 
-/* Encodes a filter byte and its row: filter None when prev is NULL, else Up
-** (row - prev); *last = the previous byte of the stream (256: none). Each
-** byte equal to the one before it starts a run (distance 1): runs of
-** 3..258, a remainder < 3 as literals. The state lives in locals here (the
-** output is bytes, which the compiler must assume alias everything). */
-static void encode_row(Bits *bits, uint64_t ad[2], const unsigned char *row, const unsigned char *prev,
-                       int n, unsigned *plast) {
-  unsigned char *p = bits->p;
-  uint64_t acc = bits->acc, a = ad[0], b = ad[1];
-  uint32_t nb = bits->n;
+/* Adler-32 (RFC 1950) of the filtered bytes, kept as they are encoded:
+** a literal v adds v to a and a to b; a run of L bytes v adds L*v to a and
+** L*a + v*L*(L+1)/2 to b, without reading the bytes again. Reduced mod
+** 65521 once per row (a row of 4097 bytes keeps both below 2^40). */
+#define ADLER_MOD 65521u
+
+/* Pass 1 for a filter byte and its row: filter None when prev is NULL,
+** else Up (row - prev); *last = the previous byte of the stream (256:
+** none). A byte equal to the one before it starts a run: runs of 3..258,
+** a remainder < 3 as literals. Room for n + 1 symbols is there. */
+static void symbols_row(Syms *sy, uint64_t ad[2], const unsigned char *row, const unsigned char *prev,
+                        int n, unsigned *plast) {
+  uint32_t *out = sy->s + sy->n, *freq = sy->freq;
+  uint64_t a = ad[0], b = ad[1];
   unsigned last = *plast;
-#define PUT(code)                                   \
-  do {                                              \
-    Code c_ = (code);                               \
-    acc |= (uint64_t)c_.bits << nb;                 \
-    nb += c_.n;                                     \
-    if (nb >= 32) {                                 \
-      p[0] = (unsigned char)acc;                    \
-      p[1] = (unsigned char)(acc >> 8);             \
-      p[2] = (unsigned char)(acc >> 16);            \
-      p[3] = (unsigned char)(acc >> 24);            \
-      p += 4;                                       \
-      acc >>= 32;                                   \
-      nb -= 32;                                     \
-    }                                               \
-  } while (0)
   for (int i = -1; i < n;) {
     /* i = -1: the filter byte */
     unsigned d = i < 0 ? (prev ? 2u : 0u) : (unsigned char)(row[i] - (prev ? prev[i] : 0));
     if (d != last) {
       a += d;
       b += a;
-      PUT(lit_code[d]);
+      *out++ = d;
+      freq[d]++;
       last = d;
       i++;
       continue;
@@ -274,59 +243,231 @@ static void encode_row(Bits *bits, uint64_t ad[2], const unsigned char *row, con
     a += (uint64_t)L * d;
     while (L >= 3) {
       int k = L > 258 ? 258 : L;
-      PUT(run_code[k]);
+      *out++ = RUN | (uint32_t)k;
+      freq[257 + len_index[k]]++;
       L -= k;
     }
-    while (L-- > 0) PUT(lit_code[d]);
+    while (L-- > 0) {
+      *out++ = d;
+      freq[d]++;
+    }
     i = j;
   }
-#undef PUT
-  bits->p = p;
-  bits->acc = acc;
-  bits->n = nb;
+  sy->n = out - sy->s;
   ad[0] = a % ADLER_MOD;
   ad[1] = b % ADLER_MOD;
   *plast = last;
 }
 
-/* Appends one code to the bit writer (the end of block). */
-static void bits_put(Bits *b, Code c) {
-  b->acc |= (uint64_t)c.bits << b->n;
-  b->n += c.n;
-  while (b->n >= 8) {
-    *b->p++ = (unsigned char)b->acc;
-    b->acc >>= 8;
-    b->n -= 8;
+/* Code lengths <= maxbits of a Huffman code for freq[0..n) (0 for unused
+** symbols; at least two symbols get a length, so the code is complete).
+** Huffman's merge over the sorted leaves (two queues); when the tree is
+** too deep, the counts are halved and it is built again. */
+typedef struct HNode { uint64_t w; int sym; } HNode;
+static int hnode_cmp(const void *a, const void *b) {
+  const HNode *x = a, *y = b;
+  return x->w < y->w ? -1 : x->w > y->w ? 1 : x->sym - y->sym;
+}
+
+static void huff_lengths(const uint32_t *freq, int n, int maxbits, unsigned char *len) {
+  uint64_t f[N_LITLEN];
+  int used = 0;
+  for (int i = 0; i < n; i++) f[i] = freq[i], used += freq[i] > 0;
+  /* fewer than two symbols: add the first unused ones (count 1) */
+  for (int i = 0; i < n && used < 2; i++)
+    if (!f[i]) f[i] = 1, used++;
+  for (;;) {
+    HNode leaf[N_LITLEN];
+    uint64_t iw[N_LITLEN];            /* weights of internal nodes, in creation order */
+    int parent[2 * N_LITLEN], depth[2 * N_LITLEN];
+    int m = 0;
+    for (int i = 0; i < n; i++)
+      if (f[i]) leaf[m].w = f[i], leaf[m].sym = i, m++;
+    qsort(leaf, (size_t)m, sizeof leaf[0], hnode_cmp);
+    /* nodes: leaves 0..m-1 (sorted), internal m..2m-2 */
+    int li = 0, ii = 0, ni = 0;
+    for (int k = 0; k < m - 1; k++) {
+      int pick[2];
+      for (int t = 0; t < 2; t++) {
+        if (li < m && (ii >= ni || leaf[li].w <= iw[ii])) pick[t] = li++;
+        else pick[t] = m + ii++;
+      }
+      uint64_t w = (pick[0] < m ? leaf[pick[0]].w : iw[pick[0] - m]) +
+                   (pick[1] < m ? leaf[pick[1]].w : iw[pick[1] - m]);
+      parent[pick[0]] = parent[pick[1]] = m + ni;
+      iw[ni++] = w;
+    }
+    int root = m + ni - 1, maxd = 0;
+    depth[root] = 0;
+    for (int k = root - 1; k >= 0; k--) {
+      depth[k] = depth[parent[k]] + 1;
+      if (k < m && depth[k] > maxd) maxd = depth[k];
+    }
+    if (maxd <= maxbits) {
+      memset(len, 0, (size_t)n);
+      for (int k = 0; k < m; k++) len[leaf[k].sym] = (unsigned char)depth[k];
+      return;
+    }
+    for (int i = 0; i < n; i++)
+      if (f[i]) f[i] = (f[i] + 1) / 2;
   }
+}
+
+/* Canonical codes (RFC 1951 3.2.2) of lengths len[0..n), bit-reversed for
+** LSB-first output. */
+static void huff_codes(const unsigned char *len, int n, uint32_t *code) {
+  int count[16] = {0};
+  uint32_t next[16];
+  for (int i = 0; i < n; i++) count[len[i]]++;
+  count[0] = 0;
+  uint32_t c = 0;
+  for (int b = 1; b < 16; b++) {
+    c = (c + (uint32_t)count[b - 1]) << 1;
+    next[b] = c;
+  }
+  for (int i = 0; i < n; i++) {
+    code[i] = 0;
+    if (!len[i]) continue;
+    uint32_t v = next[len[i]]++, r = 0;
+    for (int k = 0; k < len[i]; k++) r |= ((v >> k) & 1u) << (len[i] - 1 - k);
+    code[i] = r;
+  }
+}
+
+typedef struct Bits { unsigned char *p; uint64_t acc; uint32_t n; } Bits;
+
+/* Appends the n low bits of v (n <= 32). */
+static inline void bits_put(Bits *b, uint32_t v, uint32_t n) {
+  b->acc |= (uint64_t)v << b->n;
+  b->n += n;
+  if (b->n >= 32) {
+    b->p[0] = (unsigned char)b->acc;
+    b->p[1] = (unsigned char)(b->acc >> 8);
+    b->p[2] = (unsigned char)(b->acc >> 16);
+    b->p[3] = (unsigned char)(b->acc >> 24);
+    b->p += 4;
+    b->acc >>= 32;
+    b->n -= 32;
+  }
+}
+
+/* Pass 2: the block header (BFINAL, dynamic codes, the code lengths) and
+** the symbols; o has room for all of it. */
+static void write_block(Out *o, const Syms *sy) {
+  static const unsigned char order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  uint32_t freq[N_LITLEN];
+  memcpy(freq, sy->freq, sizeof freq);
+  freq[256] = 1;                                         /* end of block */
+  unsigned char ll[N_LITLEN + 1];
+  uint32_t llc[N_LITLEN];
+  huff_lengths(freq, N_LITLEN, 15, ll);
+  huff_codes(ll, N_LITLEN, llc);
+  int hlit = N_LITLEN;
+  while (hlit > 257 && !ll[hlit - 1]) hlit--;
+  /* one distance code (0: distance 1) of one bit, "0" */
+  ll[hlit] = 1;
+  /* the code lengths of both trees, run-length coded (16/17/18) */
+  uint32_t cl[N_LITLEN + 1];          /* symbol | extra value << 8 */
+  int ncl = 0, total = hlit + 1;
+  uint32_t clfreq[19] = {0};
+  for (int i = 0; i < total;) {
+    int v = ll[i], r = 1;
+    while (i + r < total && ll[i + r] == v) r++;
+    int left = r;
+    if (v == 0) {
+      while (left >= 11) { int k = left > 138 ? 138 : left; cl[ncl++] = 18u | (uint32_t)(k - 11) << 8; clfreq[18]++; left -= k; }
+      if (left >= 3) { cl[ncl++] = 17u | (uint32_t)(left - 3) << 8; clfreq[17]++; left = 0; }
+    } else {
+      cl[ncl++] = (uint32_t)v;
+      clfreq[v]++;
+      left--;
+      while (left >= 3) { int k = left > 6 ? 6 : left; cl[ncl++] = 16u | (uint32_t)(k - 3) << 8; clfreq[16]++; left -= k; }
+    }
+    while (left-- > 0) { cl[ncl++] = (uint32_t)v; clfreq[v]++; }
+    i += r;
+  }
+  unsigned char cll[19];
+  uint32_t clc[19];
+  huff_lengths(clfreq, 19, 7, cll);
+  huff_codes(cll, 19, clc);
+  int hclen = 19;
+  while (hclen > 4 && !cll[order[hclen - 1]]) hclen--;
+
+  Bits b = {o->b + o->len, 0, 0};
+  bits_put(&b, 1 | 2u << 1, 3);                          /* BFINAL = 1, BTYPE = 10 */
+  bits_put(&b, (uint32_t)(hlit - 257), 5);
+  bits_put(&b, 0, 5);                                    /* HDIST: 1 distance code */
+  bits_put(&b, (uint32_t)(hclen - 4), 4);
+  for (int i = 0; i < hclen; i++) bits_put(&b, cll[order[i]], 3);
+  static const unsigned char cl_extra[19] = {[16] = 2, [17] = 3, [18] = 7};
+  for (int i = 0; i < ncl; i++) {
+    unsigned s = cl[i] & 255;
+    bits_put(&b, clc[s], cll[s]);
+    if (cl_extra[s]) bits_put(&b, cl[i] >> 8, cl_extra[s]);
+  }
+  /* a run: length code, its extra bits, distance code "0" (1 bit) */
+  uint32_t runc[259], runn[259];
+  for (int L = 3; L <= 258; L++) {
+    int k = len_index[L], s = 257 + k;
+    runc[L] = llc[s] | (uint32_t)(L - len_base[k]) << ll[s];
+    runn[L] = ll[s] + (uint32_t)len_extra[k] + 1;
+  }
+  unsigned char *p = b.p;
+  uint64_t acc = b.acc;
+  uint32_t nb = b.n;
+  for (sqlite3_int64 i = 0; i < sy->n; i++) {
+    uint32_t s = sy->s[i], v, n;
+    if (s & RUN) v = runc[s & 511], n = runn[s & 511];
+    else v = llc[s], n = ll[s];
+    acc |= (uint64_t)v << nb;
+    nb += n;
+    if (nb >= 32) {
+      p[0] = (unsigned char)acc;
+      p[1] = (unsigned char)(acc >> 8);
+      p[2] = (unsigned char)(acc >> 16);
+      p[3] = (unsigned char)(acc >> 24);
+      p += 4;
+      acc >>= 32;
+      nb -= 32;
+    }
+  }
+  b.p = p;
+  b.acc = acc;
+  b.n = nb;
+  bits_put(&b, llc[256], ll[256]);
+  while (b.n > 0) {
+    *b.p++ = (unsigned char)b.acc;
+    b.acc >>= 8;
+    b.n = b.n > 8 ? b.n - 8 : 0;
+  }
+  o->len = (size_t)(b.p - o->b);
 }
 
 /* The IDAT chunk of a palette image by own deflate (see the top): the
 ** zlib stream of the rows, row 0 with filter None, the others Up. */
 static void idat_chunk(Out *o, gdImagePtr im) {
-  pthread_once(&codes_once, codes_init);
+  pthread_once(&len_once, len_init);
   int w = gdImageSX(im), h = gdImageSY(im);
+  Syms sy;
+  memset(&sy, 0, sizeof sy);
+  uint64_t ad[2] = {1, 0};       /* Adler-32 sums a, b */
+  unsigned last = 256;           /* no byte yet */
+  for (int y = 0; y < h && !sy.oom; y++) {
+    while (!sy.oom && sy.n + w + 1 > sy.cap)
+      if (chart_grow((void **)&sy.s, &sy.cap, sy.cap, sizeof(uint32_t), 65536)) sy.oom = 1;
+    if (!sy.oom) symbols_row(&sy, ad, im->pixels[y], y > 0 ? im->pixels[y - 1] : 0, w, &last);
+  }
+  if (sy.oom) o->oom = 1;
   size_t at = chunk_begin(o, "IDAT");
   out_put(o, "\x78\x01", 2);     /* zlib header: deflate, 32 KiB window, check bits */
-  uint64_t ad[2] = {1, 0};       /* Adler-32 sums a, b */
-  Bits b = {0, 3, 3};            /* BFINAL = 1, BTYPE = 01 (fixed codes) */
-  unsigned last = 256;           /* no byte yet */
-  /* worst case per row: 9 bits per byte, + the bit buffer */
-  size_t row_max = ((size_t)w + 1) * 9 / 8 + 16;
-  for (int y = 0; y < h && !o->oom; y++) {
-    if (out_room(o, row_max)) break;
-    b.p = o->b + o->len;
-    encode_row(&b, ad, im->pixels[y], y > 0 ? im->pixels[y - 1] : 0, w, &last);
-    o->len = (size_t)(b.p - o->b);
-  }
-  if (!o->oom && out_room(o, 16) == 0) {
-    b.p = o->b + o->len;
-    bits_put(&b, eob_code);
-    if (b.n > 0) *b.p++ = (unsigned char)b.acc;     /* the last bits, padded */
-    o->len = (size_t)(b.p - o->b);
+  /* at most 15 + 5 + 1 bits per symbol, + the header (< 400 bytes) */
+  if (!o->oom && out_room(o, (size_t)sy.n * 21 / 8 + 1024) == 0) {
+    write_block(o, &sy);
     unsigned char adl[4];
     be32(adl, (unsigned)(ad[1] << 16 | ad[0]));
     out_put(o, adl, 4);
   }
+  sqlite3_free(sy.s);
   chunk_end(o, at);
 }
 
