@@ -758,10 +758,19 @@ void cov_disc(Canvas *c, double cx, double cy, double r) {
   if (xb > c->w) xb = c->w;
   if (yb > c->h) yb = c->h;
   if (xa >= xb || ya >= yb) return;
+  /* coverage r + 0.5 - d: none from d >= r + 0.5, full up to d <= r - 0.5
+  ** (both without a sqrt) */
+  double out2 = (r + 0.5) * (r + 0.5), full2 = r >= 0.5 ? (r - 0.5) * (r - 0.5) : -1;
   for (int y = ya; y < yb; y++) {
+    double ey = y + 0.5 - cy, ey2 = ey * ey;
     for (int x = xa; x < xb; x++) {
-      double ex = x + 0.5 - cx, ey = y + 0.5 - cy;
-      double v = r + 0.5 - sqrt(ex * ex + ey * ey);
+      double ex = x + 0.5 - cx, d2 = ex * ex + ey2;
+      if (d2 >= out2) continue;
+      if (d2 <= full2) {
+        cov_put(c, x, y, 1.0f);
+        continue;
+      }
+      double v = r + 0.5 - sqrt(d2);
       if (v > 0) cov_put(c, x, y, v >= 1 ? 1.0f : (float)v);
     }
   }
