@@ -448,27 +448,26 @@ void canvas_close(Canvas *c) {
 
 /* ---- marks ------------------------------------------------------------------ */
 
-static void marks_put(ChartMarks *m, const char *s, size_t n) {
-  if (m->oom) return;
+/* Room for n more bytes (+ the NUL kept after them): 0, or -1 (oom set). */
+static int marks_room(ChartMarks *m, size_t n) {
+  if (m->oom) return -1;
   while ((sqlite3_int64)(m->len + n + 1) > m->cap) {
     if (chart_grow((void **)&m->buf, &m->cap, m->cap, 1, 8192)) {
       m->oom = 1;
-      return;
+      return -1;
     }
   }
-  memcpy(m->buf + m->len, s, n);
-  m->len += n;
-  m->buf[m->len] = 0;
+  return 0;
 }
 
-/* A field: tabs and newlines would break the line format, they become spaces. */
-static void marks_field(ChartMarks *m, const char *s) {
-  if (!s) return;
-  size_t start = m->len;
-  marks_put(m, s, strlen(s));
-  if (m->oom) return;
-  for (size_t i = start; i < m->len; i++)
-    if (m->buf[i] == '\t' || m->buf[i] == '\n' || m->buf[i] == '\r') m->buf[i] = ' ';
+/* Copies a field of n bytes to q: tabs and newlines would break the line
+** format, they become spaces. Returns the end. */
+static char *marks_field(char *q, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    *q++ = ch == '\t' || ch == '\n' || ch == '\r' ? ' ' : ch;
+  }
+  return q;
 }
 
 /* fmin/fmax (NaN gives the other one), inlined */
@@ -486,8 +485,11 @@ void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const ch
   int a = clamp_px(dmin(x0, x1), 0, c->w), b = clamp_px(dmin(y0, y1), 0, c->h);
   int d = clamp_px(dmax(x0, x1), 0, c->w), e = clamp_px(dmax(y0, y1), 0, c->h);
   if (d <= a || e <= b) return;          /* outside the image */
-  char box[64];
-  int n = 0, v[4] = {a, b, d, e};
+  size_t ls = series ? strlen(series) : 0, lx = x ? strlen(x) : 0, ly = y ? strlen(y) : 0;
+  /* the box (4 numbers <= 4096 and their separators), 3 fields, 2 tabs, newline */
+  if (marks_room(m, 24 + ls + lx + ly + 3)) return;
+  char *q = m->buf + m->len;
+  int v[4] = {a, b, d, e};
   for (int i = 0; i < 4; i++) {            /* 0 <= v <= 4096: no printf needed */
     char t[12];
     int k = 0;
@@ -495,16 +497,17 @@ void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const ch
       t[k++] = (char)('0' + v[i] % 10);
       v[i] /= 10;
     } while (v[i]);
-    while (k) box[n++] = t[--k];
-    box[n++] = i < 3 ? ' ' : '\t';
+    while (k) *q++ = t[--k];
+    *q++ = i < 3 ? ' ' : '\t';
   }
-  marks_put(m, box, (size_t)n);
-  marks_field(m, series);
-  marks_put(m, "\t", 1);
-  marks_field(m, x);
-  marks_put(m, "\t", 1);
-  marks_field(m, y);
-  marks_put(m, "\n", 1);
+  q = marks_field(q, series, ls);
+  *q++ = '\t';
+  q = marks_field(q, x, lx);
+  *q++ = '\t';
+  q = marks_field(q, y, ly);
+  *q++ = '\n';
+  *q = 0;
+  m->len = (size_t)(q - m->buf);
   m->n++;
 }
 
