@@ -273,8 +273,9 @@ static inline void bits_put(Bits *b, uint32_t v, uint32_t n) {
 }
 
 /* Pass 2: the block header (BFINAL, dynamic codes, the code lengths) and
-** the symbols; o has room for all of it. */
-static void write_block(Out *o, const Syms *sy) {
+** the symbols: sy->s, or (text != NULL) the bytes of text[0] and text[1]
+** as literals, sy->freq counting them; o has room for all of it. */
+static void write_block(Out *o, const Syms *sy, const unsigned char *const *text, const size_t *text_len) {
   static const unsigned char order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
   uint32_t freq[N_LITLEN];
   memcpy(freq, sy->freq, sizeof freq);
@@ -336,22 +337,31 @@ static void write_block(Out *o, const Syms *sy) {
   unsigned char *p = b.p;
   uint64_t acc = b.acc;
   uint32_t nb = b.n;
-  for (sqlite3_int64 i = 0; i < sy->n; i++) {
-    uint32_t s = sy->s[i], v, n;
-    if (s & RUN) v = runc[s & 511], n = runn[s & 511];
-    else v = llc[s], n = ll[s];
-    acc |= (uint64_t)v << nb;
-    nb += n;
-    if (nb >= 32) {
-      p[0] = (unsigned char)acc;
-      p[1] = (unsigned char)(acc >> 8);
-      p[2] = (unsigned char)(acc >> 16);
-      p[3] = (unsigned char)(acc >> 24);
-      p += 4;
-      acc >>= 32;
-      nb -= 32;
+#define PUT(v, n)                      \
+  do {                                 \
+    acc |= (uint64_t)(v) << nb;        \
+    nb += (n);                         \
+    if (nb >= 32) {                    \
+      p[0] = (unsigned char)acc;       \
+      p[1] = (unsigned char)(acc >> 8); \
+      p[2] = (unsigned char)(acc >> 16); \
+      p[3] = (unsigned char)(acc >> 24); \
+      p += 4;                          \
+      acc >>= 32;                      \
+      nb -= 32;                        \
+    }                                  \
+  } while (0)
+  if (text) {
+    for (int k = 0; k < 2; k++)
+      for (size_t i = 0; i < text_len[k]; i++) PUT(llc[text[k][i]], ll[text[k][i]]);
+  } else {
+    for (sqlite3_int64 i = 0; i < sy->n; i++) {
+      uint32_t s = sy->s[i];
+      if (s & RUN) PUT(runc[s & 511], runn[s & 511]);
+      else PUT(llc[s], ll[s]);
     }
   }
+#undef PUT
   b.p = p;
   b.acc = acc;
   b.n = nb;
@@ -373,11 +383,12 @@ static int syms_room(Syms *sy, sqlite3_int64 n) {
 
 /* A zlib stream (RFC 1950) of the symbols: header, one deflate block,
 ** the Adler-32 of the bytes they stand for. */
-static void zlib_stream(Out *o, const Syms *sy, uint32_t adler) {
+static void zlib_stream(Out *o, const Syms *sy, const unsigned char *const *text, const size_t *text_len,
+                        uint32_t adler) {
   out_put(o, "\x78\x01", 2);     /* deflate, 32 KiB window, no dictionary, check bits */
   /* at most 15 + 5 + 1 bits per symbol, + the header (< 400 bytes) */
   if (o->oom || out_room(o, (size_t)sy->n * 21 / 8 + 1024)) return;
-  write_block(o, sy);
+  write_block(o, sy, text, text_len);
   unsigned char adl[4];
   be32(adl, adler);
   out_put(o, adl, 4);
@@ -396,7 +407,7 @@ static void idat_chunk(Out *o, gdImagePtr im) {
     symbols_row(&sy, ad, im->pixels[y], y > 0 ? im->pixels[y - 1] : 0, w, &last);
   if (sy.oom) o->oom = 1;
   size_t at = chunk_begin(o, "IDAT");
-  zlib_stream(o, &sy, (uint32_t)(ad[1] << 16 | ad[0]));
+  zlib_stream(o, &sy, 0, 0, (uint32_t)(ad[1] << 16 | ad[0]));
   sqlite3_free(sy.s);
   chunk_end(o, at);
 }
@@ -420,22 +431,17 @@ static void marks_chunk(Out *o, Canvas *c) {
   out_put(o, CHART_MARKS_KEYWORD, sizeof CHART_MARKS_KEYWORD);   /* with its NUL */
   out_put(o, flags, 4);
   if (comp) {
-    Syms sy;
+    Syms sy;                       /* counts only: the text is its own symbol list */
     memset(&sy, 0, sizeof sy);
-    if (syms_room(&sy, (sqlite3_int64)tn) == 0) {
-      const unsigned char *parts[2] = {(const unsigned char *)head, (const unsigned char *)m->buf};
-      size_t lens[2] = {(size_t)hn, m->len};
-      for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < lens[k]; i++) {
-          sy.s[sy.n++] = parts[k][i];
-          sy.freq[parts[k][i]]++;
-        }
-      uLong adler = adler32(adler32(adler32(0, 0, 0), parts[0], (uInt)lens[0]), parts[1], (uInt)lens[1]);
-      zlib_stream(o, &sy, (uint32_t)adler);
-    } else {
-      o->oom = 1;
-    }
-    sqlite3_free(sy.s);
+    const unsigned char *parts[2] = {(const unsigned char *)head, (const unsigned char *)m->buf};
+    size_t lens[2] = {(size_t)hn, m->len};
+    for (int k = 0; k < 2; k++)
+      for (size_t i = 0; i < lens[k]; i++) sy.freq[parts[k][i]]++;
+    sy.n = (sqlite3_int64)tn;
+    uLong adler = adler32(0, 0, 0);
+    for (int k = 0; k < 2; k++)
+      if (lens[k]) adler = adler32(adler, parts[k], (uInt)lens[k]);   /* a NULL buffer would reset it */
+    zlib_stream(o, &sy, parts, lens, (uint32_t)adler);
   } else {
     out_put(o, head, (size_t)hn);
     if (m->len) out_put(o, m->buf, m->len);
