@@ -12,7 +12,7 @@
 **     repeat the row above. Row 0 has filter None, every other row filter
 **     Up (row - previous row: an unchanged pixel is 0). The filtered bytes
 **     become literals and runs (repeats of the previous byte, distance 1,
-**     found 8 bytes at a time), written as one deflate block with Huffman
+**     found 16 bytes at a time), written as one deflate block with Huffman
 **     codes built for the image; the Adler-32 is kept run by run. zlib's
 **     deflate() (level 1, or Z_RLE) spent ~2 ms per 1200x600 chart on the
 **     same data (its per-byte window, hash and Adler-32 work), this writer
@@ -35,6 +35,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <zlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #ifndef CHART_PNG_LEVEL
 #define CHART_PNG_LEVEL 1
@@ -115,7 +118,18 @@ typedef struct Syms {
 /* First x >= i where row[x] != v (prev NULL: filter None) or
 ** row[x] - prev[x] != v (filter Up), or n. */
 static inline int run_end(const unsigned char *row, const unsigned char *prev, int i, int n, unsigned v) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+  if (!prev || v == 0) {       /* 16 bytes at a time */
+    __m128i pat = _mm_set1_epi8((char)v);
+    while (i + 16 <= n) {
+      __m128i w = _mm_loadu_si128((const __m128i *)(row + i));
+      __m128i p = prev ? _mm_loadu_si128((const __m128i *)(prev + i)) : pat;
+      unsigned ne = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, p)) ^ 0xFFFFu;
+      if (ne) return i + __builtin_ctz(ne);
+      i += 16;
+    }
+  }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   if (!prev || v == 0) {       /* 8 bytes at a time */
     uint64_t pat = prev ? 0 : 0x0101010101010101ull * v;
     while (i + 8 <= n) {
