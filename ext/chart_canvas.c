@@ -1,7 +1,7 @@
 /*
 ** chart_canvas.c — the drawing surface of every chart: a libgd image (a
 ** palette image from gdImageCreate), TrueType text (DejaVu Sans through FreeType) and anti-aliased
-** lines and discs. The PNG is written by libgd (ext/chart_png.c).
+** lines and discs. The PNG is written by ext/chart_png.c.
 **
 **  1. Fonts are read from $PERFSQL_FONT_DIR when set, else from the build's
 **     PERFSQL_FONT_DIR (Debian: fonts-dejavu-core). A missing font file is an
@@ -11,7 +11,7 @@
 **     code point) keeps each glyph's 8-bit coverage bitmap and advance, so
 **     the hinter (FreeType's TrueType interpreter) runs once per glyph and
 **     size, not once per label and chart; the bitmaps are painted into the
-**     image with gdImageSetPixel. (gdImageStringFT loads and hints every
+**     image's palette rows (see paint()). (gdImageStringFT loads and hints every
 **     glyph of every call again: measured, see README "Benchmarks".) One
 **     mutex guards the faces and the cache (SQLite connections may render
 **     on several threads).
@@ -26,9 +26,9 @@
 **     (invisible), and each blend of a colour over a palette entry is
 **     looked up in a ramp (colour x palette index x step -> index) filled
 **     on first use, so charts stay within 256 colours: a palette PNG, a
-**     third of the bytes of RGB before compression, and libgd writes it
-**     with filter None (a true-colour PNG goes through libpng's adaptive
-**     filters: ~25 ms for 1200x600). Anti-aliased shades take palette
+**     third of the bytes of RGB before compression, written by
+**     ext/chart_png.c in ~0.5 ms (a true-colour PNG goes through libgd and
+**     libpng's adaptive filters: ~25 ms for 1200x600). Anti-aliased shades take palette
 **     entries up to the last 16 (kept for solid colours drawn later, e.g.
 **     markers over the data), then the closest entry (as gdImageStringFT
 **     does on palette images); a 257th solid colour turns the image into
