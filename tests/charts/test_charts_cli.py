@@ -314,6 +314,32 @@ class ChartsCli(harness.TempDirTest):
         # the higher value is drawn higher
         self.assertLess(marks["220.889\u2009M ms"]["box"][1], marks["10 ms"]["box"][1])
 
+    def test_marks_text_small_medium_large(self):
+        # the marks chunk is stored plainly up to 1 KiB, compressed by perfsql's
+        # block writer up to 64 KiB and by zlib beyond (ext/chart_png.c): each
+        # way chart_layout reads back every mark, with the values of its point
+        import zlib
+        for n, method in ((3, 0), (1500, 1), (4000, 1)):
+            with self.subTest(points=n):
+                # a grid of 100 columns, points ~11 px apart: one mark each
+                png, lay = self.layout(
+                    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %d) "
+                    "SELECT chart_scatter(i %% 100, i / 100, 'p', '{\"width\":1200,\"height\":600}') FROM s"
+                    % (n - 1))
+                self.assertEqual(len(lay["marks"]), n)
+                self.assertEqual(sorted((int(m["y"]), int(m["x"])) for m in lay["marks"]),
+                                 [(i // 100, i % 100) for i in range(n)])
+                text = pngread.text_chunks(png)["perfsql:marks"]
+                self.assertEqual(text.count("\n"), n + 2)
+                at = png.index(b"iTXtperfsql:marks\0")
+                self.assertEqual(png[at + 18], method)                 # compression flag
+                size = len(text.encode())
+                self.assertTrue(size <= 1024 if n == 3 else size > 65536 if n == 4000 else 1024 < size <= 65536,
+                                size)
+                if method:
+                    body = png[at + 18 + 4:]
+                    zlib.decompressobj().decompress(body)              # a valid zlib stream
+
     def test_layout_of_bars_cells_and_markers(self):
         _, lay = self.layout("SELECT chart_bar(c, v, 's', '{\"width\":400,\"height\":300}') FROM "
                              "(SELECT 'BM_Sort/1024:cpu_time' AS c, 115152553 AS v UNION ALL "
