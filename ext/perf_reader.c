@@ -130,6 +130,8 @@ struct PerfReader {
   /* ordering */
   Queued *q;
   size_t nq, capq, qdeliver, qdelivered;
+  Queued *qtmp;                      /* q_sort's buffer: capq / 2 + 1 entries */
+  size_t qtmp_cap;
   unsigned char *arena;
   size_t arena_len, arena_cap;
   uint64_t seq, max_ts, next_flush, last_delivered_ts;
@@ -916,6 +918,7 @@ void perf_reader_close(PerfReader *r) {
   }
   if (r->tep) tep_free(r->tep);
   sqlite3_free(r->q);
+  sqlite3_free(r->qtmp);
   sqlite3_free(r->arena);
   sqlite3_free(r->comms);
   sqlite3_free(r->fields);
@@ -1026,9 +1029,52 @@ static int q_cmp(const void *a, const void *b) {
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static inline int q_less(const Queued *x, const Queued *y) {
+  return x->ts < y->ts || (x->ts == y->ts && x->seq < y->seq);
+}
+
+/* Sorts q[0..n) by (ts, seq), as q_cmp, with tmp holding n / 2 + 1 entries. A merge sort
+** shaped for the queue: it holds one run in time order per CPU ring buffer, so most halves
+** are already in order and are not merged. Faster than qsort(), which sorts 40-byte
+** entries indirectly through a comparison function (~3% of a 1.3M-sample load). */
+static void q_sort(Queued *q, size_t n, Queued *tmp) {
+  if (n <= 16) {
+    for (size_t i = 1; i < n; i++) {
+      Queued v = q[i];
+      size_t j = i;
+      for (; j > 0 && q_less(&v, &q[j - 1]); j--) q[j] = q[j - 1];
+      q[j] = v;
+    }
+    return;
+  }
+  size_t h = n / 2;
+  q_sort(q, h, tmp);
+  q_sort(q + h, n - h, tmp);
+  if (!q_less(&q[h], &q[h - 1])) return;
+  memcpy(tmp, q, h * sizeof *q);
+  size_t i = 0, j = h, k = 0;
+  while (i < h && j < n) q[k++] = q_less(&q[j], &tmp[i]) ? q[j++] : tmp[i++];
+  while (i < h) q[k++] = tmp[i++];
+}
+
+static void queue_sort(PerfReader *r) {
+  if (r->nq < 2) return;
+  size_t need = r->nq / 2 + 1;
+  if (need > r->qtmp_cap) {
+    Queued *t = sqlite3_realloc64(r->qtmp, (uint64_t)need * sizeof *t);
+    if (!t) {   /* no memory for the buffer: the library sort, in place */
+      qsort(r->q, r->nq, sizeof(Queued), q_cmp);
+      return;
+    }
+    r->qtmp = t;
+    r->qtmp_cap = need;
+  }
+  q_sort(r->q, r->nq, r->qtmp);
+}
+
 /* Sorts the queue and marks the prefix with ts <= limit for delivery. */
 static void queue_flush(PerfReader *r, uint64_t limit) {
-  if (r->nq > 1) qsort(r->q, r->nq, sizeof(Queued), q_cmp);
+  queue_sort(r);
   size_t k = 0;
   while (k < r->nq && r->q[k].ts <= limit) k++;
   r->qdeliver = k;
@@ -1134,7 +1180,7 @@ static int fill_batch(PerfReader *r) {
         if (record_time(r, p, type, sz, off, &ts, &attr)) return -1;
         if (queue_push(r, p, sz, off, ts, attr)) return -1;
         if (r->arena_len > PERF_QUEUE_MAX) {  /* deliver the older half, as perf does */
-          if (r->nq > 1) qsort(r->q, r->nq, sizeof(Queued), q_cmp);
+          queue_sort(r);
           queue_flush(r, r->q[r->nq / 2].ts);
           if (r->qdeliver) return 0;
         }
@@ -1478,15 +1524,31 @@ static void jchar(JsonOut *o, char c) {
   if (o->n + 1 > sizeof o->t) jflush(o);
   o->t[o->n++] = c;
 }
-/* Integer to decimal without printf. */
+/* Integer to decimal without printf: single digits (most fields: flags, booleans) at
+** once, else two digits per division. */
 static void jnum(JsonOut *o, long long v, int is_unsigned) {
+  static const char d2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                           "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                           "8081828384858687888990919293949596979899";
+  unsigned long long u = is_unsigned || v >= 0 ? (unsigned long long)v : 0ull - (unsigned long long)v;
+  if (u < 10 && (is_unsigned || v >= 0)) {
+    jchar(o, (char)('0' + u));
+    return;
+  }
   char tmp[24];
   int i = (int)sizeof tmp;
-  unsigned long long u = is_unsigned || v >= 0 ? (unsigned long long)v : 0ull - (unsigned long long)v;
-  do {
-    tmp[--i] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
+  while (u >= 100) {
+    unsigned r = (unsigned)(u % 100) * 2;
+    u /= 100;
+    tmp[--i] = d2[r + 1];
+    tmp[--i] = d2[r];
+  }
+  if (u >= 10) {
+    tmp[--i] = d2[u * 2 + 1];
+    tmp[--i] = d2[u * 2];
+  } else {
+    tmp[--i] = (char)('0' + u);
+  }
   if (!is_unsigned && v < 0) tmp[--i] = '-';
   jput(o, tmp + i, sizeof tmp - (size_t)i);
 }

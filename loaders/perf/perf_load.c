@@ -46,8 +46,8 @@ enum {
 };
 #define TAIL "sample_pid,sample_tid,sample_comm,args_json"
 static const char *const st_sql[ST_COUNT] = {
-    ("INSERT INTO trace_event_other(id,source_id,capture_id,ts,cpu,pid,tid,comm,system,event,args) "
-     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
+    ("INSERT INTO trace_event_other(id,source_id,capture_id,ts,cpu,pid,tid,comm,name_id,args) "
+     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
     ("INSERT INTO sched_switch(id,source_id,capture_id,ts,cpu,prev_comm,prev_pid,prev_prio,prev_state,"
      "next_comm,next_pid,next_prio," TAIL ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
     ("INSERT INTO sched_wakeup(id,source_id,capture_id,ts,cpu,waker_tid,comm,pid,prio,target_cpu,kind," TAIL
@@ -194,6 +194,7 @@ static const Slot *slots_of(int k) {
 
 enum { PLAN_UNSEEN = -1 };
 typedef struct Plan {
+  sqlite3_int64 name_id;        /* trace_event_name.id of its (system, event); 0 until needed */
   signed char kind, exact;
   signed char fidx[MAX_SLOTS];  /* per slot: the field's index, -1 when missing or of another type */
 } Plan;
@@ -205,6 +206,7 @@ static int field_index(const PerfEvent *ev, const char *name) {
 }
 
 static void plan_of(Plan *pl, const PerfEvent *ev) {
+  pl->name_id = 0;
   pl->kind = (signed char)kind_of(ev->system, ev->name);
   pl->exact = (signed char)layout_matches(ev, layout_of(pl->kind, ev->name));
   const Slot *sl = slots_of(pl->kind);
@@ -244,6 +246,65 @@ static int row_rebuildable(const PerfEvent *ev, const Plan *pl) {
     if (!f || f->i < 0 || f->i > 0x1ff) return 0;
   }
   return 1;
+}
+
+/* trace_event_name (sql/011_traces_compact.sql): the id of a (system, event), added when
+** new. A tracepoint's id is kept in its Plan; other samples (no tracepoint format: system
+** "perf" or "unknown") go through a small cache of the names seen. */
+typedef struct NameDict {
+  sqlite3_stmt *get, *add;
+  int n;
+  struct { char *system, *event; sqlite3_int64 id; } e[64];
+} NameDict;
+
+static sqlite3_int64 name_lookup(sqlite3 *db, NameDict *d, const char *sys, const char *event, char **pzErr) {
+  if (!d->get && (sqlite3_prepare_v2(db, "SELECT id FROM trace_event_name WHERE system = ?1 AND event = ?2", -1,
+                                     &d->get, NULL) != SQLITE_OK ||
+                  sqlite3_prepare_v2(db, "INSERT INTO trace_event_name(system, event) VALUES(?1, ?2)", -1,
+                                     &d->add, NULL) != SQLITE_OK))
+    goto fail;
+  sqlite3_bind_text(d->get, 1, sys, -1, SQLITE_STATIC);
+  sqlite3_bind_text(d->get, 2, event, -1, SQLITE_STATIC);
+  sqlite3_int64 id = sqlite3_step(d->get) == SQLITE_ROW ? sqlite3_column_int64(d->get, 0) : 0;
+  sqlite3_reset(d->get);
+  if (id) return id;
+  sqlite3_bind_text(d->add, 1, sys, -1, SQLITE_STATIC);
+  sqlite3_bind_text(d->add, 2, event, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(d->add);
+  sqlite3_reset(d->add);
+  if (rc == SQLITE_DONE) return sqlite3_last_insert_rowid(db);
+fail:
+  *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));
+  return 0;
+}
+
+/* the id of the name of a sample without a Plan */
+static sqlite3_int64 name_cached(sqlite3 *db, NameDict *d, const char *sys, const char *event, char **pzErr) {
+  for (int i = 0; i < d->n; i++)
+    if (strcmp(d->e[i].event, event) == 0 && strcmp(d->e[i].system, sys) == 0) return d->e[i].id;
+  sqlite3_int64 id = name_lookup(db, d, sys, event, pzErr);
+  if (id && d->n < 64) {
+    char *a = sqlite3_mprintf("%s", sys), *b = sqlite3_mprintf("%s", event);
+    if (a && b) {
+      d->e[d->n].system = a;
+      d->e[d->n].event = b;
+      d->e[d->n++].id = id;
+    } else {
+      sqlite3_free(a);
+      sqlite3_free(b);
+    }
+  }
+  return id;
+}
+
+static void name_dict_free(NameDict *d) {
+  sqlite3_finalize(d->get);
+  sqlite3_finalize(d->add);
+  for (int i = 0; i < d->n; i++) {
+    sqlite3_free(d->e[i].system);
+    sqlite3_free(d->e[i].event);
+  }
+  memset(d, 0, sizeof *d);
 }
 
 /* Thread table entry (tid -> pid, last comm, first/last ts). */
@@ -386,6 +447,36 @@ static const char *const bulk_tables[] = {"trace_event_other", "sched_switch", "
                                           "sched_process", "sched_stat", "kvm_exit", "kvm_entry"};
 enum { N_BULK_TABLES = (int)(sizeof bulk_tables / sizeof *bulk_tables) };
 static const char *const derived_tables[] = {"sched_run", "sched_delay"};  /* sched_derive.c writes them */
+
+static sqlite3_int64 max_rowid(sqlite3 *db, const char *table) {
+  char *sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", table);
+  sqlite3_stmt *q = NULL;
+  sqlite3_int64 v = 0;
+  if (sql && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+    v = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_free(sql);
+  return v;
+}
+
+/* capture_rows (sql/011_traces_compact.sql): the derived tables' rows of this load are
+** those above the largest rowid before it (one transaction); the trigger that deletes a
+** capture deletes them by that range. */
+static int record_rowids(sqlite3 *db, sqlite3_int64 cap, const sqlite3_int64 *before, char **pzErr) {
+  for (int i = 0; i < 2; i++) {
+    sqlite3_int64 after = max_rowid(db, derived_tables[i]);
+    if (after <= before[i]) continue;
+    char *sql = sqlite3_mprintf("INSERT INTO capture_rows VALUES(%lld, '%s', %lld, %lld)", cap, derived_tables[i],
+                                before[i] + 1, after);
+    int rc = sql ? sqlite3_exec(db, sql, 0, 0, pzErr) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) {
+      if (!*pzErr) *pzErr = sqlite3_mprintf("out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
 
 /* ---- task map CSV ------------------------------------------------------------------- */
 
@@ -574,6 +665,8 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   Batch *batches = NULL;
   SchedDerive *derive = NULL;
   LoadDeferred deferred = {{0}, 0};
+  NameDict names;
+  memset(&names, 0, sizeof names);
   uint64_t total_events = 0;
   int rc = -1;
   uint64_t counts[ST_COUNT] = {0};
@@ -631,6 +724,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
   /* a bigger page cache for the load's one big transaction (fewer spills to the WAL);
   ** 64 MiB keeps the peak RSS of a load well under 256 MB at any file size */
   sqlite3_exec(db, "PRAGMA cache_size = -65536", 0, 0, 0);
+  sqlite3_int64 derived_before[2] = {max_rowid(db, derived_tables[0]), max_rowid(db, derived_tables[1])};
   if (load_index_defer(db, bulk_tables, N_BULK_TABLES, &deferred, pzErr) ||
       load_index_defer(db, derived_tables, 2, &deferred, pzErr) ||
       sched_derive_open(db, &ld, cap_id, &derive, pzErr))
@@ -669,6 +763,7 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
     buf_free(&mx);
     sqlite3_int64 next_id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) + 1 : 1;
     sqlite3_finalize(q);
+    const sqlite3_int64 first_id = next_id;
     /* per tracepoint id (u16 common_type): typed kind, and whether the view can rebuild
     ** its args from the typed columns (PLAN_UNSEEN until the first sample) */
     plans = sqlite3_malloc64(65536 * sizeof *plans);
@@ -683,10 +778,11 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       if (ev.ts > last_ts) last_ts = ev.ts;
       n++;
       const Plan *pl = NULL;
+      Plan *tp = NULL;   /* the tracepoint's plan, typed or not */
       if (ev.tev && ev.tev->id >= 0 && ev.tev->id < 65536) {
-        Plan *p = &plans[ev.tev->id];
-        if (p->kind == PLAN_UNSEEN) plan_of(p, &ev);
-        if (p->kind != K_NONE) pl = p;
+        tp = &plans[ev.tev->id];
+        if (tp->kind == PLAN_UNSEEN) plan_of(tp, &ev);
+        if (tp->kind != K_NONE) pl = tp;
       }
       if (pl) {
         const PerfsqlBuf *a = NULL;
@@ -709,15 +805,20 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
         bv_int(s, 6, ev.pid);
         bv_int(s, 7, ev.tid);
         bv_text(b, s, 8, ev.comm, -1);
-        bv_text(b, s, 9, ev.system, -1);
-        bv_text(b, s, 10, ev.name, -1);
+        sqlite3_int64 nid = tp ? tp->name_id : 0;
+        if (!nid) {
+          nid = tp ? name_lookup(db, &names, ev.system, ev.name, pzErr) : name_cached(db, &names, ev.system, ev.name, pzErr);
+          if (!nid) goto fail;
+          if (tp) tp->name_id = nid;
+        }
+        bv_int(s, 9, nid);
         /* the JSON goes straight into the batch's text arena (no intermediate copy) */
         size_t at = b->text.len;
         perf_event_args_json(&ev, &b->text);
         if (b->text.oom) { *pzErr = sqlite3_mprintf("out of memory"); goto fail; }
-        s[11].type = 't';
-        s[11].off = at;
-        s[11].len = (int)(b->text.len - at);
+        s[10].type = 't';
+        s[10].off = at;
+        s[10].len = (int)(b->text.len - at);
         counts[ST_OTHER]++;
         if (batch_add(db, b, pzErr)) goto fail;
       }
@@ -755,14 +856,17 @@ int perf_load_file(sqlite3 *db, const char *path, const char *capture, const cha
       counts[ST_THREAD]++;
       if (step(db, s, pzErr)) goto fail;
     }
+    /* first_id..last_id: the ids of its samples, which capture_delete_samples deletes with it */
     char *sql = sqlite3_mprintf("UPDATE capture SET start_ts = %lld, end_ts = %lld, event_count = %lld, "
-                                "lost_events = %lld, out_of_order = %lld WHERE id = %lld",
+                                "lost_events = %lld, out_of_order = %lld, first_id = nullif(%lld, 0), "
+                                "last_id = nullif(%lld, 0) WHERE id = %lld",
                                 n ? (long long)first_ts : 0LL, n ? (long long)last_ts : 0LL, (long long)n,
-                                (long long)rs->lost_events, (long long)rs->out_of_order, cap_id);
+                                (long long)rs->lost_events, (long long)rs->out_of_order,
+                                n ? (long long)first_id : 0LL, n ? (long long)(next_id - 1) : 0LL, cap_id);
     int e = sqlite3_exec(db, sql, 0, 0, pzErr);
     sqlite3_free(sql);
     if (e != SQLITE_OK) goto fail;
-    if (sched_derive_finish(derive, r, path, quiet)) goto fail;
+    if (sched_derive_finish(derive, r, path, quiet) || record_rowids(db, cap_id, derived_before, pzErr)) goto fail;
   }
   if (load_index_restore(db, &deferred, pzErr)) goto fail;
   load_count(&ld, "capture", 1);
@@ -787,6 +891,7 @@ done_noload:
   load_free(&ld);
   sqlite3_free(plans);
   sched_derive_free(derive);
+  name_dict_free(&names);
   load_index_free(&deferred);
   if (batches)
     for (int i = 0; i < ST_THREAD; i++) batch_close(&batches[i]);

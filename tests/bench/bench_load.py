@@ -135,8 +135,8 @@ def perf_row(name, perfsql, data, db, runs):
     events, lost = query(perfsql, db, "SELECT event_count, lost_events FROM capture")
     a, l = min(c for c, _, _ in anchors), min(c for c, _, _ in loads)
     rss = max(r for _, _, r in loads)
-    return dict(name=name, detail=f"{int(events):,} events ({int(lost):,} lost), "
-                f"{os.path.getsize(data) / 1e6:.0f} MB", anchor_name="perf script > /dev/null",
+    return dict(name=name, detail=f"{int(events):,} events ({int(lost):,} lost), {os.path.getsize(data) / 1e6:.0f} MB "
+                f"-> {os.path.getsize(db) / 1e6:.0f} MB database", anchor_name="perf script > /dev/null",
                 anchor=a, load=l, rss=rss, target=1.0, goal=0.5)
 
 

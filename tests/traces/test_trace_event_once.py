@@ -65,13 +65,52 @@ class TraceEventOnceTest(harness.TempDirTest):
         self.ok(["--quiet", "load", "perf", os.path.join(D, "kvm_a.data"), "--name", "a"])
         want = self.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1")
         self.assertIn(("sched_run_tid",), want)
-        self.assertIn(("trace_event_other_source",), want)
+        # no per-row source index behind trace_event (sql/011: deletion goes by id range)
+        for t in ["trace_event_other"] + TYPED + ["sched_run", "sched_delay"]:
+            self.assertNotIn((t + "_source",), want)
         self.ok(["--quiet", "load", "perf", os.path.join(D, "kvm_b.data"), "--name", "b"])
         self.assertEqual(self.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
                                     "ORDER BY 1"), want)
         self.same_as_reader(os.path.join(D, "kvm_b.data"), "b")
         r = self.query("PRAGMA integrity_check")
         self.assertEqual(r, [("ok",)])
+
+    def test_delete_source_deletes_samples(self):
+        """Deleting a source (or a capture) deletes its samples from every table behind
+        trace_event and the derived tables, by the capture's id range (sql/011), and
+        only those: the other capture's rows are untouched."""
+        a, b = os.path.join(D, "kvm_a.data"), os.path.join(D, "kvm_b.data")
+        self.ok(["--quiet", "load", "perf", a, "--name", "a"])
+        self.ok(["--quiet", "load", "perf", b, "--name", "b"])
+        # loading the same file again adds nothing
+        self.ok(["--quiet", "load", "perf", a, "--name", "a"])
+        self.assertEqual(self.query("SELECT count(*) FROM trace_event")[0][0],
+                         self.query("SELECT sum(event_count) FROM capture")[0][0])
+        ranges = self.query("SELECT name, first_id, last_id, event_count FROM capture ORDER BY id")
+        self.assertEqual([(n, hi - lo + 1) for n, lo, hi, _ in ranges], [(n, c) for n, _, _, c in ranges])
+        tables = ["trace_event_other"] + TYPED + ["sched_run", "sched_delay", "trace_lost", "trace_thread"]
+        counts_b = {t: self.query(f"SELECT count(*) FROM {t} WHERE capture_id = 2")[0][0] for t in tables}
+        self.assertGreater(counts_b["sched_run"], 10)
+        # plain sqlite3 (foreign keys on, as the CLI has them): the source's cascade to capture
+        r = harness.sqlite3_shell(self.db, "PRAGMA foreign_keys = ON;\n"
+                                  "DELETE FROM source WHERE id = (SELECT source_id FROM capture WHERE name = 'a');")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual(self.query("SELECT count(*) FROM capture_rows WHERE capture_id = 1")[0][0], 0)
+        self.assertEqual(self.query("SELECT tbl FROM capture_rows WHERE capture_id = 2 ORDER BY 1"),
+                         [("sched_delay",), ("sched_run",)])
+        for t in tables:
+            self.assertEqual(self.query(f"SELECT count(*) FROM {t} WHERE capture_id = 1")[0][0], 0, t)
+            self.assertEqual(self.query(f"SELECT count(*) FROM {t} WHERE capture_id = 2")[0][0], counts_b[t], t)
+        self.same_as_reader(b, "b")
+        # a capture deleted by itself goes the same way
+        r = harness.sqlite3_shell(self.db, "DELETE FROM capture WHERE name = 'b';")
+        self.assertEqual(r.rc, 0, repr(r))
+        for t in tables[:-2] + ["capture_rows"]:
+            self.assertEqual(self.query(f"SELECT count(*) FROM {t}")[0][0], 0, t)
+        # and a reload after both deletions is whole again
+        self.ok(["--quiet", "load", "perf", a, "--name", "a", "--replace"])
+        self.same_as_reader(a, "a")
+        self.assertEqual(self.query("PRAGMA integrity_check"), [("ok",)])
 
     def test_migration_from_version_7(self):
         """A database written by the old schema (trace_event a table, each typed sample in
@@ -102,13 +141,21 @@ class TraceEventOnceTest(harness.TempDirTest):
         before = self.query("SELECT * FROM trace_event ORDER BY id")
         self.assertGreater(len(before), 100)
         self.ok(["init"])
-        self.assertEqual(self.query("PRAGMA user_version"), [(10,)])
+        last = max(int(f[:3]) for f in os.listdir(os.path.join(harness.SRC, "sql")) if f[:3].isdigit())
+        self.assertEqual(self.query("PRAGMA user_version"), [(last,)])
         self.assertEqual(self.query("SELECT type FROM sqlite_schema WHERE name = 'trace_event'"), [("view",)])
         self.assertEqual(self.query("SELECT * FROM trace_event ORDER BY id"), before)
         n_switch = self.query("SELECT count(*) FROM sched_switch")[0][0]
         self.assertGreater(n_switch, 10)
         self.assertEqual(self.query("SELECT count(*) FROM sched_switch WHERE sample_comm IS NOT NULL "
                                     "AND args_json IS NOT NULL")[0][0], n_switch)
+        # sql/011: the capture's id range covers its rows; deleting its source deletes them all
+        self.assertEqual(self.query("SELECT first_id, last_id FROM capture"), [(1, len(before))])
+        self.assertGreater(self.query("SELECT count(*) FROM trace_event_name")[0][0], 3)
+        r = harness.sqlite3_shell(self.db, "PRAGMA foreign_keys = ON;\nDELETE FROM source WHERE id = 1;")
+        self.assertEqual(r.rc, 0, repr(r))
+        for t in ["trace_event_other"] + TYPED:
+            self.assertEqual(self.query(f"SELECT count(*) FROM {t}")[0][0], 0, t)
 
 
 if __name__ == "__main__":
