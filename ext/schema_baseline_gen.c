@@ -5,10 +5,11 @@
 **
 ** It applies the embedded migrations to an empty :memory: database with
 ** perfsql_apply_migrations() — schema.c's own code — and writes OUT.c:
-**   perfsql_baseline_sql:     every sqlite_schema row's CREATE statement, in
-**                             rowid order (creation order, so a trigger or an
-**                             index comes after its table), then an INSERT for
-**                             every row in the created tables (rowid order);
+**   perfsql_baseline_sql:     every sqlite_schema row's CREATE statement but
+**                             the triggers', in rowid order (creation order,
+**                             so an index comes after its table); an INSERT
+**                             for every row in the created tables (rowid
+**                             order; foreign keys deferred); the triggers;
 **   perfsql_baseline_version: the last migration.
 ** Before writing, it runs that script on a second empty database and fails
 ** (exit 1, no output) unless both have the same sqlite_schema and rows.
@@ -131,7 +132,9 @@ static char *baseline_script(sqlite3 *db) {
   Buf out = {0};
   put(&out, "");
   put_rows(&out, db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                     "ORDER BY rowid", ";\n");
+                     "AND type != 'trigger' ORDER BY rowid", ";\n");
+  /* Rows in table order, their foreign keys checked at the end of the load. */
+  put(&out, "PRAGMA defer_foreign_keys = ON;\n");
   sqlite3_stmt *st = 0;
   if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table' "
                              "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid", -1, &st, 0) != SQLITE_OK)
@@ -143,6 +146,10 @@ static char *baseline_script(sqlite3 *db) {
     put_rows(&out, db, "SELECT 'INSERT INTO sqlite_sequence(name, seq) VALUES(' || quote(name) || ', ' || quote(seq) || ');' "
                        "FROM sqlite_sequence ORDER BY rowid", "\n");
   }
+  put(&out, "PRAGMA defer_foreign_keys = OFF;\n");
+  /* Triggers last: the migrations' rows were written before them (or were
+  ** their effect, and are copied already). */
+  put_rows(&out, db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY rowid", ";\n");
   return out.s;
 }
 

@@ -28,7 +28,12 @@ def state(path, skip=()):
     for (name,) in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").fetchall():
         if name in skip:
             continue
-        rows[name] = con.execute('SELECT * FROM "%s" ORDER BY 1, 2' % name.replace('"', '""')).fetchall()
+        q = name.replace('"', '""')
+        try:  # the rowid too, where the table has one
+            got = con.execute('SELECT rowid, * FROM "%s"' % q).fetchall()
+        except sqlite3.OperationalError:
+            got = con.execute('SELECT * FROM "%s"' % q).fetchall()
+        rows[name] = sorted(got, key=repr)
     version = con.execute("PRAGMA user_version").fetchone()[0]
     check = con.execute("PRAGMA integrity_check").fetchall()
     con.close()
