@@ -1,7 +1,7 @@
 /*
 ** chart.h — what the chart renderers (ext/chart_*.c) share: options, the
 ** canvas (a libgd image, cached FreeType glyphs, anti-aliased coverage; PNG
-** written by libgd with the marks of the chart for hover), the shared head of the aggregates, axes
+** written by ext/chart_png.c with the marks of the chart for hover), the shared head of the aggregates, axes
 ** with nice ticks, and the frame every chart kind draws into.
 **
 ** Units. Every x value is a double: plain numbers, or for time axes UTC unix
@@ -152,8 +152,9 @@ typedef struct Canvas {
 ** fonts on first use. 0 or -1 + *pzErr. */
 int canvas_open(Canvas *c, int w, int h, const char *fname, char **pzErr);
 void canvas_close(Canvas *c);
-/* The PNG of the image (libgd's writer) with the marks chunk spliced in
-** before IEND; sqlite3_malloc'd, NULL when out of memory. */
+/* The PNG of the image (perfsql's writer for a palette image, libgd's for
+** true colour) with the marks chunk before IEND; sqlite3_malloc'd, NULL
+** when out of memory. */
 void *canvas_png(Canvas *c, int *size);
 /* Takes palette entries for these solid colours (0xRRGGBB) now, before
 ** anti-aliased shades can fill the palette (a heatmap's colour scale). */

@@ -1,7 +1,7 @@
 /*
 ** chart_canvas.c — the drawing surface of every chart: a libgd image (a
 ** palette image from gdImageCreate), TrueType text (DejaVu Sans through FreeType) and anti-aliased
-** lines and discs. The PNG is written by libgd (ext/chart_png.c).
+** lines and discs. The PNG is written by ext/chart_png.c.
 **
 **  1. Fonts are read from $PERFSQL_FONT_DIR when set, else from the build's
 **     PERFSQL_FONT_DIR (Debian: fonts-dejavu-core). A missing font file is an
@@ -11,7 +11,7 @@
 **     code point) keeps each glyph's 8-bit coverage bitmap and advance, so
 **     the hinter (FreeType's TrueType interpreter) runs once per glyph and
 **     size, not once per label and chart; the bitmaps are painted into the
-**     image with gdImageSetPixel. (gdImageStringFT loads and hints every
+**     image's palette rows (see paint()). (gdImageStringFT loads and hints every
 **     glyph of every call again: measured, see README "Benchmarks".) One
 **     mutex guards the faces and the cache (SQLite connections may render
 **     on several threads).
@@ -26,9 +26,9 @@
 **     (invisible), and each blend of a colour over a palette entry is
 **     looked up in a ramp (colour x palette index x step -> index) filled
 **     on first use, so charts stay within 256 colours: a palette PNG, a
-**     third of the bytes of RGB before compression, and libgd writes it
-**     with filter None (a true-colour PNG goes through libpng's adaptive
-**     filters: ~25 ms for 1200x600). Anti-aliased shades take palette
+**     third of the bytes of RGB before compression, written by
+**     ext/chart_png.c in ~0.5 ms (a true-colour PNG goes through libgd and
+**     libpng's adaptive filters: ~25 ms for 1200x600). Anti-aliased shades take palette
 **     entries up to the last 16 (kept for solid colours drawn later, e.g.
 **     markers over the data), then the closest entry (as gdImageStringFT
 **     does on palette images); a 257th solid colour turns the image into
@@ -346,8 +346,9 @@ static Ramp *ramp_of(Canvas *c, int fg) {
 }
 
 /* Paints pixel (x, y), inside the image, with k/16 (1..16) of the ramp's
-** colour over what is there (read with libgd's pixel macros, written with
-** gdImageSetPixel). */
+** colour over what is there (read with libgd's pixel macros; a palette
+** index is stored in libgd's row directly, what gdImageSetPixel does for a
+** plain colour inside the image, without its per-call checks). */
 static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
   gdImagePtr im = c->im;
   if (!im->trueColor) {
@@ -357,7 +358,7 @@ static inline void paint(Canvas *c, Ramp *r, int x, int y, int k) {
       if (!im->trueColor) r->idx[d][k] = (short)v;
     }
     if (!im->trueColor) {
-      gdImageSetPixel(im, x, y, v);
+      im->pixels[y][x] = (unsigned char)v;   /* = gdImageSetPixel of an index inside the image */
       return;
     }
   }
@@ -447,28 +448,31 @@ void canvas_close(Canvas *c) {
 
 /* ---- marks ------------------------------------------------------------------ */
 
-static void marks_put(ChartMarks *m, const char *s, size_t n) {
-  if (m->oom) return;
+/* Room for n more bytes (+ the NUL kept after them): 0, or -1 (oom set). */
+static int marks_room(ChartMarks *m, size_t n) {
+  if (m->oom) return -1;
   while ((sqlite3_int64)(m->len + n + 1) > m->cap) {
     if (chart_grow((void **)&m->buf, &m->cap, m->cap, 1, 8192)) {
       m->oom = 1;
-      return;
+      return -1;
     }
   }
-  memcpy(m->buf + m->len, s, n);
-  m->len += n;
-  m->buf[m->len] = 0;
+  return 0;
 }
 
-/* A field: tabs and newlines would break the line format, they become spaces. */
-static void marks_field(ChartMarks *m, const char *s) {
-  if (!s) return;
-  size_t start = m->len;
-  marks_put(m, s, strlen(s));
-  if (m->oom) return;
-  for (size_t i = start; i < m->len; i++)
-    if (m->buf[i] == '\t' || m->buf[i] == '\n' || m->buf[i] == '\r') m->buf[i] = ' ';
+/* Copies a field of n bytes to q: tabs and newlines would break the line
+** format, they become spaces. Returns the end. */
+static char *marks_field(char *q, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char ch = s[i];
+    *q++ = ch == '\t' || ch == '\n' || ch == '\r' ? ' ' : ch;
+  }
+  return q;
 }
+
+/* fmin/fmax (NaN gives the other one), inlined */
+static inline double dmin(double a, double b) { return a < b || b != b ? a : b; }
+static inline double dmax(double a, double b) { return a > b || b != b ? a : b; }
 
 void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const char *series,
                  const char *x, const char *y) {
@@ -478,11 +482,14 @@ void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const ch
     m->truncated = 1;
     return;
   }
-  int a = clamp_px(fmin(x0, x1), 0, c->w), b = clamp_px(fmin(y0, y1), 0, c->h);
-  int d = clamp_px(fmax(x0, x1), 0, c->w), e = clamp_px(fmax(y0, y1), 0, c->h);
+  int a = clamp_px(dmin(x0, x1), 0, c->w), b = clamp_px(dmin(y0, y1), 0, c->h);
+  int d = clamp_px(dmax(x0, x1), 0, c->w), e = clamp_px(dmax(y0, y1), 0, c->h);
   if (d <= a || e <= b) return;          /* outside the image */
-  char box[64];
-  int n = 0, v[4] = {a, b, d, e};
+  size_t ls = series ? strlen(series) : 0, lx = x ? strlen(x) : 0, ly = y ? strlen(y) : 0;
+  /* the box (4 numbers <= 4096 and their separators), 3 fields, 2 tabs, newline */
+  if (marks_room(m, 24 + ls + lx + ly + 3)) return;
+  char *q = m->buf + m->len;
+  int v[4] = {a, b, d, e};
   for (int i = 0; i < 4; i++) {            /* 0 <= v <= 4096: no printf needed */
     char t[12];
     int k = 0;
@@ -490,16 +497,17 @@ void canvas_mark(Canvas *c, double x0, double y0, double x1, double y1, const ch
       t[k++] = (char)('0' + v[i] % 10);
       v[i] /= 10;
     } while (v[i]);
-    while (k) box[n++] = t[--k];
-    box[n++] = i < 3 ? ' ' : '\t';
+    while (k) *q++ = t[--k];
+    *q++ = i < 3 ? ' ' : '\t';
   }
-  marks_put(m, box, (size_t)n);
-  marks_field(m, series);
-  marks_put(m, "\t", 1);
-  marks_field(m, x);
-  marks_put(m, "\t", 1);
-  marks_field(m, y);
-  marks_put(m, "\n", 1);
+  q = marks_field(q, series, ls);
+  *q++ = '\t';
+  q = marks_field(q, x, lx);
+  *q++ = '\t';
+  q = marks_field(q, y, ly);
+  *q++ = '\n';
+  *q = 0;
+  m->len = (size_t)(q - m->buf);
   m->n++;
 }
 
@@ -699,7 +707,10 @@ static inline void cov_put(Canvas *c, int x, int y, float v) {
 void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double width,
                  int cx0, int cy0, int cx1, int cy1) {
   if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1)) return;
-  double r = width / 2, R = r + 1;
+  /* a pixel centre at distance d gets r + 0.5 - d: only centres closer
+  ** than R = r + 0.5 are visited (rows, and per row the span of the band
+  ** around the line) */
+  double r = width / 2, R = r + 0.5;
   if (cx0 < 0) cx0 = 0;
   if (cy0 < 0) cy0 = 0;
   if (cx1 > c->w) cx1 = c->w;
@@ -711,7 +722,9 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
   int ya = (int)floor(fmin(fmax(miny, cy0), cy1)), yb = (int)ceil(fmax(fmin(maxy, cy1), cy0));
   if (ya >= yb || maxx < cx0 || minx > cx1) return;
   double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy, len = sqrt(len2);
-  double inv = len2 > 0 ? 1 / len2 : 0, r5 = r + 0.5, lim2 = r5 * r5;
+  double inv = len2 > 0 ? 1 / len2 : 0, r5 = R, lim2 = r5 * r5;
+  /* centres this close are covered fully (r5 - d >= 1) without a sqrt */
+  double full2 = r5 >= 1 ? (r5 - 1) * (r5 - 1) : -1;
   for (int y = ya; y < yb; y++) {
     double yc = y + 0.5;
     double xa = minx, xb = maxx;
@@ -729,6 +742,10 @@ void cov_segment(Canvas *c, double x0, double y0, double x1, double y1, double w
       if (t > 1) t = 1;
       double ex = px - t * dx, ey = py - t * dy, d2 = ex * ex + ey * ey;
       if (d2 >= lim2) continue;
+      if (d2 <= full2) {
+        cov_put(c, x, y, 1.0f);
+        continue;
+      }
       double v = r5 - sqrt(d2);
       cov_put(c, x, y, v >= 1 ? 1.0f : (float)v);
     }
@@ -744,10 +761,19 @@ void cov_disc(Canvas *c, double cx, double cy, double r) {
   if (xb > c->w) xb = c->w;
   if (yb > c->h) yb = c->h;
   if (xa >= xb || ya >= yb) return;
+  /* coverage r + 0.5 - d: none from d >= r + 0.5, full up to d <= r - 0.5
+  ** (both without a sqrt) */
+  double out2 = (r + 0.5) * (r + 0.5), full2 = r >= 0.5 ? (r - 0.5) * (r - 0.5) : -1;
   for (int y = ya; y < yb; y++) {
+    double ey = y + 0.5 - cy, ey2 = ey * ey;
     for (int x = xa; x < xb; x++) {
-      double ex = x + 0.5 - cx, ey = y + 0.5 - cy;
-      double v = r + 0.5 - sqrt(ex * ex + ey * ey);
+      double ex = x + 0.5 - cx, d2 = ex * ex + ey2;
+      if (d2 >= out2) continue;
+      if (d2 <= full2) {
+        cov_put(c, x, y, 1.0f);
+        continue;
+      }
+      double v = r + 0.5 - sqrt(d2);
       if (v > 0) cov_put(c, x, y, v >= 1 ? 1.0f : (float)v);
     }
   }

@@ -19,6 +19,7 @@
 #include "chart.h"
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -141,13 +142,41 @@ int chart_nice_ticks(double lo, double hi, int target, double *ticks, int max, d
   return n;
 }
 
+/* Powers of ten, 10^-40 .. 10^40, computed once with pow() itself: the
+** labels come out exactly as with pow() (hover texts format thousands of
+** numbers per chart, pow() was a good part of that). */
+#define P10_MIN (-40)
+#define P10_MAX 40
+static double p10_tab[P10_MAX - P10_MIN + 1], p1000_tab[7];
+static pthread_once_t p10_once = PTHREAD_ONCE_INIT;
+
+static void p10_init(void) {
+  for (int i = P10_MIN; i <= P10_MAX; i++) p10_tab[i - P10_MIN] = pow(10, i);
+  for (int k = 0; k < 7; k++) p1000_tab[k] = pow(1000, k);
+}
+
+/* pow(10, e) for a whole number e */
+static double p10(double e) {
+  if (e >= P10_MIN && e <= P10_MAX) {
+    pthread_once(&p10_once, p10_init);
+    return p10_tab[(int)e - P10_MIN];
+  }
+  return pow(10, e);
+}
+
+/* pow(1000, k), k = 0..6 */
+static double p1000(int k) {
+  pthread_once(&p10_once, p10_init);
+  return p1000_tab[k];
+}
+
 static int decimals_for(double step) {
   if (!(step > 0)) return 0;
   int d = (int)ceil(-log10(step) - 1e-9);
   if (d < 0) d = 0;
   if (d > 9) d = 9;
   /* a step like 2.5 needs one more digit than log10 says */
-  double scaled = step * pow(10, d);
+  double scaled = step * p10(d);
   if (fabs(scaled - round(scaled)) > 1e-6 && d < 9) d++;
   return d;
 }
@@ -158,9 +187,9 @@ static int decimals_for(double step) {
 ** usual magnitudes (hover texts format thousands of numbers per chart);
 ** ties round away from zero. */
 static void fmt_fixed(char *out, size_t n, double v, int d, const char *suffix) {
-  static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  static const double f10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   size_t sl = strlen(suffix);
-  double sc = d >= 0 && d <= 9 ? v * p10[d] : INFINITY;
+  double sc = d >= 0 && d <= 9 ? v * f10[d] : INFINITY;
   if (!(fabs(sc) < 1e15) || n < 40 + sl) {
     snprintf(out, n, "%.*f%s", d, v, suffix);
     return;
@@ -182,34 +211,45 @@ static void fmt_fixed(char *out, size_t n, double v, int d, const char *suffix) 
   memcpy(out + o, suffix, sl + 1);
 }
 
+/* "0" into out (n >= 1) */
+static void put_zero(char *out, size_t n) {
+  if (n > 1) out[0] = '0', out[1] = 0;
+  else if (n) out[0] = 0;
+}
+
+/* chart_fmt_number with lg = log10(amax) already computed (amax >= 1e4). */
+static void fmt_big(double v, double step, double lg, char *out, size_t n) {
+  static const char *big[] = {"", "k", "M", "G", "T", "P", "E"};
+  int k = (int)floor(lg / 3 + 1e-12);
+  if (k > 6) k = 6;
+  double div = p1000(k);
+  char suf[16] = THIN_SPACE;
+  memcpy(suf + 3, big[k], strlen(big[k]) + 1);
+  if (v == 0) put_zero(out, n);
+  else fmt_fixed(out, n, v / div, decimals_for(step / div), suf);
+}
+
 void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
   if (!isfinite(v)) {
     snprintf(out, n, "%g", v);
     return;
   }
   if (fabs(v) < step * 1e-9) v = 0;
-  static const char *big[] = {"", "k", "M", "G", "T", "P", "E"};
   if (amax >= 1e4) {
-    int k = (int)floor(log10(amax) / 3 + 1e-12);
-    if (k > 6) k = 6;
-    double div = pow(1000, k);
-    char suf[16];
-    snprintf(suf, sizeof suf, THIN_SPACE "%s", big[k]);
-    if (v == 0) snprintf(out, n, "0");
-    else fmt_fixed(out, n, v / div, decimals_for(step / div), suf);
+    fmt_big(v, step, log10(amax), out, n);
     return;
   }
   if (amax > 0 && amax < 1e-3) {
     if (v == 0) {
-      snprintf(out, n, "0");
+      put_zero(out, n);
       return;
     }
     static const char *small[] = {"m", "\xC2\xB5", "n", "p"};
     int k = (int)ceil(-log10(amax) / 3);     /* 1 = milli, 2 = micro ... */
     if (k > 4) k = 4;
-    double mul = pow(1000, k);
-    char suf[16];
-    snprintf(suf, sizeof suf, THIN_SPACE "%s", small[k - 1]);
+    double mul = p1000(k);
+    char suf[16] = THIN_SPACE;
+    memcpy(suf + 3, small[k - 1], strlen(small[k - 1]) + 1);
     fmt_fixed(out, n, v * mul, decimals_for(step * mul), suf);
     return;
   }
@@ -219,11 +259,19 @@ void chart_fmt_number(double v, double step, double amax, char *out, size_t n) {
 void chart_fmt_value(double v, char *out, size_t n) { chart_fmt_sig(v, 4, out, n); }
 
 void chart_fmt_sig(double v, int sig, char *out, size_t n) {
-  double av = fabs(v), step = 1;
+  double av = fabs(v), step = 1, lg = 0;
   /* sig significant digits; whole numbers below 10,000 as they are */
-  if (av > 0 && (v != floor(v) || av >= 1e4)) step = pow(10, floor(log10(av)) - (sig - 1));
+  if (av > 0 && (v != floor(v) || av >= 1e4)) {
+    lg = log10(av);
+    step = p10(floor(lg) - (sig - 1));
+  }
   if (step > 1 && av < 1e4) step = 1;
-  chart_fmt_number(v, step, av, out, n);
+  if (isfinite(v) && av >= 1e4) {     /* = chart_fmt_number(v, step, av), log10(av) known */
+    if (fabs(v) < step * 1e-9) v = 0;
+    fmt_big(v, step, lg, out, n);
+  } else {
+    chart_fmt_number(v, step, av, out, n);
+  }
   /* "0.500" -> "0.5", "2.50 M" -> "2.5 M", "3.00" -> "3" */
   char *dot = strchr(out, '.');
   if (!dot) return;

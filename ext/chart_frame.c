@@ -51,6 +51,25 @@ double frame_ypix(const Frame *f, double y) {
   return f->py1 - f->inset - t * (f->py1 - f->py0 - 2 * f->inset);
 }
 
+/* snprintf(out, n, "%s %s", <v, 6 significant digits>, unit) or without
+** the unit, printf-free (one call per mark). */
+static void fmt_with_unit(double v, const char *unit, char *out, size_t n) {
+  char b[64];
+  chart_fmt_sig(v, 6, b, sizeof b);
+  size_t bl = strlen(b), ul = unit && *unit ? strlen(unit) : 0, k = 0;
+  if (!n) return;
+  size_t take = bl < n - 1 ? bl : n - 1;
+  memcpy(out, b, take);
+  k = take;
+  if (ul && k < n - 1) {
+    out[k++] = ' ';
+    take = ul < n - 1 - k ? ul : n - 1 - k;
+    memcpy(out + k, unit, take);
+    k += take;
+  }
+  out[k] = 0;
+}
+
 void frame_fmt_x(const Frame *f, double x, char *out, size_t n) {
   const ChartOptions *o = f->o;
   if (f->x_cats) {
@@ -70,18 +89,10 @@ void frame_fmt_x(const Frame *f, double x, char *out, size_t n) {
     else snprintf(out, n, "%s", buf);
     return;
   }
-  char v[64];
-  chart_fmt_sig(x, 6, v, sizeof v);
-  if (o->x_unit && *o->x_unit) snprintf(out, n, "%s %s", v, o->x_unit);
-  else snprintf(out, n, "%s", v);
+  fmt_with_unit(x, o->x_unit, out, n);
 }
 
-void frame_fmt_y(const Frame *f, double y, char *out, size_t n) {
-  char v[64];
-  chart_fmt_sig(y, 6, v, sizeof v);
-  if (f->o->y_unit && *f->o->y_unit) snprintf(out, n, "%s %s", v, f->o->y_unit);
-  else snprintf(out, n, "%s", v);
-}
+void frame_fmt_y(const Frame *f, double y, char *out, size_t n) { fmt_with_unit(y, f->o->y_unit, out, n); }
 
 void frame_marks_names(Frame *f, const char *y_name) {
   ChartMarks *m = &f->c->marks;

@@ -1,11 +1,11 @@
 /*
 ** chart_png.h — the PNG files the chart aggregates return (written by
-** libgd, with the marks chunk spliced in: ext/chart_png.c) and the reader of
+** ext/chart_png.c, with the marks chunk before IEND) and the reader of
 ** the marks chunk that the
 ** HTML writer (cli/html.c) and chart_layout() use. No SQLite calls in the
 ** reader functions: they work on any buffer, in the CLI or the extension.
 **
-** Marks chunk: an iTXt chunk with keyword "perfsql:marks" (zlib-compressed
+** Marks chunk: an iTXt chunk with keyword "perfsql:marks" (a zlib stream
 ** when long) whose text is
 **     perfsql-marks 1 <width> <height> <truncated 0|1>\n
 **     #axes\t<name of x>\t<name of y>\n

@@ -8,6 +8,8 @@ independent of libgd."""
 import base64
 import os
 import re
+import shutil
+import subprocess
 
 import harness
 import pngread
@@ -208,9 +210,14 @@ class ChartsCli(harness.TempDirTest):
                 self.assertLessEqual(bad, got.w * got.h // 500,
                                      f"{kind}: {bad} pixels differ from {golden}")
 
-    def test_png_is_libgd_palette_with_marks_before_iend(self):
-        # libgd writes the image (a palette PNG, with the pHYs chunk libgd always
-        # writes); the marks chunk is spliced in right before IEND, CRCs intact
+    def test_png_is_perfsql_palette_png_with_marks_before_iend(self):
+        # ext/chart_png.c writes palette images itself (libgd draws them): IHDR
+        # 8-bit palette, PLTE, pHYs (96 dpi, as libgd wrote it), one IDAT whose
+        # zlib stream is one dynamic-Huffman block (Python's zlib checks its
+        # Adler-32), row 0 filter None and every other row filter Up, the marks
+        # chunk right before IEND; every CRC correct; the pixels those of the
+        # golden image exactly; and pngcheck (.ci/packages/test-charts.txt), a
+        # third decoder besides pngread and libgd (unit.chart_geometry), agrees.
         import struct
         import zlib
         png, _ = self.plot(GOLDEN["line"])
@@ -221,13 +228,50 @@ class ChartsCli(harness.TempDirTest):
             self.assertEqual(struct.unpack(">I", png[pos + 8 + n:pos + 12 + n])[0], zlib.crc32(body), kind)
             chunks.append((kind, png[pos + 8:pos + 8 + n]))
             pos += 12 + n
-        kinds = [k for k, _ in chunks]
-        self.assertEqual(kinds[0], b"IHDR")
-        self.assertEqual(chunks[0][1][9], 3)                 # colour type 3: palette
-        self.assertIn(b"PLTE", kinds)
-        self.assertIn(b"pHYs", kinds)
-        self.assertEqual(kinds[-2:], [b"iTXt", b"IEND"])
-        self.assertTrue(chunks[-2][1].startswith(b"perfsql:marks\0"))
+        self.assertEqual(pos, len(png))
+        self.assertEqual([k for k, _ in chunks], [b"IHDR", b"PLTE", b"pHYs", b"IDAT", b"iTXt", b"IEND"])
+        c = dict(chunks)
+        self.assertEqual(struct.unpack(">IIBBBBB", c[b"IHDR"]), (600, 300, 8, 3, 0, 0, 0))
+        self.assertEqual(len(c[b"PLTE"]) % 3, 0)
+        self.assertLessEqual(len(c[b"PLTE"]) // 3, 256)
+        self.assertEqual(struct.unpack(">IIB", c[b"pHYs"]), (3780, 3780, 1))
+        idat = c[b"IDAT"]
+        self.assertEqual(idat[:2], b"\x78\x01")
+        self.assertEqual(idat[2] & 7, 1 | 2 << 1)          # BFINAL, BTYPE 10: dynamic codes
+        raw = zlib.decompress(idat)
+        self.assertEqual(len(raw), 300 * 601)
+        self.assertEqual([raw[y * 601] for y in range(300)], [0] + [2] * 299)
+        prev, used = bytes(600), 0
+        for y in range(300):          # undo Up: every index is a PLTE entry
+            row = raw[y * 601 + 1:(y + 1) * 601]
+            if y:
+                row = bytes((a + b) & 255 for a, b in zip(row, prev))
+            used, prev = max(used, max(row)), row
+        self.assertLess(used, len(c[b"PLTE"]) // 3)
+        self.assertTrue(c[b"iTXt"].startswith(b"perfsql:marks\0\x01\0"))   # compressed
+        self.assertTrue(pngread.text_chunks(png)["perfsql:marks"].startswith("perfsql-marks 1 600 300 0\n"))
+        want = pngread.decode(open(os.path.join(GOLDEN_DIR, "golden_line.png"), "rb").read())
+        got = pngread.decode(png)
+        self.assertEqual(got.rows, want.rows)
+        self.assertEqual(diff_pixels(got, want, tol=0), 0)
+        exe = shutil.which("pngcheck")
+        self.assertIsNotNone(exe, "pngcheck is not installed (.ci/packages/test-charts.txt)")
+        files = [os.path.join(self.tmp, "out.png")]
+        # sizes that end rows in the middle of the 8-byte scan, a chart with no
+        # data, one with a single colour run per row, 4096 px wide
+        for i, sql in enumerate([
+                "SELECT chart_line(1, 1, 's', '{\"width\":101,\"height\":103}')",
+                "SELECT chart_scatter(x, x, 's', '{\"width\":4096,\"height\":100}') FROM (SELECT 1 AS x UNION ALL SELECT 2)",
+                "SELECT chart_bar(c, v, 's', '{\"width\":333,\"height\":117}') FROM (SELECT 'a' AS c, 1 AS v) WHERE 0",
+                "SELECT chart_heatmap(x % 7, 'r' || (x % 3), x, '{\"width\":1999,\"height\":250}') "
+                "FROM (WITH RECURSIVE s(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM s WHERE x < 40) SELECT x FROM s)"]):
+            _, _ = self.plot(sql, f"edge{i}.png")
+            files.append(os.path.join(self.tmp, f"edge{i}.png"))
+        r = subprocess.run([exe, "-q"] + files, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for f in files[1:]:
+            img = pngread.decode(open(f, "rb").read())
+            self.assertEqual(len(img.rows), img.h)
 
     def test_golden_comparison_can_fail(self):
         # the same chart with a few more points must not pass as the golden line
@@ -269,6 +313,32 @@ class ChartsCli(harness.TempDirTest):
             self.assertEqual((r, g, b), (0x00, 0x72, 0xB2), m)       # the disc's colour
         # the higher value is drawn higher
         self.assertLess(marks["220.889\u2009M ms"]["box"][1], marks["10 ms"]["box"][1])
+
+    def test_marks_text_small_medium_large(self):
+        # the marks chunk is stored plainly up to 1 KiB, compressed by perfsql's
+        # block writer up to 64 KiB and by zlib beyond (ext/chart_png.c): each
+        # way chart_layout reads back every mark, with the values of its point
+        import zlib
+        for n, method in ((3, 0), (1500, 1), (4000, 1)):
+            with self.subTest(points=n):
+                # a grid of 100 columns, points ~11 px apart: one mark each
+                png, lay = self.layout(
+                    "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %d) "
+                    "SELECT chart_scatter(i %% 100, i / 100, 'p', '{\"width\":1200,\"height\":600}') FROM s"
+                    % (n - 1))
+                self.assertEqual(len(lay["marks"]), n)
+                self.assertEqual(sorted((int(m["y"]), int(m["x"])) for m in lay["marks"]),
+                                 [(i // 100, i % 100) for i in range(n)])
+                text = pngread.text_chunks(png)["perfsql:marks"]
+                self.assertEqual(text.count("\n"), n + 2)
+                at = png.index(b"iTXtperfsql:marks\0")
+                self.assertEqual(png[at + 18], method)                 # compression flag
+                size = len(text.encode())
+                self.assertTrue(size <= 1024 if n == 3 else size > 65536 if n == 4000 else 1024 < size <= 65536,
+                                size)
+                if method:
+                    body = png[at + 18 + 4:]
+                    zlib.decompressobj().decompress(body)              # a valid zlib stream
 
     def test_layout_of_bars_cells_and_markers(self):
         _, lay = self.layout("SELECT chart_bar(c, v, 's', '{\"width\":400,\"height\":300}') FROM "
