@@ -3,10 +3,20 @@
 ** perfsql_version() for SQL users.
 **
 **  1. Migrations are the embedded files sql/NNN_<name>.sql, applied in NNN
-**     order when NNN > PRAGMA user_version, all in one write transaction
-**     (BEGIN IMMEDIATE; user_version is read again inside it, so concurrent
-**     creators of one new database run them once); then user_version = the last NNN. A failing migration rolls everything back
-**     and names the file.
+**     order when NNN > PRAGMA user_version (schema_migrate.c), all in one
+**     write transaction (BEGIN IMMEDIATE; user_version is read again inside
+**     it, so concurrent creators of one new database run them once); then
+**     user_version = the last NNN. A failing migration rolls everything back
+**     and names the file. A new database (user_version 0 and an empty
+**     sqlite_schema) is not migrated step by step: it gets the baseline, one
+**     script generated at build time from the same migrations
+**     (schema_baseline_gen.c) that creates their final schema and rows
+**     directly (each ALTER TABLE makes SQLite re-parse the whole schema: the
+**     steps cost ~150M instructions, the baseline ~23M). The build checks the
+**     baseline against the migrations (same sqlite_schema and rows); the two
+**     databases differ only in page layout. A database with anything in it
+**     (even a table of the user's own) at user_version 0 takes the
+**     step-by-step path.
 **  2. Views are code, not data: every run drops every view listed in
 **     perfsql_view and re-creates each views/<domain>/<file>.sql, then
 **     rewrites perfsql_view from the header comments. The first comment line
@@ -20,28 +30,12 @@
 **     kept in perfsql_meta), so opening it never waits for another writer.
 */
 #include "perfsql.h"
+#include "schema_migrate.h"
 #include "sql_stmt.h"
-#include <stdlib.h>
 #include <string.h>
 
-static int migration_number(const char *path) {
-  /* "sql/001_core.sql" -> 1; anything else -> -1 */
-  if (strncmp(path, "sql/", 4) != 0) return -1;
-  const char *p = path + 4;
-  if (p[0] < '0' || p[0] > '9') return -1;
-  return atoi(p);
-}
-
 /* sql_exec, with the file (or step) that failed in front of SQLite's message. */
-static int exec_err(sqlite3 *db, const char *sql, const char *what, char **pzErr) {
-  char *e = 0;
-  int rc = sql_exec(db, sql, &e);
-  if (rc != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("%s: %s", what, e);
-    sqlite3_free(e);
-  }
-  return rc;
-}
+#define exec_err perfsql_schema_exec
 
 /* Parses the header comment of a view file: name, summary and the whole doc. */
 static int view_header(const char *path, const char *text, char **name, char **summary,
@@ -136,13 +130,13 @@ static char *views_fingerprint(void) {
   return sqlite3_mprintf("%016llx", (unsigned long long)h);
 }
 
-static int last_migration(void) {
-  int last = 0;
-  for (int i = 0; i < perfsql_embedded_count; i++) {
-    int n = migration_number(perfsql_embedded_files[i].path);
-    if (n > last) last = n;
-  }
-  return last;
+/* 1 when the main database has no schema at all (a new file or :memory:). */
+static int schema_empty(sqlite3 *db) {
+  sqlite3_stmt *st = 0;
+  int empty = sql_prepare(db, "SELECT 1 FROM main.sqlite_schema LIMIT 1", &st, 0) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_DONE;
+  sqlite3_finalize(st);
+  return empty;
 }
 
 /* 1 when the schema and views are current (read-only check). */
@@ -153,7 +147,7 @@ static int schema_current(sqlite3 *db, const char *fingerprint) {
                       "(SELECT value FROM perfsql_meta WHERE key = 'views_fingerprint')", &st, 0) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     const char *fp = (const char *)sqlite3_column_text(st, 1);
-    ok = sqlite3_column_int(st, 0) == last_migration() && fp && strcmp(fp, fingerprint) == 0;
+    ok = sqlite3_column_int(st, 0) == perfsql_last_migration() && fp && strcmp(fp, fingerprint) == 0;
   }
   sqlite3_finalize(st);
   return ok;
@@ -198,12 +192,14 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
     if (rc != SQLITE_OK) *pzErr = sqlite3_mprintf("%s", sqlite3_errmsg(db));
   }
   int last = version;
-  /* Embedded files are sorted by path, so migrations come in NNN order. */
-  for (int i = 0; rc == SQLITE_OK && i < perfsql_embedded_count; i++) {
-    int n = migration_number(perfsql_embedded_files[i].path);
-    if (n < 0 || n <= version) continue;
-    rc = exec_err(db, perfsql_embedded_files[i].text, perfsql_embedded_files[i].path, pzErr);
-    last = n;
+  /* A new database gets the final schema in one script (the baseline, made
+  ** from the same migrations at build time); any other is migrated step by step. */
+  if (rc == SQLITE_OK && version == 0 && perfsql_baseline_version == perfsql_last_migration() &&
+      schema_empty(db)) {
+    rc = exec_err(db, perfsql_baseline_sql, "baseline schema", pzErr);
+    last = perfsql_baseline_version;
+  } else if (rc == SQLITE_OK) {
+    rc = perfsql_apply_migrations(db, version, &last, pzErr);
   }
   if (rc == SQLITE_OK && last != version) {
     char *sql = sqlite3_mprintf("PRAGMA user_version=%d", last);
