@@ -64,3 +64,21 @@ int sql_step_done(sqlite3_stmt *st, char **pzErr) {
   sqlite3_reset(st);
   return rc;
 }
+
+int sql_query_int64(sqlite3 *db, const char *sql, sqlite3_int64 dflt, sqlite3_int64 *out, char **pzErr) {
+  sqlite3_stmt *st = 0;
+  *out = dflt;
+  int rc = sql_prepare(db, sql, &st, pzErr);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL) *out = sqlite3_column_int64(st, 0);
+    rc = SQLITE_OK;
+  } else if (rc == SQLITE_DONE) {
+    rc = SQLITE_OK;
+  } else {
+    set_err(db, pzErr);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}

@@ -34,4 +34,8 @@ int sql_bind_opt_int64(sqlite3_stmt *st, int i, int have, sqlite3_int64 v);
 ** bindings are kept), so it can be bound and stepped again. */
 int sql_step_done(sqlite3_stmt *st, char **pzErr);
 
+/* Runs a query (no parameters) and sets *out to its first row's first column as an
+** integer; to dflt when it returns no row or NULL, or fails (then the code is returned). */
+int sql_query_int64(sqlite3 *db, const char *sql, sqlite3_int64 dflt, sqlite3_int64 *out, char **pzErr);
+
 #endif

@@ -11,19 +11,18 @@
 **  a 560k-metric KubeVirt history ~1.3x.
 */
 #include "load.h"
+#include "sql_stmt.h"
 
 #include <string.h>
 
 int load_index_defer(sqlite3 *db, const char *const *tables, int ntables, LoadDeferred *d, char **pzErr) {
   for (int i = 0; i < ntables; i++) {
     char *q = sqlite3_mprintf("SELECT NOT EXISTS (SELECT 1 FROM \"%w\")", tables[i]);
-    sqlite3_stmt *st = NULL;
-    int empty = 0;
-    if (q && sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      empty = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_int64 empty = 0;
+    if (q) sql_query_int64(db, q, 0, &empty, NULL);
     sqlite3_free(q);
     if (!empty) continue;
+    sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 "
                            "AND sql IS NOT NULL", -1, &st, NULL) != SQLITE_OK) {
       *pzErr = sqlite3_mprintf("database: %s", sqlite3_errmsg(db));

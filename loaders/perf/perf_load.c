@@ -32,6 +32,7 @@
 #include "common/load.h"
 #include "perf_load.h"
 #include "perf_reader.h"
+#include "sql_stmt.h"
 #include "sched_derive.h"
 
 /* ---- statements ------------------------------------------------------------------ */
@@ -450,11 +451,8 @@ static const char *const derived_tables[] = {"sched_run", "sched_delay"};  /* sc
 
 static sqlite3_int64 max_rowid(sqlite3 *db, const char *table) {
   char *sql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\"", table);
-  sqlite3_stmt *q = NULL;
   sqlite3_int64 v = 0;
-  if (sql && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-    v = sqlite3_column_int64(q, 0);
-  sqlite3_finalize(q);
+  if (sql) sql_query_int64(db, sql, 0, &v, NULL);
   sqlite3_free(sql);
   return v;
 }
