@@ -18,7 +18,7 @@ const char usage_sql[] =
     "usage: perfsql [-d DB] sql [--format table|csv|json|markdown] [SQL]\n"
     "Runs SQL (the argument, or stdin when absent or '-') with every perfsql function\n"
     "available, and prints the rows of each statement.\n"
-    "example: perfsql sql --format csv \"SELECT kind, count(*) FROM source GROUP BY kind\"\n";
+    "example: perfsql sql --format csv \"SELECT kind, uri, total_rows FROM load_history\"\n";
 const char usage_views[] =
     "usage: perfsql [-d DB] views [NAME]\n"
     "Lists the canned views with the question each answers; with NAME prints its full\n"

@@ -34,9 +34,6 @@
 #include "sql_stmt.h"
 #include <string.h>
 
-/* sql_exec, with the file (or step) that failed in front of SQLite's message. */
-#define exec_err perfsql_schema_exec
-
 /* Parses the header comment of a view file: name, summary and the whole doc. */
 static int view_header(const char *path, const char *text, char **name, char **summary,
                        char **doc, char **pzErr) {
@@ -78,9 +75,9 @@ static int install_views(sqlite3 *db, char **pzErr) {
   while (rc == SQLITE_OK && sqlite3_step(drop) == SQLITE_ROW)
     buf_appendf(&drops, "DROP VIEW IF EXISTS \"%w\";", (const char *)sqlite3_column_text(drop, 0));
   sqlite3_finalize(drop);
-  if (rc == SQLITE_OK && drops.data) rc = exec_err(db, drops.data, "dropping views", pzErr);
+  if (rc == SQLITE_OK && drops.data) rc = perfsql_schema_exec(db, drops.data, "dropping views", pzErr);
   buf_free(&drops);
-  if (rc == SQLITE_OK) rc = exec_err(db, "DELETE FROM perfsql_view", "perfsql_view", pzErr);
+  if (rc == SQLITE_OK) rc = perfsql_schema_exec(db, "DELETE FROM perfsql_view", "perfsql_view", pzErr);
   if (rc == SQLITE_OK)
     rc = sql_prepare(db, "INSERT INTO perfsql_view(name, domain, summary, doc, path) "
                          "VALUES (?1, ?2, ?3, ?4, ?5)", &ins, pzErr);
@@ -92,12 +89,12 @@ static int install_views(sqlite3 *db, char **pzErr) {
     int is_function = perfsql_view_is_function(f->text);
     if (rc == SQLITE_OK && !is_function) {
       char *drop1 = sqlite3_mprintf("DROP VIEW IF EXISTS \"%w\";", name);
-      rc = exec_err(db, drop1, f->path, pzErr);
+      rc = perfsql_schema_exec(db, drop1, f->path, pzErr);
       sqlite3_free(drop1);
     }
     /* A parameterized report is a table-valued function (view_function.c),
     ** registered per connection: catalogued here, not created. */
-    if (rc == SQLITE_OK && !is_function) rc = exec_err(db, f->text, f->path, pzErr);
+    if (rc == SQLITE_OK && !is_function) rc = perfsql_schema_exec(db, f->text, f->path, pzErr);
     if (rc == SQLITE_OK) {
       const char *dom = f->path + 6;
       const char *slash = strchr(dom, '/');
@@ -132,11 +129,9 @@ static char *views_fingerprint(void) {
 
 /* 1 when the main database has no schema at all (a new file or :memory:). */
 static int schema_empty(sqlite3 *db) {
-  sqlite3_stmt *st = 0;
-  int empty = sql_prepare(db, "SELECT 1 FROM main.sqlite_schema LIMIT 1", &st, 0) == SQLITE_OK &&
-              sqlite3_step(st) == SQLITE_DONE;
-  sqlite3_finalize(st);
-  return empty;
+  sqlite3_int64 empty = 0;
+  sql_query_int64(db, "SELECT NOT EXISTS (SELECT 1 FROM main.sqlite_schema)", 0, &empty, 0);
+  return empty != 0;
 }
 
 /* 1 when the schema and views are current (read-only check). */
@@ -174,14 +169,14 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
   ** second waits for the lock, then finds the schema current). Inside a caller's
   ** transaction a savepoint is used instead. */
   int outer = sqlite3_get_autocommit(db);
-  rc = exec_err(db, outer ? "BEGIN IMMEDIATE" : "SAVEPOINT perfsql_install", "schema", pzErr);
+  rc = perfsql_schema_exec(db, outer ? "BEGIN IMMEDIATE" : "SAVEPOINT perfsql_install", "schema", pzErr);
   if (rc != SQLITE_OK) {
     sqlite3_free(fingerprint);
     return rc;
   }
   if (schema_current(db, fingerprint)) {
     sqlite3_free(fingerprint);
-    return exec_err(db, outer ? "COMMIT" : "RELEASE perfsql_install", "schema", pzErr);
+    return perfsql_schema_exec(db, outer ? "COMMIT" : "RELEASE perfsql_install", "schema", pzErr);
   }
   int version = 0;
   {
@@ -196,25 +191,25 @@ int perfsql_schema_install(sqlite3 *db, char **pzErr) {
   ** from the same migrations at build time); any other is migrated step by step. */
   if (rc == SQLITE_OK && version == 0 && perfsql_baseline_version == perfsql_last_migration() &&
       schema_empty(db)) {
-    rc = exec_err(db, perfsql_baseline_sql, "baseline schema", pzErr);
+    rc = perfsql_schema_exec(db, perfsql_baseline_sql, "baseline schema", pzErr);
     last = perfsql_baseline_version;
   } else if (rc == SQLITE_OK) {
     rc = perfsql_apply_migrations(db, version, &last, pzErr);
   }
   if (rc == SQLITE_OK && last != version) {
     char *sql = sqlite3_mprintf("PRAGMA user_version=%d", last);
-    rc = exec_err(db, sql, "schema", pzErr);
+    rc = perfsql_schema_exec(db, sql, "schema", pzErr);
     sqlite3_free(sql);
   }
   if (rc == SQLITE_OK) rc = install_views(db, pzErr);
   if (rc == SQLITE_OK) {
     char *sql = sqlite3_mprintf("INSERT OR REPLACE INTO perfsql_meta(key, value) "
                                 "VALUES ('views_fingerprint', %Q)", fingerprint);
-    rc = exec_err(db, sql, "schema", pzErr);
+    rc = perfsql_schema_exec(db, sql, "schema", pzErr);
     sqlite3_free(sql);
   }
   sqlite3_free(fingerprint);
-  if (rc == SQLITE_OK) rc = exec_err(db, outer ? "COMMIT" : "RELEASE perfsql_install", "schema", pzErr);
+  if (rc == SQLITE_OK) rc = perfsql_schema_exec(db, outer ? "COMMIT" : "RELEASE perfsql_install", "schema", pzErr);
   if (rc == SQLITE_OK) return rc;
   sqlite3_exec(db, outer ? "ROLLBACK" : "ROLLBACK TO perfsql_install; RELEASE perfsql_install", 0, 0, 0);
   return rc;

@@ -17,13 +17,14 @@
 ** virtual tables, no sqlite_stat tables, no non-default database header
 ** (application_id, auto_vacuum). sqlite_sequence's rows are copied as rows.
 **
-** The shared code (schema_migrate.c, sql_stmt.c) calls SQLite through
+** The shared code (schema_migrate.c, sql_stmt.c, util.c) calls SQLite through
 ** sqlite3_api like every extension file; this file defines that pointer and
 ** gets the table from libsqlite3 as an auto-extension would.
 */
 #define SQLITE_CORE 1 /* this file calls libsqlite3 directly */
 #include "perfsql.h"
 #include "schema_migrate.h"
+#include "sql_stmt.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,24 +49,14 @@ static sqlite3 *open_memory(void) {
   return db;
 }
 
-typedef struct {
-  char *s;
-  size_t n, cap;
-} Buf;
-
-static void put(Buf *b, const char *s) {
-  size_t k = strlen(s);
-  if (b->n + k + 1 > b->cap) {
-    b->cap = (b->n + k + 1) * 2;
-    b->s = realloc(b->s, b->cap);
-    if (!b->s) die("memory", "out of memory");
-  }
-  memcpy(b->s + b->n, s, k + 1);
-  b->n += k;
+/* Appends s to b; out of memory ends the build step. */
+static void put(PerfsqlBuf *b, const char *s) {
+  buf_append(b, s, strlen(s));
+  if (b->oom) die("memory", "out of memory");
 }
 
 /* Appends every row of `sql` (one text column per row) to b, each followed by sep. */
-static void put_rows(Buf *b, sqlite3 *db, const char *sql, const char *sep) {
+static void put_rows(PerfsqlBuf *b, sqlite3 *db, const char *sql, const char *sep) {
   sqlite3_stmt *st = 0;
   if (sqlite3_prepare_v2(db, sql, -1, &st, 0) != SQLITE_OK) die(sql, sqlite3_errmsg(db));
   int rc;
@@ -78,16 +69,15 @@ static void put_rows(Buf *b, sqlite3 *db, const char *sql, const char *sep) {
   sqlite3_finalize(st);
 }
 
-static int int_query(sqlite3 *db, const char *sql) {
-  sqlite3_stmt *st = 0;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, 0) != SQLITE_OK) die(sql, sqlite3_errmsg(db));
-  int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-  sqlite3_finalize(st);
+static sqlite3_int64 int_query(sqlite3 *db, const char *sql) {
+  sqlite3_int64 v = 0;
+  char *err = 0;
+  if (sql_query_int64(db, sql, 0, &v, &err) != SQLITE_OK) die(sql, err);
   return v;
 }
 
 /* INSERTs re-creating every row of table `name`. */
-static void put_table_rows(Buf *out, sqlite3 *db, const char *name) {
+static void put_table_rows(PerfsqlBuf *out, sqlite3 *db, const char *name) {
   char *q = sqlite3_mprintf(
       "SELECT (SELECT count(*) FROM pragma_table_info(%Q) WHERE pk > 0),"
       " (SELECT upper(type) = 'INTEGER' FROM pragma_table_info(%Q) WHERE pk = 1),"
@@ -101,7 +91,7 @@ static void put_table_rows(Buf *out, sqlite3 *db, const char *name) {
   int explicit_rowid = sqlite3_column_int(st, 2) && !(sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1));
   sqlite3_finalize(st);
   sqlite3_free(q);
-  Buf cols = {0}, vals = {0};
+  PerfsqlBuf cols = {0}, vals = {0};
   if (explicit_rowid) {
     put(&cols, "rowid");
     put(&vals, "quote(rowid)");
@@ -109,8 +99,8 @@ static void put_table_rows(Buf *out, sqlite3 *db, const char *name) {
   q = sqlite3_mprintf("SELECT name FROM pragma_table_xinfo(%Q) WHERE hidden = 0 ORDER BY cid", name);
   if (sqlite3_prepare_v2(db, q, -1, &st, 0) != SQLITE_OK) die(name, sqlite3_errmsg(db));
   while (sqlite3_step(st) == SQLITE_ROW) {
-    char *c = sqlite3_mprintf("%s\"%w\"", cols.n ? ", " : "", (const char *)sqlite3_column_text(st, 0));
-    char *v = sqlite3_mprintf("%squote(\"%w\")", vals.n ? " || ', ' || " : "",
+    char *c = sqlite3_mprintf("%s\"%w\"", cols.len ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+    char *v = sqlite3_mprintf("%squote(\"%w\")", vals.len ? " || ', ' || " : "",
                               (const char *)sqlite3_column_text(st, 0));
     put(&cols, c);
     put(&vals, v);
@@ -120,16 +110,16 @@ static void put_table_rows(Buf *out, sqlite3 *db, const char *name) {
   sqlite3_finalize(st);
   sqlite3_free(q);
   q = sqlite3_mprintf("SELECT 'INSERT INTO \"%w\"(%q) VALUES(' || %s || ');' FROM \"%w\"%s", name,
-                      cols.s, vals.s, name, explicit_rowid ? " ORDER BY rowid" : "");
+                      cols.data, vals.data, name, explicit_rowid ? " ORDER BY rowid" : "");
   put_rows(out, db, q, "\n");
   sqlite3_free(q);
-  free(cols.s);
-  free(vals.s);
+  buf_free(&cols);
+  buf_free(&vals);
 }
 
 /* The script that re-creates db's schema and rows on an empty database. */
 static char *baseline_script(sqlite3 *db) {
-  Buf out = {0};
+  PerfsqlBuf out = {0};
   put(&out, "");
   put_rows(&out, db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                      "AND type != 'trigger' ORDER BY rowid", ";\n");
@@ -150,12 +140,12 @@ static char *baseline_script(sqlite3 *db) {
   /* Triggers last: the migrations' rows were written before them (or were
   ** their effect, and are copied already). */
   put_rows(&out, db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY rowid", ";\n");
-  return out.s;
+  return out.data;
 }
 
 /* Everything the two paths must agree on: sqlite_schema, then every table's rows. */
 static char *fingerprint(sqlite3 *db) {
-  Buf out = {0};
+  PerfsqlBuf out = {0};
   put(&out, "");
   put_rows(&out, db, "SELECT quote(type) || ' ' || quote(name) || ' ' || quote(tbl_name) || ' ' || quote(sql) "
                      "FROM sqlite_schema ORDER BY name", "\n");
@@ -169,7 +159,7 @@ static char *fingerprint(sqlite3 *db) {
     put_table_rows(&out, db, name);
   }
   sqlite3_finalize(st);
-  return out.s;
+  return out.data;
 }
 
 int main(int argc, char **argv) {
@@ -199,8 +189,8 @@ int main(int argc, char **argv) {
   if (perfsql_schema_exec(copy, script, "baseline", &err) != SQLITE_OK) die("baseline script", err);
   char *a = fingerprint(db), *b = fingerprint(copy);
   if (strcmp(a, b) != 0) die("baseline script", "its schema or rows differ from the migrations'");
-  free(a);
-  free(b);
+  sqlite3_free(a);
+  sqlite3_free(b);
   sqlite3_close(copy);
   sqlite3_close(db);
 
@@ -214,7 +204,7 @@ int main(int argc, char **argv) {
           last);
   for (size_t i = 0; script[i]; i++) fprintf(f, "%s%d,", i % 24 ? "" : "\n", (unsigned char)script[i]);
   fprintf(f, "0};\n");
-  free(script);
+  sqlite3_free(script);
   if (fclose(f) != 0) die(argv[1], "cannot write");
   return 0;
 }

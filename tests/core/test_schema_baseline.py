@@ -51,29 +51,28 @@ class SchemaBaseline(harness.TempDirTest):
         self.assertTrue(s["rows"]["perfsql_view"], "no view catalogued")
         return s, r
 
-    def test_equals_every_migration_applied_by_python(self):
-        fresh, _ = self.fresh()
-        path = os.path.join(self.tmp, "python.db")
+    def migrated_by_python(self, name, count):
+        """A database with the first `count` migrations applied by Python's sqlite3
+        (user_version set as perfsql sets it), then `perfsql init` on it."""
+        path = os.path.join(self.tmp, name)
         con = sqlite3.connect(path)
-        for number, text in migrations():
+        for number, text in migrations()[:count]:
             con.executescript(text)
-        con.execute("PRAGMA user_version = %d" % migrations()[-1][0])
+        con.execute("PRAGMA user_version = %d" % migrations()[count - 1][0])
         con.commit()
         con.close()
         self.ok(["init"], db=path)
+        return path
+
+    def test_equals_every_migration_applied_by_python(self):
+        fresh, _ = self.fresh()
+        path = self.migrated_by_python("python.db", len(migrations()))
         self.assertEqual(state(path), fresh)
 
     def test_equals_perfsql_migrating_from_version_1(self):
         fresh, _ = self.fresh()
-        path = os.path.join(self.tmp, "v1.db")
-        con = sqlite3.connect(path)
-        number, text = migrations()[0]
-        self.assertEqual(number, 1)
-        con.executescript(text)
-        con.execute("PRAGMA user_version = 1")
-        con.commit()
-        con.close()
-        self.ok(["init"], db=path)
+        self.assertEqual(migrations()[0][0], 1)
+        path = self.migrated_by_python("v1.db", 1)
         self.assertEqual(state(path), fresh)
 
     def test_user_table_at_version_0_takes_the_migrations(self):
